@@ -1,0 +1,1 @@
+"""Answer questions from the indexed programme documents, with verifiable citations."""

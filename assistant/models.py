@@ -1,0 +1,69 @@
+"""Records that cross the assistant boundary: a retrieved passage, a citation, an answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest.models import Chunk
+
+
+@dataclass
+class Passage:
+    """A chunk as retrieved for one query, with the scores that put it there."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass
+class Citation:
+    """One numbered source: a verbatim span of a corpus file and where to find it."""
+
+    n: int
+    doc_id: str
+    title: str
+    file: str
+    date: str
+    section: str
+    paragraph: str | None
+    page: int | None
+    text: str  # verbatim quote: source_text[start:end] == text
+    start: int
+    end: int
+    chunk_id: str = ""
+
+    def locator(self) -> str:
+        """"section 'X', paragraph 27, page 3" in the order a reader looks for them."""
+        bits = []
+        if self.section:
+            bits.append(self.section)
+        if self.paragraph:
+            bits.append(f"para {self.paragraph}")
+        if self.page is not None:
+            bits.append(f"p. {self.page}")
+        return ", ".join(bits)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What every front end renders. ``answer`` holds ``[n]`` markers into ``citations``."""
+
+    question: str
+    query: str  # the stand-alone query actually searched (after follow-up rewriting)
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "this deadline has passed"
+    mode: str = "extractive"
+    table: list[dict] | None = None  # rows for list answers (project directory)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return data

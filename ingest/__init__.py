@@ -1,0 +1,1 @@
+"""Turn the programme documents in ``corpus/`` into a searchable, citable index."""
