@@ -1,0 +1,294 @@
+"""Structure-aware chunking: numbered paragraphs, Q&A pairs, directory entries, sections.
+
+Users cite structure ("para 27", "the Q&A on funding", "entry 34"), so chunks
+follow it instead of fixed character windows. Page furniture (contents lines,
+footnotes, endnotes) is cut out; every chunk is made of verbatim source ranges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.models import Chunk, DocumentInfo, LoadedText
+from ingest.sentences import sentence_spans
+
+TokenCounter = Callable[[str], int]
+
+_CONTENTS_LINE = re.compile(r"^(?:.+\t\s*\d{1,3}|\d{1,3}\t.+)$")
+_FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:\s|<|\[|http|www)")
+_NUMBERED = re.compile(r"^(?:[-•]\s+)?(\d{1,3})\.\s+\S")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_BOLD_ONLY = re.compile(r"^\*\*[^*].*\*\*:?$")
+_BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|[a-z]\))\s+")
+_BACK_MATTER = {"references", "endnotes", "notes", "footnotes"}
+_SECTION_LETTER = re.compile(r"^Section [A-Z]$")
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    text: str
+    kind: str = "body"  # body | heading | furniture | numbered | label
+    level: int = 0
+    number: int | None = None
+
+
+@dataclass
+class _Draft:
+    section: str
+    paragraph: str | None
+    block: str
+    segments: list[tuple[int, int]] = field(default_factory=list)
+
+
+_LINE_NUMBERED = re.compile(r"\n(?=(?:[-•]\s+)?\d{1,3}\.\s+\S)")
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Blank-line separated blocks; a line opening a numbered paragraph also starts one."""
+    out: list[_Block] = []
+    for m in re.finditer(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text):
+        cuts = [m.start(), *(m.start() + c.start() + 1 for c in _LINE_NUMBERED.finditer(m.group(0))), m.end()]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            raw = text[a:b]
+            lead = len(raw) - len(raw.lstrip())
+            s, e = a + lead, a + len(raw.rstrip())
+            if e > s:
+                out.append(_Block(s, e, text[s:e]))
+    return out
+
+
+def _looks_like_heading(block: _Block) -> bool:
+    t = block.text
+    if "\n" in t or len(t) > 130 or _BULLET.match(t) or _NUMBERED.match(t):
+        return False
+    if t.endswith((".", ",", ";", ":")) or not (t[0].isupper() or t[0].isdigit()):
+        return False
+    words = t.split()
+    return 0 < len(words) <= 18
+
+
+def _norm_title(t: str) -> str:
+    t = re.sub(r"^(?:[A-Z]|\d{1,2})\s+(?=[A-Z])", "", t.strip())
+    return " ".join(re.findall(r"[a-z]+", t.lower()))
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(a.split()), set(b.split())
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.75
+
+
+def classify(text: str, is_markdown: bool) -> list[_Block]:
+    """Label every block; decides furniture, headings and numbered paragraphs."""
+    blocks = _blocks(text)
+    contents_titles: list[str] = []
+    in_contents = False
+    back_matter = False
+    for b in blocks:
+        first = b.text.split("\n", 1)[0].strip()
+        if back_matter:
+            b.kind = "furniture"
+            continue
+        if first.lower() == "contents":
+            b.kind, in_contents = "furniture", True
+            continue
+        lines = [ln for ln in b.text.split("\n") if ln.strip()]
+        if all(_CONTENTS_LINE.match(ln.strip()) for ln in lines):
+            for ln in lines:
+                title = re.sub(r"\t\s*\d{1,3}$|^\d{1,3}\t", "", ln.strip())
+                contents_titles.append(_norm_title(title))
+            b.kind = "furniture"
+            continue
+        in_contents = in_contents and False
+        if _FOOTNOTE.match(first):
+            b.kind = "furniture"
+            continue
+        md = _MD_HEADING.match(first) if is_markdown else None
+        if md and "\n" not in b.text:
+            b.kind, b.level = "heading", len(md.group(1))
+            continue
+        if is_markdown and all(_BOLD_ONLY.match(ln.strip()) for ln in lines):
+            b.kind = "label"
+            continue
+        norm = _norm_title(first)
+        in_toc = (
+            "\n" not in b.text
+            and not first.endswith((".", ":"))
+            and not _NUMBERED.match(first)
+            and any(_similar(norm, c) for c in contents_titles)
+        )
+        if not is_markdown and (in_toc or _looks_like_heading(b)):
+            b.kind = "heading"
+            if first.lower() in _BACK_MATTER and b.start > len(text) * 0.6:
+                b.kind, back_matter = "furniture", True
+            elif _SECTION_LETTER.match(first) or in_toc:
+                b.level = 1
+            elif first.lower().startswith("case study"):
+                b.level = 2
+            else:
+                b.level = 3
+            continue
+        num = _NUMBERED.match(first)
+        if num:
+            b.kind, b.number = "numbered", int(num.group(1))
+    _mark_paragraph_numbers(blocks)
+    return blocks
+
+
+def _mark_paragraph_numbers(blocks: list[_Block]) -> None:
+    """Keep numbers only where the document numbers its paragraphs in one running sequence."""
+    last = 0
+    hits: list[_Block] = []
+    for b in blocks:
+        if b.kind == "numbered" and b.number is not None and last < b.number <= last + 2:
+            last = b.number
+            hits.append(b)
+    keep = {id(b) for b in hits} if len(hits) >= 10 else set()
+    for b in blocks:
+        if b.kind == "numbered" and id(b) not in keep:
+            b.kind, b.number = "body", None
+
+
+class _Trail:
+    """Heading trail: level-1 section, an optional case study, the latest sub-heading."""
+
+    def __init__(self) -> None:
+        self.parts: dict[int, str] = {}
+        self.pending_join = False
+
+    def push(self, level: int, title: str, join: bool) -> None:
+        title = title.strip().strip("#").strip()
+        if join and self.parts:
+            top = max(self.parts)
+            self.parts[top] = f"{self.parts[top]}: {title}"
+            return
+        for lv in [k for k in self.parts if k >= level]:
+            del self.parts[lv]
+        self.parts[level] = title
+
+    def text(self) -> str:
+        return " > ".join(self.parts[k] for k in sorted(self.parts))
+
+
+def _drafts(text: str, blocks: list[_Block], is_markdown: bool) -> list[_Draft]:
+    trail = _Trail()
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    prev: _Block | None = None
+    paragraph: str | None = None
+
+    def open_draft(block: str) -> _Draft:
+        nonlocal current
+        current = _Draft(section=trail.text(), paragraph=paragraph, block=block)
+        drafts.append(current)
+        return current
+
+    for b in blocks:
+        if b.kind == "furniture":
+            continue
+        if b.kind == "heading":
+            join = prev is not None and prev.kind == "heading" and (
+                _SECTION_LETTER.match(prev.text) is not None or prev.text.lower().startswith("case study")
+            )
+            level = b.level if not join else max(trail.parts or {1: ""})
+            trail.push(level, b.text, join)
+            paragraph = None
+            current = None
+            if b.text.rstrip().endswith("?"):
+                open_draft("qa").segments.append((b.start, b.end))
+            elif is_markdown and b.level >= 3:
+                open_draft("entry").segments.append((b.start, b.end))
+            prev = b
+            continue
+        if b.kind == "numbered":
+            paragraph = str(b.number)
+            if current is not None and current.block == "qa" and len(current.segments) == 1:
+                current.paragraph, current.block = paragraph, "body"  # heading question + its paragraph
+                current.segments.append((b.start, b.end))
+            else:
+                open_draft("body").segments.append((b.start, b.end))
+        elif b.kind == "label" and (current is None or (prev is not None and prev.kind != "label")):
+            if current is None or current.block != "entry":
+                open_draft("timeline").segments.append((b.start, b.end))
+            else:
+                current.segments.append((b.start, b.end))
+        else:
+            if current is None:
+                open_draft("body")
+            assert current is not None
+            current.segments.append((b.start, b.end))
+        prev = b
+    return [d for d in drafts if d.segments]
+
+
+def _split_to_fit(
+    text: str, draft: _Draft, head: str, count: TokenCounter, limit: int
+) -> list[list[tuple[int, int]]]:
+    """Greedy packing of sentences into pieces that fit the embedder's window."""
+    pieces: list[list[tuple[int, int]]] = []
+    piece: list[tuple[int, int]] = []
+    budget = limit - count(head)
+
+    def size(segs: list[tuple[int, int]]) -> int:
+        return count("\n\n".join(text[s:e] for s, e in segs))
+
+    if size(draft.segments) <= budget:
+        return [draft.segments]
+    units: list[tuple[int, int]] = []
+    for s, e in draft.segments:
+        if count(text[s:e]) <= budget:
+            units.append((s, e))
+        else:
+            units.extend(sentence_spans(text, s, e))
+    for unit in units:
+        if piece and size([*piece, unit]) > budget:
+            pieces.append(piece)
+            piece = []
+        if count(text[unit[0] : unit[1]]) > budget:  # a monster sentence: hard cut by words
+            words = list(re.finditer(r"\S+", text[unit[0] : unit[1]]))
+            a = 0
+            while a < len(words):
+                b = a + 1
+                while b < len(words) and count(text[unit[0] + words[a].start() : unit[0] + words[b].end()]) < budget:
+                    b += 1
+                pieces.append([(unit[0] + words[a].start(), unit[0] + words[b - 1].end())])
+                a = b
+            continue
+        piece.append(unit)
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def chunk_document(info: DocumentInfo, loaded: LoadedText, count: TokenCounter, max_tokens: int) -> list[Chunk]:
+    """All chunks of one document, in reading order, each within ``max_tokens`` model tokens."""
+    text = loaded.text
+    is_markdown = info.file.lower().endswith((".md", ".markdown"))
+    blocks = classify(text, is_markdown)
+    chunks: list[Chunk] = []
+    for draft in _drafts(text, blocks, is_markdown):
+        head = f"{info.title} > {draft.section}" if draft.section else info.title
+        for segs in _split_to_fit(text, draft, head, count, max_tokens):
+            start, end = segs[0][0], segs[-1][1]
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{info.doc_id}:{len(chunks):04d}",
+                    doc_id=info.doc_id,
+                    file=info.file,
+                    title=info.title,
+                    date=info.date,
+                    kind=info.kind,
+                    section=draft.section,
+                    paragraph=draft.paragraph,
+                    page=loaded.page_at(start),
+                    start=start,
+                    end=end,
+                    text="\n\n".join(text[s:e] for s, e in segs),
+                    segments=list(segs),
+                    block=draft.block,
+                )
+            )
+    return chunks

@@ -1,0 +1,101 @@
+"""Turn one file into text, refusing clearly what cannot be read.
+
+Every refusal is a :class:`LoadError` naming the file and the reason, so that
+ingest can report it, skip the file and keep the rest of the index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.models import LoadedText, PageSpan
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; ``str()`` is the message shown to the user."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def load_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedText:
+    """Dispatch on the suffix; raise LoadError for anything unreadable."""
+    if not path.is_file():
+        raise LoadError(path, "not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise LoadError(path, "empty file (0 bytes)")
+    if size > max_bytes:
+        raise LoadError(path, f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)")
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return _load_pdf(path)
+    if suffix in (".txt", ".md", ".markdown"):
+        return _load_text(path)
+    raise LoadError(path, f"unsupported file type {suffix or '(none)'}; use .pdf, .txt or .md")
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    if b"\x00" in raw[:8192]:
+        raise LoadError(path, "binary content (NUL bytes) in a text file")
+    for enc in _FALLBACK_ENCODINGS[:2]:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    # latin-1 decodes anything; only accept it if the result looks like text
+    text = raw.decode("latin-1")
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if control > len(text) * 0.01:
+        raise LoadError(path, "undecodable: not UTF-8 and not readable as Windows-1252/Latin-1 text")
+    return text, "latin-1"
+
+
+def _load_text(path: Path) -> LoadedText:
+    raw = path.read_bytes()
+    text, enc = _decode(path, raw)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if control > max(10, len(text[:20000]) * 0.01):
+        raise LoadError(path, "binary content: too many control characters for a text file")
+    if not text.strip():
+        raise LoadError(path, "no text (only white space)")
+    return LoadedText(text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=enc)
+
+
+def _load_pdf(path: Path) -> LoadedText:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
+        raise LoadError(path, f"corrupt or unreadable PDF ({exc})") from exc
+    if reader.is_encrypted:
+        try:
+            ok = reader.decrypt("")
+        except Exception as exc:  # pypdf raises several types for unsupported crypto
+            raise LoadError(path, f"encrypted PDF ({exc})") from exc
+        if not ok:
+            raise LoadError(path, "encrypted PDF: a password is needed")
+    parts: list[str] = []
+    pages: list[PageSpan] = []
+    offset = 0
+    try:
+        for number, page in enumerate(reader.pages, 1):
+            text = (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n")
+            pages.append(PageSpan(page=number, start=offset, end=offset + len(text)))
+            parts.append(text)
+            offset += len(text) + 2
+    except Exception as exc:  # a damaged object stream can fail on any page
+        raise LoadError(path, f"corrupt PDF: failed on page {len(pages) + 1} ({exc})") from exc
+    full = "\n\n".join(parts)
+    if not full.strip():
+        raise LoadError(path, "PDF has no text layer (scanned pages need OCR, which is not supported)")
+    return LoadedText(text=full, pages=pages)

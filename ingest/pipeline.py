@@ -1,0 +1,255 @@
+"""Ingest: load, chunk, embed and index the corpus, incrementally and crash-safely.
+
+Per-document results are cached by content hash, so re-running ingest only
+embeds new or changed documents; every run assembles a complete new build
+from those caches and publishes it atomically (see ``ingest.store``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest import store
+from ingest.chunking import chunk_document
+from ingest.config import Settings
+from ingest.embeddings import embed_texts
+from ingest.loaders import LoadError, load_file
+from ingest.manifest import SUPPORTED_SUFFIXES, corpus_files, guess_info, read_manifest
+from ingest.models import Chunk, DocumentInfo
+from ingest.sentences import sentence_spans
+from ingest.tokens import token_counter
+
+log = logging.getLogger(__name__)
+PIPELINE_VERSION = "3"  # bump when chunking or sentence splitting changes: invalidates caches
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; the CLI prints it and derives the exit status from ``skipped``."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chunks: int = 0
+    build: Path | None = None
+    published: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+
+@contextmanager
+def ingest_lock(path: Path) -> Iterator[None]:
+    """Serialise ingests: a second one waits for the first instead of interleaving."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _sources(settings: Settings, paths: list[Path] | None) -> list[tuple[Path, DocumentInfo | None]]:
+    """Files to index with their manifest entry (None when the manifest does not list them)."""
+    roots = paths or [settings.corpus_dir]
+    out: list[tuple[Path, DocumentInfo | None]] = []
+    for root in roots:
+        if root.is_dir():
+            manifest = read_manifest(root)
+            out.extend((p, manifest.get(p.name)) for p in corpus_files(root))
+        else:
+            manifest = read_manifest(root.parent) if root.parent.is_dir() else {}
+            out.append((root, manifest.get(root.name)))
+    return out
+
+
+def _cache_key(raw: bytes, info: DocumentInfo | None, settings: Settings) -> str:
+    h = hashlib.sha256(raw)
+    h.update(f"|{PIPELINE_VERSION}|{Path(settings.model_path).name}|{settings.max_chunk_tokens}|".encode())
+    if info is not None:
+        h.update(json.dumps(info.__dict__, sort_keys=True).encode())
+    return h.hexdigest()[:32]
+
+
+def _process(path: Path, info: DocumentInfo | None, key: str, settings: Settings, cache: Path) -> DocumentInfo:
+    """Load, chunk and embed one document into its cache folder (written aside, then renamed)."""
+    loaded = load_file(path)
+    if info is None:
+        info = guess_info(path, loaded.text)
+    chunks = chunk_document(info, loaded, token_counter(settings.model_path), settings.max_chunk_tokens)
+    if not chunks:
+        raise LoadError(path, "no indexable text after removing contents and footnotes")
+    spans: list[tuple[int, int, int]] = []
+    for row, c in enumerate(chunks):
+        for s, e in c.segments:
+            spans.extend((row, a, b) for a, b in sentence_spans(loaded.text, s, e))
+    chunk_vecs = embed_texts(settings.model_path, [c.embed_text() for c in chunks])
+    sent_vecs = embed_texts(settings.model_path, [loaded.text[a:b] for _r, a, b in spans])
+    tmp = cache.with_name(cache.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / "text.txt").write_text(loaded.text, encoding="utf-8")
+    (tmp / "info.json").write_text(json.dumps(info.__dict__, ensure_ascii=False), encoding="utf-8")
+    with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    np.save(tmp / "chunk_vecs.npy", chunk_vecs)
+    np.save(tmp / "sent_spans.npy", np.asarray(spans, dtype=np.int64).reshape(-1, 3))
+    np.save(tmp / "sent_vecs.npy", sent_vecs)
+    shutil.rmtree(cache, ignore_errors=True)
+    tmp.rename(cache)
+    return info
+
+
+def _previous(settings: Settings) -> dict[str, dict]:
+    build = store.current_build(settings.index_root)
+    if build is None:
+        return {}
+    try:
+        return {d["file"]: d for d in store.read_meta(build)["documents"]}
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
+    """Bring the index in line with the sources; publishes a new build only if something changed."""
+    t0 = time.perf_counter()
+    report = IngestReport()
+    cache_root = settings.data_dir / "cache"
+    cache_root.mkdir(parents=True, exist_ok=True)
+    with ingest_lock(settings.lock_path):
+        previous = _previous(settings)
+        sources = _sources(settings, paths)
+        docs: list[tuple[DocumentInfo, str, Path]] = []
+        seen_ids: set[str] = set()
+        iterator = sources
+        if progress:
+            from tqdm import tqdm
+
+            iterator = tqdm(sources, desc="ingest", unit="file", file=sys.stderr)
+        for path, info in iterator:
+            name = path.name
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                report.skipped.append((name, f"unsupported file type {path.suffix or '(none)'}"))
+                continue
+            try:
+                raw = path.read_bytes()
+                key = _cache_key(raw, info, settings)
+                cache = cache_root / key
+                if not (cache / "chunks.jsonl").exists():
+                    if info is None:
+                        report.warnings.append(f"{name}: not in the manifest; title guessed from the text")
+                    _process(path, info, key, settings, cache)
+                doc_info = DocumentInfo(**json.loads((cache / "info.json").read_text(encoding="utf-8")))
+            except (LoadError, OSError) as exc:
+                reason = exc.reason if isinstance(exc, LoadError) else str(exc)
+                prev = previous.get(name)
+                if prev and (cache_root / prev["cache_key"] / "chunks.jsonl").exists():
+                    report.skipped.append((name, f"{reason}; the previously indexed version is kept"))
+                    key = prev["cache_key"]
+                    doc_info = DocumentInfo(**json.loads((cache_root / key / "info.json").read_text("utf-8")))
+                else:
+                    report.skipped.append((name, reason))
+                    continue
+            if doc_info.doc_id in seen_ids:
+                report.skipped.append((name, f"duplicate document id {doc_info.doc_id!r}"))
+                continue
+            seen_ids.add(doc_info.doc_id)
+            docs.append((doc_info, key, cache_root / key))
+            prev = previous.get(name)
+            if prev is None:
+                report.added.append(name)
+            elif prev["cache_key"] != key:
+                report.changed.append(name)
+            else:
+                report.unchanged.append(name)
+        current_files = {info.file for info, _k, _c in docs}
+        report.removed = sorted(set(previous) - current_files)
+        report.chunks = sum(prev_count(c) for _i, _k, c in docs)
+        if not docs:
+            report.warnings.append("nothing to index: the previous index (if any) is left as it was")
+        elif report.added or report.changed or report.removed or not previous:
+            report.build = _assemble(settings, docs)
+            derive_tables(report.build)
+            store.publish(settings.index_root, report.build)
+            report.published = True
+        else:
+            report.build = store.current_build(settings.index_root)
+            if report.build is not None:
+                derive_tables(report.build)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def prev_count(cache: Path) -> int:
+    with (cache / "chunks.jsonl").open(encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _assemble(settings: Settings, docs: list[tuple[DocumentInfo, str, Path]]) -> Path:
+    """A complete build from per-document caches; nothing is re-embedded here."""
+    chunks: list[Chunk] = []
+    chunk_vecs: list[np.ndarray] = []
+    spans: list[np.ndarray] = []
+    sent_vecs: list[np.ndarray] = []
+    texts: list[tuple[DocumentInfo, str, str]] = []
+    for info, key, cache in docs:
+        doc_chunks = store.read_chunks(cache)
+        s = np.load(cache / "sent_spans.npy").reshape(-1, 3).copy()
+        s[:, 0] += len(chunks)
+        chunks.extend(doc_chunks)
+        chunk_vecs.append(np.load(cache / "chunk_vecs.npy"))
+        spans.append(s)
+        sent_vecs.append(np.load(cache / "sent_vecs.npy"))
+        texts.append((info, key, (cache / "text.txt").read_text(encoding="utf-8")))
+    folder = store.new_build_dir(settings.index_root)
+    try:
+        store.write_build(
+            folder,
+            texts,
+            chunks,
+            np.concatenate(chunk_vecs),
+            [tuple(map(int, row)) for row in np.concatenate(spans)],
+            np.concatenate(sent_vecs),
+            settings.model_path,
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def derive_tables(build: Path) -> None:
+    """Structured data derived from a build (the project directory table), before it is published."""
+    try:
+        from ingest.projects_store import build_projects_db
+    except ImportError:
+        return
+    meta = store.read_meta(build)
+    target = build / "projects.sqlite"
+    if target.exists():
+        return
+    for doc in meta["documents"]:
+        if doc.get("kind") == "directory":
+            text = (build / "texts" / f"{doc['doc_id']}.txt").read_text(encoding="utf-8")
+            build_projects_db(
+                text, target, doc_id=doc["doc_id"], file=doc["file"], title=doc["title"], date=doc["date"]
+            )

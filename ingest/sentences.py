@@ -1,0 +1,54 @@
+"""Sentence spans inside source text, so quotes can be exact substrings.
+
+A regex splitter rather than a model: it must be deterministic, offline and
+return offsets. Lines are always boundaries (bullets, table rows, headings).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "st", "no", "p", "pp", "vs", "cf", "fig", "approx",
+    "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[£]?[A-Z0-9])")
+_BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|\d{1,3}\.(?=\s)|[a-z]\))\s+")
+_MIN_CHARS = 3
+
+
+def _ends_with_abbreviation(fragment: str) -> bool:
+    word = re.search(r"([A-Za-z.]+)\.$", fragment.rstrip("\"'”’)]"))
+    if not word:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text[start:end]``, bullets and white space trimmed."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        bullet = _BULLET.match(line)
+        offset = bullet.end() if bullet else 0
+        body = line[offset:]
+        cut = 0
+        pieces: list[tuple[int, int]] = []
+        for m in _BOUNDARY.finditer(body):
+            if _ends_with_abbreviation(body[cut : m.start()]):
+                continue
+            pieces.append((cut, m.start()))
+            cut = m.end()
+        pieces.append((cut, len(body)))
+        for a, b in pieces:
+            frag = body[a:b]
+            lead = len(frag) - len(frag.lstrip())
+            trail = len(frag.rstrip())
+            if trail - lead >= _MIN_CHARS:
+                s = line_start + offset + a + lead
+                spans.append((s, line_start + offset + a + trail))
+    return spans
