@@ -1,0 +1,262 @@
+"""The one entry point the CLI and the UI call: ``Assistant.ask``.
+
+Retrieval, composition and citation checks all happen behind it; front ends
+only render the :class:`~assistant.models.Answer` it returns.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from assistant.cite import verify
+from assistant.compose import candidates, select, unit_citation, unit_prose
+from assistant.conflicts import conflict_notes, find_conflicts
+from assistant.dates import passed_note
+from assistant.models import Answer, Citation, Passage
+from assistant.retrieve import HybridRetriever, hybrid_search
+from assistant.rewrite import rewrite
+from assistant.snapshot import IndexMissingError, Snapshot
+from ingest import store
+from ingest.config import Settings, load_settings
+from ingest.embeddings import embed_query
+
+ABSTAIN_TEXT = (
+    "I'm sorry, but the programme documents I have do not cover that, so I can't answer it from them."
+)
+MAX_HISTORY_TURNS = 10
+_CONTACT = re.compile(r"phone|telephone|\bcall\b|mobile|fax|e-?mail|postal address|postcode", re.I)
+_CONTACT_VALUE = {
+    "phone": re.compile(r"(?:\+44|\b0)\d[\d ]{8,12}\d\b"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    "post": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
+}
+
+__all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "QuestionError"]
+
+
+class QuestionError(ValueError):
+    """Input the assistant refuses; ``field`` names what was wrong, ``str()`` is the user message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def clean_question(question: object, limit: int) -> str:
+    """Validate and normalise a question (control characters removed, white space folded)."""
+    if not isinstance(question, str):
+        raise QuestionError("question", "must be text")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in question)
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("question", "is empty; please type a question")
+    if len(text) > limit:
+        raise QuestionError(
+            "question", f"is {len(text):,} characters long; the limit is {limit:,}. Please shorten it."
+        )
+    return text
+
+
+def clean_history(history: object, limit: int) -> list[dict]:
+    """Keep the last few well-formed turns; anything else in the history is ignored, not fatal."""
+    if not isinstance(history, list):
+        return []
+    turns = []
+    for turn in history[-MAX_HISTORY_TURNS:]:
+        if isinstance(turn, dict):
+            q = str(turn.get("q", ""))[:limit]
+            a = str(turn.get("a", ""))[: limit * 2]
+            if q.strip():
+                turns.append({"q": q, "a": a})
+    return turns
+
+
+class Assistant:
+    """Answers questions from the current index build; safe to share between threads."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._lock = threading.Lock()
+        self._snap: Snapshot | None = None
+        self._embed_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._projects = None
+        self._projects_build: Path | None = None
+
+    # -- index -----------------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The current build, reloaded when ingest has published a newer one."""
+        build = store.current_build(self.settings.index_root)
+        with self._lock:
+            if self._snap is None or (build is not None and build != self._snap.build):
+                self._snap = Snapshot.load(self.settings.index_root, self.settings.model_path)
+            return self._snap
+
+    def embed(self, text: str) -> np.ndarray:
+        with self._lock:
+            hit = self._embed_cache.get(text)
+        if hit is not None:
+            return hit
+        vec = embed_query(self.settings.model_path, text)
+        with self._lock:
+            self._embed_cache[text] = vec
+            while len(self._embed_cache) > 512:
+                self._embed_cache.popitem(last=False)
+        return vec
+
+    def retriever(self, k: int | None = None) -> HybridRetriever:
+        """The hybrid search as a LangChain ``BaseRetriever``."""
+        return HybridRetriever(snapshot=self.snapshot, embed=self.embed, k=k or self.settings.top_k)
+
+    def project_store(self):  # type: ignore[no-untyped-def]
+        """The project directory table of the current build, if one was derived."""
+        snap = self.snapshot()
+        path = snap.build / "projects.sqlite"
+        if not path.exists():
+            return None
+        if self._projects is None or self._projects_build != snap.build:
+            from ingest.projects_store import ProjectStore
+
+            self._projects = ProjectStore(path)
+            self._projects_build = snap.build
+        return self._projects
+
+    # -- documents -------------------------------------------------------------------------------
+    def documents(self) -> list[dict]:
+        snap = self.snapshot()
+        return [
+            {**info.__dict__, "display_date": info.display_date, "chunks": snap.chunk_counts.get(doc_id, 0)}
+            for doc_id, info in snap.docs.items()
+        ]
+
+    def document_text(self, doc_id: str) -> str:
+        snap = self.snapshot()
+        if doc_id not in snap.texts:
+            raise KeyError(f"unknown document id {doc_id!r}")
+        return snap.texts[doc_id]
+
+    def document_outline(self, doc_id: str) -> list[dict]:
+        return [
+            {"section": c.section, "paragraph": c.paragraph, "page": c.page, "start": c.start, "end": c.end}
+            for c in self.snapshot().chunks
+            if c.doc_id == doc_id
+        ]
+
+    # -- answering -------------------------------------------------------------------------------
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        limit = self.settings.max_question_chars
+        text = clean_question(question, limit)
+        turns = clean_history(history, limit)
+        query = rewrite(text, turns)
+        snap = self.snapshot()
+        qvec = self.embed(query)
+        passages = hybrid_search(snap, query, qvec, self.settings.top_k)
+        contexts = [p.chunk.text for p in passages]
+        answer = self._from_directory(snap, text, query, contexts)
+        if answer is None:
+            answer = self._extractive(snap, text, query, qvec, passages, contexts)
+        answer.seconds = time.perf_counter() - t0
+        return answer
+
+    def _abstain(self, question: str, query: str, contexts: list[str]) -> Answer:
+        return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts)
+
+    def _should_abstain(self, query: str, passages: list[Passage]) -> bool:
+        if not passages:
+            return True
+        if max(p.dense for p in passages) < self.settings.abstain_threshold:
+            return True
+        asked = _CONTACT.search(query)
+        if asked:
+            kinds = ["phone"] if re.search(r"phone|call|mobile|fax", asked.group(0), re.I) else list(_CONTACT_VALUE)
+            blob = "\n".join(p.chunk.text for p in passages[:5])
+            if not any(_CONTACT_VALUE[k].search(blob) for k in kinds):
+                return True
+        return False
+
+    def _extractive(
+        self, snap: Snapshot, question: str, query: str, qvec: np.ndarray, passages: list[Passage], contexts: list[str]
+    ) -> Answer:
+        if self._should_abstain(query, passages):
+            return self._abstain(question, query, contexts)
+        cands = candidates(snap, query, qvec, passages)
+        units = select(snap, cands)
+        extra = find_conflicts(snap, query, cands, units)
+        units.extend(extra)
+        pieces: list[str] = []
+        citations: list[Citation] = []
+        notes: list[str] = []
+        for unit in units:
+            cit = unit_citation(snap, unit, len(citations) + 1)
+            if not verify(cit, snap.texts[cit.doc_id]):
+                continue  # never show a quote that is not verbatim
+            prose = unit_prose(snap, unit, cit)
+            if not prose:
+                continue
+            citations.append(cit)
+            pieces.append(f"{prose} [{cit.n}]")
+            note = passed_note(prose, cit.date, cit.title, self.settings.today)
+            if note and note not in notes:
+                notes.append(note)
+        if not citations:
+            return self._abstain(question, query, contexts)
+        notes.extend(conflict_notes(snap, citations, extra))
+        return Answer(
+            question=question,
+            query=query,
+            answer="\n\n".join(pieces),
+            abstained=False,
+            citations=citations,
+            contexts=contexts,
+            notes=notes,
+        )
+
+    def _from_directory(self, snap: Snapshot, question: str, query: str, contexts: list[str]) -> Answer | None:
+        try:
+            from assistant.projects import answer_from_directory
+        except ImportError:
+            return None
+        projects = self.project_store()
+        if projects is None:
+            return None
+        source = snap.texts.get(projects.doc_id, "")
+        result = answer_from_directory(query, projects, source)
+        if result is None:
+            return None
+        info = snap.docs.get(projects.doc_id)
+        citations = []
+        for c in result.citations:
+            cit = Citation(
+                n=int(c["n"]),
+                doc_id=projects.doc_id,
+                title=info.title if info else projects.title,
+                file=info.file if info else projects.file,
+                date=info.date if info else projects.date,
+                section=c.get("section") or "",
+                paragraph=c.get("paragraph"),
+                page=c.get("page"),
+                text=c["text"],
+                start=int(c["start"]),
+                end=int(c["end"]),
+            )
+            if verify(cit, source):
+                citations.append(cit)
+        if not citations:
+            return None
+        return Answer(
+            question=question,
+            query=query,
+            answer=result.answer,
+            abstained=False,
+            citations=citations,
+            contexts=contexts,
+            table=result.rows,
+            mode="directory",
+        )

@@ -1,0 +1,186 @@
+"""Extractive answers: pick the source sentences that answer the question and cite each one.
+
+No language model: every sentence of the answer is a sentence of a document,
+so every claim is checkable. Sentences are scored on meaning (cosine with the
+question), on the question's own words (IDF-weighted overlap), on the rank of
+their passage, and on whether they hold the kind of value asked for.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.models import Citation, Passage
+from assistant.snapshot import Snapshot
+from assistant.text import clean_for_display, content_stems
+
+MAX_UNITS = 3
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_DATE_RE = re.compile(rf"\b(\d{{1,2}}(st|nd|rd|th)?( of)? ({_MONTHS})\b|\b({_MONTHS})\s+\d{{4}}|\b\d{{1,2}}(\.\d\d)?\s?[ap]\.?m\b)", re.I)
+_MONEY_RE = re.compile(r"£\s?\d|\d\s?(m|bn|k)\b|million|billion", re.I)
+_NUMBER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I)
+
+
+@dataclass
+class Candidate:
+    idx: int
+    row: int
+    start: int
+    end: int
+    text: str
+    cos: float
+    lex: float
+    score: float = 0.0
+    is_question: bool = False
+
+
+def question_wants(question: str) -> set[str]:
+    """Coarse answer types the question asks for."""
+    q = question.lower()
+    wants: set[str] = set()
+    if re.search(r"\bwhen\b|\bdeadline|\bdate\b|what time|which (day|month|year)|what years?\b", q):
+        wants.add("date")
+    if re.search(r"how much|budget|\bcost|\bspend|\bfunding\b.*\b(total|amount)|£|\bmoney\b|worth", q):
+        wants.add("money")
+    if re.search(r"how many|number of|what share|what proportion|percentage|\bper ?cent|\brate\b|how stable", q):
+        wants.add("number")
+    return wants
+
+
+def _has_type(text: str, kind: str) -> bool:
+    if kind == "date":
+        return bool(_DATE_RE.search(text))
+    if kind == "money":
+        return bool(_MONEY_RE.search(text))
+    return bool(_NUMBER_RE.search(text))
+
+
+def _idf(snap: Snapshot) -> dict[str, float]:
+    cached = getattr(snap, "_idf_cache", None)
+    if cached is None:
+        df: dict[str, int] = {}
+        for c in snap.chunks:
+            for s in set(content_stems(c.text)):
+                df[s] = df.get(s, 0) + 1
+        n = len(snap.chunks)
+        cached = {s: math.log(1 + n / d) for s, d in df.items()}
+        object.__setattr__(snap, "_idf_cache", cached)
+    return cached
+
+
+def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Passage]) -> list[Candidate]:
+    """Every sentence of the retrieved passages, scored for this query."""
+    idf = _idf(snap)
+    default_idf = math.log(1 + len(snap.chunks))
+    q_stems = set(content_stems(query))
+    q_weight = sum(idf.get(s, default_idf) for s in q_stems) or 1.0
+    wants = question_wants(query)
+    best_passage = passages[0].score if passages else 1.0
+    out: list[Candidate] = []
+    for passage in passages:
+        row = snap.row_of[passage.chunk.chunk_id]
+        idxs = snap.sentences_of.get(row)
+        if idxs is None or not len(idxs):
+            continue
+        text = snap.texts[passage.chunk.doc_id]
+        cos = snap.sent_vecs[idxs] @ qvec
+        prior = passage.score / best_passage
+        first_start = passage.chunk.segments[0][0] if passage.chunk.segments else passage.chunk.start
+        group: list[Candidate] = []
+        for j, idx in enumerate(idxs):
+            _r, a, b = (int(v) for v in snap.sent_spans[idx])
+            sent = text[a:b]
+            stems = set(content_stems(sent))
+            lex = sum(idf.get(s, default_idf) for s in q_stems & stems) / q_weight
+            cand = Candidate(int(idx), row, a, b, sent, float(cos[j]), lex)
+            cand.is_question = a == first_start and sent.rstrip().endswith("?") and passage.chunk.block == "qa"
+            bonus = sum(0.08 for kind in wants if _has_type(sent, kind))
+            short = 0.1 if len(sent) < 40 and not _NUMBER_RE.search(sent) else 0.0
+            cand.score = 0.55 * cand.cos + 0.45 * lex + 0.12 * prior + bonus - short
+            group.append(cand)
+        # a Q&A question heading lends its match to the answer right after it
+        for j, cand in enumerate(group):
+            if cand.is_question and j + 1 < len(group):
+                nxt = group[j + 1]
+                nxt.score = max(nxt.score, cand.score + 0.02)
+                cand.score -= 1.0
+        out.extend(group)
+    return out
+
+
+def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bool:
+    return any(
+        float(snap.sent_vecs[a.idx] @ snap.sent_vecs[c.idx]) > 0.9 or (c.start <= a.start < c.end)
+        for c in chosen
+    )
+
+
+def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -> list[list[Candidate]]:
+    """Best sentence first, then close runners-up; a sentence ending in ':' brings its list."""
+    ranked = sorted(cands, key=lambda c: -c.score)
+    if not ranked:
+        return []
+    best = ranked[0].score
+    units: list[list[Candidate]] = []
+    chosen: list[Candidate] = []
+    by_row: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_row.setdefault(c.row, []).append(c)
+    for cand in ranked:
+        if len(units) >= max_units or cand.score < best - 0.12 or cand.score <= 0:
+            break
+        if cand.is_question or _near_duplicate(snap, cand, chosen):
+            continue
+        unit = [cand]
+        siblings = sorted(by_row[cand.row], key=lambda c: c.start)
+        pos = next(i for i, c in enumerate(siblings) if c.idx == cand.idx)
+        if cand.text.rstrip().endswith(":"):
+            unit.extend(siblings[pos + 1 : pos + 8])
+        elif len(cand.text) < 70 and pos + 1 < len(siblings):
+            unit.append(siblings[pos + 1])
+        unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)] or [cand]
+        chosen.extend(unit)
+        units.append(unit)
+    return units
+
+
+def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
+    """One citation for a run of sentences of one chunk: the verbatim span from first to last."""
+    chunk = snap.chunks[unit[0].row]
+    start = min(c.start for c in unit)
+    end = max(c.end for c in unit)
+    source = snap.texts[chunk.doc_id]
+    # stay inside one source segment: a span across cut-out furniture would quote the furniture too
+    seg = next(((s, e) for s, e in chunk.segments if s <= start < e), (start, end))
+    end = max((c.end for c in unit if c.end <= seg[1]), default=unit[0].end)
+    return Citation(
+        n=n,
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        file=chunk.file,
+        date=chunk.date,
+        section=chunk.section,
+        paragraph=chunk.paragraph,
+        page=chunk.page,
+        text=source[start:end],
+        start=start,
+        end=end,
+        chunk_id=chunk.chunk_id,
+    )
+
+
+def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str:
+    """The answer text for one unit: cleaned sentences within the cited span, lists kept as lists."""
+    source = snap.texts[citation.doc_id]
+    parts = [clean_for_display(source[c.start : c.end]) for c in unit if citation.start <= c.start and c.end <= citation.end]
+    parts = [p for p in parts if p]
+    if len(parts) > 1 and parts[0].endswith(":"):
+        return parts[0] + "\n" + "\n".join(f"- {p}" for p in parts[1:])
+    return " ".join(parts)

@@ -1,0 +1,91 @@
+"""Hybrid retrieval: Chroma (dense) and bm25s (lexical) fused by reciprocal rank.
+
+Dense search finds paraphrases ("borrowed from another industry" -> "learning
+from other sectors"); BM25 finds exact names and figures ("Leeds", "FDAC").
+RRF needs no score calibration between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.models import Passage
+from assistant.snapshot import Snapshot
+
+RRF_K = 60
+CANDIDATES = 30
+
+
+def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """(chunk row, cosine) from the Chroma collection, best first."""
+    hits = snap.vectors.similarity_search_by_vector_with_relevance_scores(  # type: ignore[attr-defined]
+        qvec.tolist(), k=min(n, len(snap.chunks))
+    )
+    out = []
+    for doc, distance in hits:
+        row = snap.row_of.get(doc.id) if doc.id else None
+        if row is None:
+            row = int(doc.metadata.get("row", -1))
+        if 0 <= row < len(snap.chunks):
+            out.append((row, 1.0 - float(distance)))
+    return out
+
+
+def lexical_ranking(snap: Snapshot, query: str, n: int) -> list[tuple[int, float]]:
+    scores = snap.lexical.scores(query)
+    if not scores.any():
+        return []
+    top = np.argpartition(-scores, min(n, len(scores) - 1))[:n]
+    top = top[np.argsort(-scores[top])]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[Passage]:
+    """Top ``k`` passages by reciprocal rank fusion of the dense and lexical rankings."""
+    dense = dense_ranking(snap, qvec, CANDIDATES)
+    lexical = lexical_ranking(snap, query, CANDIDATES)
+    fused: dict[int, float] = {}
+    dense_score = dict(dense)
+    lex_score = dict(lexical)
+    for ranking in (dense, lexical):
+        for rank, (row, _s) in enumerate(ranking):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+    best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+    return [
+        Passage(
+            chunk=snap.chunks[row],
+            score=score,
+            dense=dense_score.get(row, float(snap.chunk_vecs[row] @ qvec)),
+            lexical=lex_score.get(row, 0.0),
+        )
+        for row, score in best
+    ]
+
+
+class HybridRetriever(BaseRetriever):
+    """The same hybrid search as a LangChain retriever, for use in chains (e.g. the LLM mode)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    snapshot: Callable[[], Snapshot]
+    embed: Callable[[str], np.ndarray]
+    k: int = 8
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        snap = self.snapshot()
+        return [
+            Document(
+                page_content=p.chunk.text,
+                metadata={**p.chunk.to_dict(), "score": p.score, "dense": p.dense, "lexical": p.lexical},
+                id=p.chunk.chunk_id,
+            )
+            for p in hybrid_search(snap, query, self.embed(query), self.k)
+        ]

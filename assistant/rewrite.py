@@ -1,0 +1,49 @@
+"""Turn a follow-up ("and the second deadline?", "how many areas is it in?") into a stand-alone query.
+
+Rule-based and visible: the rewritten query is returned with every answer so
+a user can see what was actually searched.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|he|she|him|her)\b", re.I)
+_FOLLOW_START = re.compile(r"^\s*(and|also|what about|how about|so|but|then|ok(ay)?|what else)\b", re.I)
+_WH = {"who", "what", "which", "when", "where", "why", "how", "is", "are", "does", "do", "can", "could", "would"}
+_ENTITY = re.compile(
+    r"(?:[A-Z][\w'’&-]*|[A-Z]{2,})(?:\s+(?:(?:and|of|for|the|&|on|in|to)\s+)*(?:[A-Z][\w'’&-]*|[A-Z]{2,}))*"
+)
+
+
+def _entity(text: str) -> str | None:
+    """The longest capitalised phrase that is not just a question word."""
+    found = []
+    for m in _ENTITY.finditer(text):
+        phrase = m.group(0)
+        words = phrase.split()
+        while words and words[0].lower() in _WH:
+            words = words[1:]
+        if words and not (len(words) == 1 and words[0] in {"I", "DfE"}):
+            found.append(" ".join(words))
+    return max(found, key=len) if found else None
+
+
+def is_follow_up(question: str) -> bool:
+    words = re.findall(r"[A-Za-z']+", question)
+    return bool(_FOLLOW_START.match(question) or _PRONOUN.search(question) or len(words) <= 4)
+
+
+def rewrite(question: str, history: list[dict] | None) -> str:
+    """Stand-alone version of ``question`` given earlier turns ``[{"q", "a"}]`` (newest last)."""
+    if not history or not is_follow_up(question):
+        return question
+    last = history[-1]
+    prev_q = str(last.get("q", ""))
+    entity = _entity(prev_q) or _entity(str(last.get("a", ""))[:300])
+    q = _FOLLOW_START.sub("", question).strip(" ,")
+    if entity and _PRONOUN.search(q):
+        replaced = _PRONOUN.sub(entity, q, count=1)
+        return replaced[0].upper() + replaced[1:]
+    core = re.sub(r"^\s*(who|what|which|when|where|why|how)\b[^?]*?\b(is|are|was|were|does|do|did)\b", "", prev_q, flags=re.I)
+    return f"{q} ({core.strip(' ?')})" if core.strip(" ?") else q

@@ -1,0 +1,72 @@
+"""A loaded, immutable view of one published index build.
+
+The assistant holds one snapshot at a time and swaps to a newer one between
+questions, so a question never mixes two builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest import store
+from ingest.lexical import LexicalIndex
+from ingest.models import Chunk, DocumentInfo
+
+
+class IndexMissingError(RuntimeError):
+    """No complete index has been built yet."""
+
+
+@dataclass
+class Snapshot:
+    build: Path
+    chunks: list[Chunk]
+    chunk_vecs: np.ndarray
+    sent_spans: np.ndarray  # rows of (chunk row, start, end)
+    sent_vecs: np.ndarray
+    texts: dict[str, str]  # doc_id -> source text
+    docs: dict[str, DocumentInfo]
+    chunk_counts: dict[str, int]
+    lexical: LexicalIndex
+    vectors: object  # langchain_chroma.Chroma
+    row_of: dict[str, int]
+    sentences_of: dict[int, np.ndarray]  # chunk row -> indices into sent_spans
+
+    @classmethod
+    def load(cls, index_root: Path, model_path: str) -> Snapshot:
+        build = store.current_build(index_root)
+        if build is None:
+            raise IndexMissingError(f"no index in {index_root}; run `csc-assistant ingest` first")
+        meta = store.read_meta(build)
+        chunks = store.read_chunks(build)
+        docs: dict[str, DocumentInfo] = {}
+        counts: dict[str, int] = {}
+        for d in meta["documents"]:
+            counts[d["doc_id"]] = d.pop("chunks", 0)
+            d.pop("cache_key", None)
+            docs[d["doc_id"]] = DocumentInfo(**d)
+        texts = {
+            doc_id: (build / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8") for doc_id in docs
+        }
+        spans = np.load(build / "sent_spans.npy").reshape(-1, 3)
+        order = np.argsort(spans[:, 0], kind="stable")
+        rows, starts = np.unique(spans[order, 0], return_index=True)
+        bounds = list(starts[1:]) + [len(order)]
+        sentences_of = {int(r): order[a:b] for r, a, b in zip(rows, starts, bounds, strict=True)}
+        return cls(
+            build=build,
+            chunks=chunks,
+            chunk_vecs=np.load(build / "chunk_vecs.npy"),
+            sent_spans=spans,
+            sent_vecs=np.load(build / "sent_vecs.npy"),
+            texts=texts,
+            docs=docs,
+            chunk_counts=counts,
+            lexical=LexicalIndex(build / "bm25", len(chunks)),
+            vectors=store.vector_store(build / "chroma", model_path),
+            row_of={c.chunk_id: i for i, c in enumerate(chunks)},
+            sentences_of=sentences_of,
+        )

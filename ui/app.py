@@ -1,0 +1,455 @@
+"""The web front end: a cited chat beside its sources, a corpus browser, feedback and export.
+
+Built on Gradio 6 ``Blocks``. The design choices that matter:
+
+* Every string shown comes from :mod:`ui.render`, which escapes document and
+  user text; the chat's own HTML sanitiser stays on as a second line.
+* ``[n]`` markers are ordinary links (``#cite-<turn>-<n>``). One delegated
+  click listener, installed by the sources panel's ``js_on_load``, turns a
+  click on a marker or a source card into a ``click`` event of that panel
+  carrying ``{turn, n}``; the server then renders the document viewer with
+  the span highlighted and the viewer scrolls to it. No hidden inputs.
+* The answer is computed in one call and then streamed sentence by sentence,
+  so the reader starts reading at once and citations never arrive half-drawn.
+* Nothing is fetched from the internet: the theme uses local fonts, the CSS
+  is served from ``ui/static``, analytics are off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402  (the environment must be set before Gradio reads it)
+
+from ui import render  # noqa: E402
+from ui.export import conversation_markdown  # noqa: E402
+from ui.feedback import FeedbackStore, feedback_db_path  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+STREAM_DELAY = 0.04  # seconds between streamed sentences: visible progress, negligible wait
+
+# Installed once by the sources panel. Clicks (and Enter/Space) on a source card or on any
+# [n] marker in the chat become a "click" event of the panel carrying {turn, n}.
+SOURCES_JS = """
+const fire = (turn, n) => trigger('click', {turn: Number(turn), n: Number(n)});
+const mark = (turn, n) => {
+  element.querySelectorAll('.src-card').forEach((c) => {
+    const on = c.dataset.turn === String(turn) && c.dataset.n === String(n);
+    c.classList.toggle('active', on);
+    c.setAttribute('aria-pressed', on ? 'true' : 'false');
+  });
+};
+element.addEventListener('click', (ev) => {
+  const card = ev.target.closest('.src-card');
+  if (card) { mark(card.dataset.turn, card.dataset.n); fire(card.dataset.turn, card.dataset.n); }
+});
+element.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Enter' && ev.key !== ' ') return;
+  const card = ev.target.closest('.src-card');
+  if (!card) return;
+  ev.preventDefault();
+  mark(card.dataset.turn, card.dataset.n);
+  fire(card.dataset.turn, card.dataset.n);
+});
+window.cscOpenCitation = (turn, n) => { mark(turn, n); fire(turn, n); };
+if (!window.cscCiteListener) {
+  window.cscCiteListener = true;
+  document.addEventListener('click', (ev) => {
+    const a = ev.target && ev.target.closest ? ev.target.closest('a.cite-ref') : null;
+    if (!a) return;
+    const m = (a.getAttribute('href') || '').match(/^#cite-(\\d+)-(\\d+)$/);
+    if (!m) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (window.cscOpenCitation) window.cscOpenCitation(m[1], m[2]);
+  }, true);
+}
+"""
+
+# The viewer scrolls its own box so the highlighted span sits in the upper third.
+VIEWER_JS = """
+const reveal = () => {
+  const m = element.querySelector('mark.hl');
+  const body = element.querySelector('.doc-body');
+  if (!m || !body) return;
+  body.scrollTop = Math.max(0, m.offsetTop - body.clientHeight / 3);
+  if (window.innerWidth < 900) element.scrollIntoView({block: 'start'});
+};
+watch('value', () => requestAnimationFrame(reveal));
+requestAnimationFrame(reveal);
+"""
+
+
+class AssistantLike(Protocol):
+    """The part of :class:`assistant.api.Assistant` the UI uses (tests pass fakes of this shape)."""
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Any: ...
+
+    def documents(self) -> list[dict]: ...
+
+    def document_text(self, doc_id: str) -> str: ...
+
+    def document_outline(self, doc_id: str) -> list[dict]: ...
+
+
+def _question_error() -> type[Exception]:
+    """``assistant.api.QuestionError`` when available; ValueError (its base) otherwise."""
+    try:
+        from assistant.api import QuestionError
+
+        return QuestionError
+    except ImportError:  # pragma: no cover - only while the core is being written
+        return ValueError
+
+
+def _answer_dict(ans: Any) -> dict[str, Any]:
+    return ans.to_dict() if hasattr(ans, "to_dict") else dict(ans)
+
+
+def _parse_range(value: str | None) -> tuple[int, int] | None:
+    if not value or "-" not in value:
+        return None
+    a, b = value.split("-", 1)
+    try:
+        return int(a), int(b)
+    except ValueError:
+        return None
+
+
+def launch_options() -> dict[str, Any]:
+    """Arguments every launch needs (Gradio 6 takes theme/CSS/head at launch, not in Blocks)."""
+    return {
+        "theme": gr.themes.Default(),  # local fonts only; no Google Fonts request
+        "css_paths": [STATIC_DIR / "app.css"],
+        "head": '<meta name="color-scheme" content="light dark">',
+        "footer_links": ["api"],
+        "ssr_mode": False,
+        "show_error": False,
+        "quiet": True,
+    }
+
+
+def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
+    """Wire the UI to ``assistant``; feedback goes to the SQLite file at ``feedback_path``."""
+    store = FeedbackStore(feedback_path)
+    question_error = _question_error()
+    export_dir = Path(tempfile.mkdtemp(prefix="csc-export-"))
+    docs = assistant.documents()
+    doc_by_id = {d["doc_id"]: d for d in docs}
+
+    @lru_cache(maxsize=64)
+    def doc_text(doc_id: str) -> str:
+        return assistant.document_text(doc_id)
+
+    @lru_cache(maxsize=64)
+    def doc_outline(doc_id: str) -> tuple[dict, ...]:
+        return tuple(assistant.document_outline(doc_id))
+
+    def texts_for(citations: list[dict]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in citations:
+            try:
+                out[c["doc_id"]] = doc_text(c["doc_id"])
+            except Exception:  # a document missing from the index: show the quote alone
+                log.warning("no text for %s", c.get("doc_id"))
+        return out
+
+    def viewer_for(doc_id: str, span: tuple[int, int] | None, kind: str = "quote") -> str:
+        doc = doc_by_id.get(doc_id, {"doc_id": doc_id, "title": doc_id})
+        return render.document_html(doc, doc_text(doc_id), doc_outline(doc_id), highlight=span, kind=kind)
+
+    def sources_for(turns: list[dict], idx: int, active: int | None = None) -> str:
+        ans = turns[idx]["answer"]
+        return render.sources_panel_html(
+            ans["citations"], texts_for(ans["citations"]), turn=idx, abstained=ans["abstained"], active=active
+        )
+
+    def write_export(turns: list[dict], session_id: str) -> str:
+        folder = export_dir / session_id / str(len(turns))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "csc-assistant-conversation.md"
+        path.write_text(conversation_markdown(turns), encoding="utf-8")
+        return str(path)
+
+    # ------------------------------------------------------------------ handlers
+
+    def respond(
+        message: str, chat: list[dict], turns: list[dict], session_id: str
+    ) -> Iterator[dict[Any, Any]]:
+        """Ask, then stream the answer into the chat; afterwards fill the sources panel."""
+        chat = list(chat or [])
+        turns = list(turns or [])
+        message = message or ""
+        chat.append({"role": "user", "content": render.user_message_html(message)})
+        chat.append({"role": "assistant", "content": render.thinking_html()})
+        yield {chatbot: chat, question: gr.update(value="", interactive=False), start_screen: gr.update(visible=False)}
+        history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
+        try:
+            ans = _answer_dict(assistant.ask(message, history=history))
+        except question_error as exc:
+            chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
+            yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
+            return
+        except Exception:
+            log.exception("ask failed")
+            chat[-1] = {"role": "assistant", "content": render.error_html(
+                "Something went wrong while answering. Please try again or rephrase the question.")}
+            yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
+            return
+        turn_idx = len(turns)
+        for prefix in render.sentence_prefixes(ans["answer"])[:-1]:
+            chat[-1] = {"role": "assistant", "content": render.answer_html(
+                prefix, turn=turn_idx, citations=ans["citations"], partial=True)}
+            yield {chatbot: chat}
+            time.sleep(STREAM_DELAY)
+        chat[-1] = {"role": "assistant", "content": render.answer_html(
+            ans["answer"], turn=turn_idx, citations=ans["citations"], query=ans.get("query") or "",
+            notes=ans.get("notes") or [], table=ans.get("table"), abstained=ans["abstained"])}
+        turns.append({"question": message, "answer": ans, "msg_index": len(chat) - 1})
+        yield {
+            chatbot: chat,
+            turns_state: turns,
+            question: gr.update(value="", interactive=True),
+            sources: sources_for(turns, turn_idx),
+            shown_turn: turn_idx,
+            viewer: render.viewer_placeholder_html(),
+            open_in_docs: gr.update(visible=False),
+            export_btn: gr.update(value=write_export(turns, session_id), interactive=True),
+            feedback_status: "",
+        }
+
+    def open_citation(turns: list[dict], current: int, evt: gr.EventData) -> tuple[Any, ...]:
+        """A marker or card was clicked: show that answer's sources and the passage in its document."""
+        data = getattr(evt, "_data", None) or {}
+        try:
+            idx, n = int(data.get("turn", -1)), int(data.get("n", -1))
+            cit = next(c for c in turns[idx]["answer"]["citations"] if int(c["n"]) == n)
+        except (ValueError, TypeError, IndexError, StopIteration):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        panel = sources_for(turns, idx, active=n) if idx != current else gr.skip()
+        html = viewer_for(cit["doc_id"], (int(cit["start"]), int(cit["end"])))
+        target = {"doc_id": cit["doc_id"], "start": int(cit["start"]), "end": int(cit["end"])}
+        return panel, idx, html, target, gr.update(visible=True)
+
+    def show_in_documents(target: dict | None) -> tuple[Any, ...]:
+        """Carry the open passage over to the Documents tab's reader."""
+        if not target:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        doc_id = target["doc_id"]
+        html = viewer_for(doc_id, (target["start"], target["end"]))
+        return (
+            gr.Tabs(selected="documents"),
+            gr.update(value=doc_id),
+            gr.update(choices=render.outline_choices(doc_outline(doc_id)), value=None),
+            html,
+        )
+
+    def rate(
+        rating: str, comment: str, turns: list[dict], session_id: str, turn_idx: int | None = None
+    ) -> str:
+        if not turns:
+            return "Ask a question first, then rate the answer."
+        idx = len(turns) - 1 if turn_idx is None else turn_idx
+        ans = turns[idx]["answer"]
+        store.record(
+            question=turns[idx]["question"], answer=ans["answer"], rating=rating, comment=comment or None,
+            citations=ans["citations"], query=ans.get("query") or "", abstained=bool(ans["abstained"]),
+            session_id=session_id, turn=idx,
+        )
+        verdict = "helpful" if rating == "up" else "not helpful"
+        return f"Thanks — answer {idx + 1} recorded as {verdict}{' with your comment' if comment else ''}."
+
+    def rate_up(comment: str, turns: list[dict], session_id: str) -> tuple[str, str]:
+        return rate("up", comment, turns, session_id), ""
+
+    def rate_down(comment: str, turns: list[dict], session_id: str) -> tuple[str, str]:
+        return rate("down", comment, turns, session_id), ""
+
+    def on_like(turns: list[dict], session_id: str, data: gr.LikeData) -> str:
+        """The thumbs on each chat message: map the message back to its turn and store the vote."""
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        idx = next((i for i, t in enumerate(turns) if t["msg_index"] == index), None)
+        if idx is None or data.liked not in (True, False):
+            return gr.skip()
+        return rate("up" if data.liked else "down", "", turns, session_id, turn_idx=idx)
+
+    def new_conversation() -> tuple[Any, ...]:
+        return (
+            [], [], -1, render.sources_placeholder_html(), render.viewer_placeholder_html(),
+            gr.update(visible=False), gr.update(visible=True), gr.update(value=None, interactive=False), "",
+        )
+
+    def pick_document(doc_id: str | None) -> tuple[Any, Any, Any]:
+        if not doc_id or doc_id not in doc_by_id:
+            return render.viewer_placeholder_html(), gr.update(choices=[], value=None), gr.update(visible=False)
+        outline = doc_outline(doc_id)
+        pages = render.page_choices(outline)
+        return (
+            viewer_for(doc_id, None),
+            gr.update(choices=render.outline_choices(outline), value=None),
+            gr.update(choices=pages, value=None, visible=bool(pages)),
+        )
+
+    def jump(doc_id: str | None, value: str | None) -> Any:
+        span = _parse_range(value)
+        if not doc_id or span is None:
+            return gr.skip()
+        return viewer_for(doc_id, span, kind="jump")
+
+    def api_ask(question: str, history: list[dict] | None = None) -> dict:
+        """Ask one question (with optional earlier turns [{"q", "a"}]); returns the Answer as JSON."""
+        try:
+            return _answer_dict(assistant.ask(question, history=history or None))
+        except question_error as exc:
+            raise gr.Error(str(exc)) from exc
+
+    # ------------------------------------------------------------------ layout
+
+    with gr.Blocks(title="CSC Innovation Programme assistant", analytics_enabled=False) as app:
+        turns_state = gr.State([])
+        session = gr.State(lambda: uuid.uuid4().hex)
+        shown_turn = gr.State(-1)
+        viewer_target = gr.State(None)
+
+        gr.HTML(
+            '<header class="app-head"><h1>Children\'s Social Care Innovation Programme assistant</h1>'
+            f"{render.intro_html()}</header>",
+            js_on_load=None,
+        )
+        with gr.Tabs(elem_id="tabs") as tabs:
+            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
+                with gr.Row(equal_height=False, elem_id="ask-row"):
+                    with gr.Column(scale=3, min_width=320, elem_id="chat-col"):
+                        with gr.Column(visible=True, elem_id="start-screen") as start_screen:
+                            gr.HTML('<h2 class="start-title">Try a question</h2>', js_on_load=None)
+                            example_buttons: list[tuple[gr.Button, str]] = []
+                            with gr.Row(elem_classes="example-groups"):
+                                for group, examples in render.EXAMPLE_GROUPS.items():
+                                    with gr.Column(min_width=200, elem_classes="example-group"):
+                                        gr.HTML(f'<h3 class="group-title">{render.esc(group)}</h3>', js_on_load=None)
+                                        for q in examples:
+                                            b = gr.Button(q, size="sm", variant="secondary", elem_classes="example")
+                                            example_buttons.append((b, q))
+                        chatbot = gr.Chatbot(
+                            label="Conversation", elem_id="chat", height="58vh", min_height=260,
+                            feedback_options=("Like", "Dislike"), buttons=["copy"], sanitize_html=True,
+                            render_markdown=True, autoscroll=True,
+                        )
+                        with gr.Row(elem_id="ask-bar"):
+                            question = gr.Textbox(
+                                label="Your question", placeholder="Ask about the Innovation Programme…",
+                                lines=1, max_lines=5, scale=8, elem_id="question", autofocus=True,
+                                submit_btn=False,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send")
+                        with gr.Accordion("Rate the latest answer", open=True, elem_id="feedback"):
+                            with gr.Row():
+                                comment = gr.Textbox(
+                                    label="Comment (optional)", lines=1, max_lines=3, scale=6,
+                                    elem_id="feedback-comment",
+                                )
+                                up = gr.Button("👍 Helpful", scale=1, min_width=110, elem_id="thumbs-up")
+                                down = gr.Button("👎 Not helpful", scale=1, min_width=130, elem_id="thumbs-down")
+                            feedback_status = gr.Markdown("", elem_id="feedback-status")
+                        with gr.Row(elem_id="chat-actions"):
+                            export_btn = gr.DownloadButton(
+                                "Download conversation (Markdown)", value=None, interactive=False,
+                                size="sm", elem_id="export",
+                            )
+                            clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                    with gr.Column(scale=2, min_width=300, elem_id="side-col"):
+                        sources = gr.HTML(
+                            render.sources_placeholder_html(), js_on_load=SOURCES_JS, elem_id="sources"
+                        )
+                        viewer = gr.HTML(render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="viewer")
+                        open_in_docs = gr.Button(
+                            "Open in the Documents tab", size="sm", visible=False, elem_id="open-in-docs"
+                        )
+            with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
+                gr.HTML(render.documents_table_html(docs), js_on_load=None, elem_id="docs-table")
+                with gr.Row():
+                    doc_select = gr.Dropdown(
+                        choices=[(d["title"], d["doc_id"]) for d in docs], label="Read a document",
+                        value=None, scale=3, elem_id="doc-select",
+                    )
+                    jump_to = gr.Dropdown(choices=[], label="Jump to paragraph", value=None, scale=3,
+                                          elem_id="jump-to")
+                    jump_page = gr.Dropdown(choices=[], label="Jump to page", value=None, scale=1,
+                                            visible=False, elem_id="jump-page")
+                reader = gr.HTML(render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="reader")
+
+        # ------------------------------------------------------------------ events
+        ask_outputs = [chatbot, question, start_screen, turns_state, sources, shown_turn, viewer,
+                       open_in_docs, export_btn, feedback_status]
+        ask_inputs = [question, chatbot, turns_state, session]
+        question.submit(respond, ask_inputs, ask_outputs, api_visibility="private")
+        send.click(respond, ask_inputs, ask_outputs, api_visibility="private")
+        for button, text in example_buttons:
+            button.click(_const(text), None, question, api_visibility="private").then(
+                respond, ask_inputs, ask_outputs, api_visibility="private"
+            )
+        sources.click(open_citation, [turns_state, shown_turn],
+                      [sources, shown_turn, viewer, viewer_target, open_in_docs], api_visibility="private")
+        open_in_docs.click(show_in_documents, viewer_target, [tabs, doc_select, jump_to, reader],
+                           api_visibility="private")
+        up.click(rate_up, [comment, turns_state, session], [feedback_status, comment], api_visibility="private")
+        down.click(rate_down, [comment, turns_state, session], [feedback_status, comment],
+                   api_visibility="private")
+        chatbot.like(on_like, [turns_state, session], feedback_status, api_visibility="private")
+        clear.click(new_conversation, None,
+                    [chatbot, turns_state, shown_turn, sources, viewer, open_in_docs, start_screen, export_btn,
+                     feedback_status], api_visibility="private")
+        doc_select.change(pick_document, doc_select, [reader, jump_to, jump_page], api_visibility="private")
+        jump_to.change(jump, [doc_select, jump_to], reader, api_visibility="private")
+        jump_page.change(jump, [doc_select, jump_page], reader, api_visibility="private")
+        gr.api(api_ask, api_name="ask")
+    return app
+
+
+def _const(value: str) -> Callable[[], str]:
+    """A handler returning ``value`` (a fresh function per example button, no late-binding bug)."""
+
+    def fn() -> str:
+        return value
+
+    return fn
+
+
+def launch(app: gr.Blocks, host: str, port: int, *, block: bool = True) -> None:
+    """Start the server on ``host:port`` with the offline options; ``block=False`` returns at once (tests)."""
+    app.queue(default_concurrency_limit=4)
+    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options())
+
+
+def serve(host: str | None = None, port: int | None = None, assistant: AssistantLike | None = None) -> None:
+    """``csc-assistant serve``: load the index and serve the UI (blocks until interrupted).
+
+    Host and port come from the arguments, else ``CSC_HOST``/``CSC_PORT``, else
+    127.0.0.1:7860 — loopback by default, because the app has no login.
+    """
+    host = host or os.environ.get("CSC_HOST") or DEFAULT_HOST
+    port = int(port or os.environ.get("CSC_PORT") or DEFAULT_PORT)
+    from ingest.config import load_settings
+
+    settings = load_settings()
+    if assistant is None:
+        from assistant.api import Assistant
+
+        assistant = Assistant()
+    app = build_app(assistant, feedback_path=feedback_db_path(settings.data_dir))
+    print(f"csc-assistant: serving on http://{host}:{port}", flush=True)
+    launch(app, host, port, block=True)

@@ -1,0 +1,264 @@
+"""``csc-assistant``: ingest, ask, eval, serve, projects, feedback.
+
+The CLI only parses arguments and renders; all answering goes through
+``assistant.api.Assistant``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from ingest.config import load_settings
+
+    return load_settings()
+
+
+def answer_json(ans) -> dict:  # type: ignore[no-untyped-def]
+    """The stable JSON protocol of ``ask --json`` / ``--jsonl`` (see README)."""
+    return {
+        "answer": ans.answer,
+        "abstained": ans.abstained,
+        "query": ans.query,
+        "citations": [
+            {
+                "n": c.n,
+                "title": c.title,
+                "file": c.file,
+                "date": c.date,
+                "section": c.section,
+                "paragraph": c.paragraph,
+                "page": c.page,
+                "text": c.text,
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in ans.citations
+        ],
+        "contexts": ans.contexts,
+        "notes": ans.notes,
+        "mode": ans.mode,
+        "table": ans.table,
+        "seconds": round(ans.seconds, 4),
+    }
+
+
+def render_text(ans) -> str:  # type: ignore[no-untyped-def]
+    """Readable terminal form: the answer, notes, then numbered sources with their quotes."""
+    out = [ans.answer]
+    if ans.query != ans.question:
+        out.insert(0, f"(searched for: {ans.query})\n")
+    for note in ans.notes:
+        out.append(f"\nNote: {note}")
+    if ans.citations:
+        out.append("\nSources:")
+        for c in ans.citations:
+            from ingest.models import DocumentInfo
+
+            when = DocumentInfo("", "", "", "", c.date, "", "").display_date
+            out.append(f"[{c.n}] {c.title} ({when})")
+            if c.locator():
+                out.append(f"    {c.locator()}")
+            quote = textwrap.fill(" ".join(c.text.split()), width=96, initial_indent="    “", subsequent_indent="     ")
+            out.append(quote + "”")
+    return "\n".join(out)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run_ingest
+
+    settings = _settings()
+    paths = [Path(p).resolve() for p in args.paths] or None
+    missing = [str(p) for p in paths or [] if not p.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    report = run_ingest(settings, paths, progress=not args.quiet and sys.stderr.isatty())
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for name, reason in report.skipped:
+        print(f"skipped: {name}: {reason}", file=sys.stderr)
+    state = "published a new index" if report.published else "index already up to date"
+    print(
+        f"{state}: {len(report.added)} added, {len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.chunks} chunks "
+        f"in {report.seconds:.1f}s",
+        file=sys.stderr,
+    )
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _assistant():  # type: ignore[no-untyped-def]
+    from assistant.api import Assistant
+
+    return Assistant(_settings())
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.api import QuestionError
+    from assistant.snapshot import IndexMissingError
+
+    try:
+        assistant = _assistant()
+        assistant.snapshot()
+    except IndexMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.jsonl:
+        return _ask_jsonl(assistant)
+    if not args.question:
+        return _ask_loop(assistant)
+    history = json.loads(Path(args.history).read_text(encoding="utf-8")) if args.history else None
+    try:
+        ans = assistant.ask(" ".join(args.question), history)
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(answer_json(ans), ensure_ascii=False, indent=2) if args.json else render_text(ans))
+    return EXIT_OK
+
+
+def _ask_jsonl(assistant) -> int:  # type: ignore[no-untyped-def]
+    """One JSON object per input line, in order, flushed; bad lines get an error object, not a crash."""
+    from assistant.api import QuestionError
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict):
+                raise ValueError("each line must be a JSON object")
+            out = answer_json(assistant.ask(req.get("question", ""), req.get("history") or []))
+        except (QuestionError, ValueError) as exc:
+            out = {"answer": "", "abstained": False, "query": "", "citations": [], "contexts": [], "error": str(exc)}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _ask_loop(assistant) -> int:  # type: ignore[no-untyped-def]
+    """Interactive session with memory of the conversation (used by `make run` without the UI)."""
+    from assistant.api import QuestionError
+
+    history: list[dict] = []
+    print("Ask about the Children's Social Care Innovation Programme (documents 2016-2020). Ctrl-D to quit.")
+    while True:
+        try:
+            q = input("\n? ")
+        except EOFError:
+            print()
+            return EXIT_OK
+        try:
+            ans = assistant.ask(q, history)
+        except QuestionError as exc:
+            print(f"error: {exc}")
+            continue
+        print(render_text(ans))
+        history.append({"q": q, "a": ans.answer})
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluate import default_sets, run_eval
+
+    files = [Path(f) for f in args.files] or default_sets()
+    if not files:
+        print("error: no evaluation set given and none found", file=sys.stderr)
+        return EXIT_ERROR
+    return run_eval(_assistant(), files, show_failures=args.show_failures, out=args.out)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    serve(host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_projects(args: argparse.Namespace) -> int:
+    from ui.projects_cli import run
+
+    projects = _assistant().project_store()
+    if projects is None:
+        print("error: no project directory in the index; run `csc-assistant ingest`", file=sys.stderr)
+        return EXIT_ERROR
+    return run(args, projects)
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from ui.feedback import export_feedback_csv
+
+    db = _settings().data_dir / "feedback.sqlite"
+    n = export_feedback_csv(db, Path(args.out))
+    print(f"wrote {n} feedback rows to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="csc-assistant", description=__doc__.splitlines()[0])
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="index the corpus (incremental; only new or changed files are embedded)")
+    s.add_argument("paths", nargs="*", help="files or folders to index instead of the corpus folder")
+    s.add_argument("--if-stale", action="store_true", help="(default behaviour) only rebuild when sources changed")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("ask", help="answer a question with numbered, verbatim citations")
+    s.add_argument("question", nargs="*")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one answer per line")
+    s.add_argument("--history", help="JSON file with earlier turns [{\"q\": ..., \"a\": ...}]")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("eval", help="score a gold set (dev.jsonl format)")
+    s.add_argument("files", nargs="*")
+    s.add_argument("--show-failures", action="store_true")
+    s.add_argument("--out", help="write the JSON report here")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("serve", help="start the Gradio app")
+    s.add_argument("--host", default=os.environ.get("CSC_HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("CSC_PORT", "7860")))
+    s.set_defaults(func=cmd_serve)
+
+    try:
+        from ui.projects_cli import add_subparser
+
+        add_subparser(sub)
+        sub.choices["projects"].set_defaults(func=cmd_projects)
+    except ImportError:
+        pass
+
+    s = sub.add_parser("feedback", help="feedback given in the app")
+    fsub = s.add_subparsers(dest="feedback_command", required=True)
+    e = fsub.add_parser("export", help="write all feedback to CSV")
+    e.add_argument("out", nargs="?", default="feedback.csv")
+    e.set_defaults(func=cmd_feedback)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    for noisy in ("sentence_transformers", "chromadb", "bm25s", "httpx", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
