@@ -15,11 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.abstain import abstain_reason
 from assistant.cite import verify
 from assistant.compose import candidates, select, unit_citation, unit_prose
 from assistant.conflicts import conflict_notes, find_conflicts
 from assistant.dates import passed_note
-from assistant.models import Answer, Citation, Passage
+from assistant.models import Answer, Citation, Passage  # noqa: F401
 from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
@@ -31,13 +32,6 @@ ABSTAIN_TEXT = (
     "I'm sorry, but the programme documents I have do not cover that, so I can't answer it from them."
 )
 MAX_HISTORY_TURNS = 10
-_CONTACT = re.compile(r"phone|telephone|\bcall\b|mobile|fax|e-?mail|postal address|postcode", re.I)
-_CONTACT_VALUE = {
-    "phone": re.compile(r"(?:\+44|\b0)\d[\d ]{8,12}\d\b"),
-    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
-    "post": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
-}
-
 __all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "QuestionError"]
 
 
@@ -168,23 +162,10 @@ class Assistant:
     def _abstain(self, question: str, query: str, contexts: list[str]) -> Answer:
         return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts)
 
-    def _should_abstain(self, query: str, passages: list[Passage]) -> bool:
-        if not passages:
-            return True
-        if max(p.dense for p in passages) < self.settings.abstain_threshold:
-            return True
-        asked = _CONTACT.search(query)
-        if asked:
-            kinds = ["phone"] if re.search(r"phone|call|mobile|fax", asked.group(0), re.I) else list(_CONTACT_VALUE)
-            blob = "\n".join(p.chunk.text for p in passages[:5])
-            if not any(_CONTACT_VALUE[k].search(blob) for k in kinds):
-                return True
-        return False
-
     def _extractive(
         self, snap: Snapshot, question: str, query: str, qvec: np.ndarray, passages: list[Passage], contexts: list[str]
     ) -> Answer:
-        if self._should_abstain(query, passages):
+        if abstain_reason(snap, query, passages, self.settings.abstain_threshold):
             return self._abstain(question, query, contexts)
         cands = candidates(snap, query, qvec, passages)
         units = select(snap, cands)

@@ -100,7 +100,7 @@ def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Pass
             stems = set(content_stems(sent))
             lex = sum(idf.get(s, default_idf) for s in q_stems & stems) / q_weight
             cand = Candidate(int(idx), row, a, b, sent, float(cos[j]), lex)
-            cand.is_question = a == first_start and sent.rstrip().endswith("?") and passage.chunk.block == "qa"
+            cand.is_question = a == first_start and sent.rstrip().endswith("?")
             bonus = sum(0.08 for kind in wants if _has_type(sent, kind))
             short = 0.1 if len(sent) < 40 and not _NUMBER_RE.search(sent) else 0.0
             cand.score = 0.55 * cand.cos + 0.45 * lex + 0.12 * prior + bonus - short
@@ -122,29 +122,47 @@ def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bo
     )
 
 
+_CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦]*(?:\d{1,3}\.\s*)?[\s\-•*▪●◦]*$")
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
+def _follow(snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int) -> list[Candidate]:
+    """The sentences right after ``cand`` in the document, while only white space or bullets lie between."""
+    doc = snap.chunks[cand.row].doc_id
+    text = snap.texts[doc]
+    out: list[Candidate] = []
+    prev_end, size = cand.end, 0
+    for idx in range(cand.idx + 1, min(cand.idx + 1 + max_sentences, len(snap.sent_spans))):
+        row, a, b = (int(v) for v in snap.sent_spans[idx])
+        if snap.chunks[row].doc_id != doc or a < prev_end or not _CLEAN_GAP.match(text[prev_end:a]):
+            break
+        size += b - a
+        if out and size > max_chars:
+            break
+        out.append(Candidate(idx, row, a, b, text[a:b], 0.0, 0.0))
+        prev_end = b
+    return out
+
+
 def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -> list[list[Candidate]]:
-    """Best sentence first, then close runners-up; a sentence ending in ':' brings its list."""
+    """Best sentence first, then close runners-up; a lead-in ending in ':' brings its list."""
     ranked = sorted(cands, key=lambda c: -c.score)
     if not ranked:
         return []
     best = ranked[0].score
     units: list[list[Candidate]] = []
     chosen: list[Candidate] = []
-    by_row: dict[int, list[Candidate]] = {}
-    for c in cands:
-        by_row.setdefault(c.row, []).append(c)
     for cand in ranked:
         if len(units) >= max_units or cand.score < best - 0.12 or cand.score <= 0:
             break
         if cand.is_question or _near_duplicate(snap, cand, chosen):
             continue
         unit = [cand]
-        siblings = sorted(by_row[cand.row], key=lambda c: c.start)
-        pos = next(i for i, c in enumerate(siblings) if c.idx == cand.idx)
-        if cand.text.rstrip().endswith(":"):
-            unit.extend(siblings[pos + 1 : pos + 8])
-        elif len(cand.text) < 70 and pos + 1 < len(siblings):
-            unit.append(siblings[pos + 1])
+        bare = cand.text.rstrip().rstrip("*_").rstrip()
+        if bare.endswith(":"):
+            unit.extend(_follow(snap, cand, 8, 1200))
+        elif len(_WORDS.findall(cand.text)) < 8 or len(cand.text) < 60:
+            unit.extend(_follow(snap, cand, 2, 400))
         unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)] or [cand]
         chosen.extend(unit)
         units.append(unit)
@@ -152,14 +170,15 @@ def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -
 
 
 def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
-    """One citation for a run of sentences of one chunk: the verbatim span from first to last."""
+    """One citation for a run of consecutive sentences: the verbatim span from first to last."""
     chunk = snap.chunks[unit[0].row]
-    start = min(c.start for c in unit)
-    end = max(c.end for c in unit)
     source = snap.texts[chunk.doc_id]
-    # stay inside one source segment: a span across cut-out furniture would quote the furniture too
-    seg = next(((s, e) for s, e in chunk.segments if s <= start < e), (start, end))
-    end = max((c.end for c in unit if c.end <= seg[1]), default=unit[0].end)
+    start, end = unit[0].start, unit[0].end
+    for c in unit[1:]:  # extend only across white space and bullets, never across cut-out furniture
+        if c.start >= end and _CLEAN_GAP.match(source[end : c.start]):
+            end = c.end
+        else:
+            break
     return Citation(
         n=n,
         doc_id=chunk.doc_id,
@@ -181,6 +200,6 @@ def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
     source = snap.texts[citation.doc_id]
     parts = [clean_for_display(source[c.start : c.end]) for c in unit if citation.start <= c.start and c.end <= citation.end]
     parts = [p for p in parts if p]
-    if len(parts) > 1 and parts[0].endswith(":"):
+    if len(parts) > 1 and parts[0].rstrip("*_ ").endswith(":"):
         return parts[0] + "\n" + "\n".join(f"- {p}" for p in parts[1:])
     return " ".join(parts)

@@ -18,9 +18,12 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+_CONTRACTION = re.compile(r"['’](s|ve|ll|re|d|m|t)$")
+
+
 def content_stems(text: str) -> list[str]:
-    """Stemmed, lower-cased content words (numbers kept), in order."""
-    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    """Stemmed, lower-cased content words (numbers kept, contractions cut), in order."""
+    words = [_CONTRACTION.sub("", w.lower()).strip("'’-") for w in _WORD.findall(text)]
     words = [w for w in words if w and w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return list(_stemmer().stemWords(words))
 

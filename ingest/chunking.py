@@ -87,6 +87,8 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
     contents_titles: list[str] = []
     in_contents = False
     back_matter = False
+    joinable = False
+    run_of_headings = 0  # heading-like blocks in a row: only the first of a plain run is a heading
     for b in blocks:
         first = b.text.split("\n", 1)[0].strip()
         if back_matter:
@@ -120,7 +122,11 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
             and not _NUMBERED.match(first)
             and any(_similar(norm, c) for c in contents_titles)
         )
-        if not is_markdown and (in_toc or _looks_like_heading(b)):
+        heading_like = not is_markdown and _looks_like_heading(b)
+        demote = heading_like and not in_toc and run_of_headings > 0 and not joinable
+        run_of_headings = run_of_headings + 1 if (heading_like or in_toc) else 0
+        joinable = in_toc or bool(_SECTION_LETTER.match(first)) or first.lower().startswith("case study")
+        if not is_markdown and (in_toc or (heading_like and not demote)):
             b.kind = "heading"
             if first.lower() in _BACK_MATTER and b.start > len(text) * 0.6:
                 b.kind, back_matter = "furniture", True

@@ -54,7 +54,7 @@ class Settings:
     model_path: str
     max_chunk_tokens: int = 230
     top_k: int = 8
-    abstain_threshold: float = 0.30
+    abstain_threshold: float = 0.20
     max_question_chars: int = 2000
     today: date = field(default_factory=date.today)
 
@@ -81,7 +81,7 @@ def load_settings(**overrides: object) -> Settings:
         "model_path": os.environ.get("CSC_EMBED_MODEL") or _default_model_path(),
         "max_chunk_tokens": _env_int("CSC_MAX_CHUNK_TOKENS", 230),
         "top_k": _env_int("CSC_TOP_K", 8),
-        "abstain_threshold": _env_float("CSC_ABSTAIN_THRESHOLD", 0.30),
+        "abstain_threshold": _env_float("CSC_ABSTAIN_THRESHOLD", 0.20),
         "max_question_chars": _env_int("CSC_MAX_QUESTION_CHARS", 2000),
         "today": date.fromisoformat(today_env) if today_env else date.today(),
     }

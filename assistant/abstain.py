@@ -1,0 +1,82 @@
+"""Decide when the documents do not answer: better one polite refusal than a confident guess.
+
+Signals, each general: how close the best passage is in meaning; words of the
+question the corpus never uses (a place, a year, a topic it never mentions);
+requests for creative writing; and asking for a kind of value (a phone
+number) that no retrieved passage contains.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from assistant.models import Passage
+from assistant.snapshot import Snapshot
+from assistant.text import content_stems
+
+_CREATIVE = re.compile(
+    r"^\s*(please\s+)?(write|compose|draft|generate|make up|create|sing|tell)\b.{0,40}\b"
+    r"(poem|haiku|limerick|song|story|joke|essay|rap|sonnet|riddle)s?\b",
+    re.I,
+)
+_CONTACT = re.compile(r"phone|telephone|\bcall\b|mobile|fax|e-?mail|postal address|postcode", re.I)
+_CONTACT_VALUE = {
+    "phone": re.compile(r"(?:\+44|\b0)\d[\d ]{8,12}\d\b"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    "post": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
+}
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}|\d{4})\b")
+
+
+class Vocabulary:
+    """The corpus's stems, with 5-letter prefixes so "criterion" is covered by "criteria"."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.stems: set[str] = set()
+        for c in snap.chunks:
+            self.stems.update(content_stems(c.text))
+        self.words = {w.lower() for t in snap.texts.values() for w in re.findall(r"[A-Za-z]+|\d{4}", t)}
+
+    @cached_property
+    def prefixes(self) -> set[str]:
+        return {s[:5] for s in self.stems if len(s) >= 5}
+
+    def covers(self, stem: str) -> bool:
+        return stem in self.stems or (len(stem) >= 5 and stem[:5] in self.prefixes)
+
+
+def vocabulary(snap: Snapshot) -> Vocabulary:
+    vocab = getattr(snap, "_vocab_cache", None)
+    if vocab is None:
+        vocab = Vocabulary(snap)
+        object.__setattr__(snap, "_vocab_cache", vocab)
+    return vocab
+
+
+def abstain_reason(snap: Snapshot, query: str, passages: list[Passage], min_dense: float) -> str | None:
+    """Why the documents cannot answer ``query`` (None when they probably can)."""
+    if not passages:
+        return "nothing retrieved"
+    dense = max(p.dense for p in passages)
+    if _CREATIVE.search(query):
+        return "a creative-writing request, not a question about the documents"
+    if dense < min_dense:
+        return f"no passage is close in meaning (best cosine {dense:.2f})"
+    vocab = vocabulary(snap)
+    stems = set(content_stems(query))
+    unknown = [s for s in stems if not vocab.covers(s)]
+    if dense < min_dense + 0.08 and stems and len(unknown) / len(stems) >= 0.25:
+        return f"the documents never mention {', '.join(sorted(unknown))}"
+    names = [m.group(1) for m in _NAME.finditer(query.strip())]
+    unknown_names = [n for n in names if n.lower() not in vocab.words]
+    if unknown_names and dense < 0.5:
+        return f"the documents never mention {', '.join(unknown_names)}"
+    asked = _CONTACT.search(query)
+    if asked:
+        phone = re.search(r"phone|call|mobile|fax", asked.group(0), re.I)
+        kinds = ["phone"] if phone else list(_CONTACT_VALUE)
+        blob = "\n".join(p.chunk.text for p in passages[:5])
+        if not any(_CONTACT_VALUE[k].search(blob) for k in kinds):
+            return f"no retrieved passage contains a {asked.group(0).lower()}"
+    return None
