@@ -163,6 +163,14 @@ def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -
             unit.extend(_follow(snap, cand, 8, 1200))
         elif len(_WORDS.findall(cand.text)) < 8 or len(cand.text) < 60:
             unit.extend(_follow(snap, cand, 2, 400))
+        else:  # a continuation that is nearly as relevant stays with its lead sentence
+            score_of = {c.idx: c.score for c in cands}
+            for nxt in _follow(snap, cand, 2, 600):
+                if score_of.get(nxt.idx, -1.0) < best - 0.2 or snap.chunks[nxt.row].doc_id != snap.chunks[cand.row].doc_id:
+                    break
+                unit.append(nxt)
+            if unit[-1].text.rstrip().rstrip("*_").rstrip().endswith(":"):
+                unit.extend(_follow(snap, unit[-1], 8, 1200))
         unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)] or [cand]
         chosen.extend(unit)
         units.append(unit)

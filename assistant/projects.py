@@ -169,6 +169,7 @@ class _Parsed:
     name_spans: list[str] = field(default_factory=list)  # as typed in the question
     name_numbers: set[int] = field(default_factory=set)
     partial_name_numbers: set[int] = field(default_factory=set)
+    shared: bool = False  # only entries with a shared ("share of") award
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -348,6 +349,10 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
         else:
             p.max_amount = a
         mark_span(m.start(), m.end())
+    sm = re.search(r"\bshare of\b|\bshared (?:award|pot|funding|grant)s?\b", qf)
+    if sm:
+        p.shared = True
+        mark_span(sm.start(), sm.end())
     rm = _YEAR_RANGE_RE.search(qf)
     if rm:
         p.year_from, p.year_to = int(rm.group(1)), int(rm.group(2))
@@ -436,14 +441,14 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
 
     has_filters = bool(
         p.region or p.themes or p.orgs or p.year_from or p.min_amount is not None
-        or p.max_amount is not None or p.phrases or p.names
+        or p.max_amount is not None or p.phrases or p.names or p.shared
     )
     return p, has_filters
 
 
 def _strong(p: _Parsed) -> bool:
     return bool(
-        p.region or p.themes or p.orgs or p.year_from or p.names
+        p.region or p.themes or p.orgs or p.year_from or p.names or p.shared
         or p.min_amount is not None or p.max_amount is not None
     )
 
@@ -484,6 +489,8 @@ def _matches(p: _Parsed, kind: str, store: ProjectStore) -> tuple[list[ProjectRe
     """(matches, possibles): possibles are unknown-region entries that could be in the asked region."""
 
     def keep(r: ProjectRecord) -> bool:
+        if p.shared and not r.has_shared_award:
+            return False
         if any(not any(code == t or code in t.split("/") for t in r.themes) for code in p.themes):
             return False
         if p.orgs and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs):
@@ -588,6 +595,8 @@ def _filter_phrase(p: _Parsed) -> str:
         bits.append("with " + " and ".join(_theme_phrase(c) for c in p.themes))
     if p.orgs:
         bits.append("involving " + " or ".join(p.orgs))
+    if p.shared:
+        bits.append("with a shared (“share of”) award")
     if p.year_from is not None:
         yr = str(p.year_from) if p.year_to in (None, p.year_from) else f"{p.year_from}–{p.year_to}"
         bits.append(f"with an award dated {yr}")
@@ -618,6 +627,8 @@ def _filters_dict(p: _Parsed) -> dict:
         out["max_amount"] = p.max_amount
     if p.phrase_texts:
         out["search"] = list(p.phrase_texts)
+    if p.shared:
+        out["shared"] = True
     if p.name_texts and p.kind == "lookup":
         out["names"] = list(p.name_texts)
     elif p.name_spans:

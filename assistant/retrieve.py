@@ -46,14 +46,33 @@ def lexical_ranking(snap: Snapshot, query: str, n: int) -> list[tuple[int, float
     return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
 
+def sentence_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """Chunks ranked by their single best-matching sentence.
+
+    A long passage's one relevant sentence is diluted in the passage vector;
+    this ranking finds it anyway (one matrix-vector product over all sentences).
+    """
+    if not len(snap.sent_vecs):
+        return []
+    sims = snap.sent_vecs @ qvec
+    top = np.argpartition(-sims, min(n * 3, len(sims) - 1))[: n * 3]
+    best: dict[int, float] = {}
+    for i in top[np.argsort(-sims[top])]:
+        row = int(snap.sent_spans[i, 0])
+        if row not in best:
+            best[row] = float(sims[i])
+    return sorted(best.items(), key=lambda kv: -kv[1])[:n]
+
+
 def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[Passage]:
-    """Top ``k`` passages by reciprocal rank fusion of the dense and lexical rankings."""
+    """Top ``k`` passages by reciprocal rank fusion of passage, sentence and BM25 rankings."""
     dense = dense_ranking(snap, qvec, CANDIDATES)
     lexical = lexical_ranking(snap, query, CANDIDATES)
+    by_sentence = sentence_ranking(snap, qvec, CANDIDATES)
     fused: dict[int, float] = {}
     dense_score = dict(dense)
     lex_score = dict(lexical)
-    for ranking in (dense, lexical):
+    for ranking in (dense, lexical, by_sentence):
         for rank, (row, _s) in enumerate(ranking):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
     best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]

@@ -24,6 +24,10 @@ _BOLD_ONLY = re.compile(r"^\*\*[^*].*\*\*:?$")
 _BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|[a-z]\))\s+")
 _BACK_MATTER = {"references", "endnotes", "notes", "footnotes"}
 _SECTION_LETTER = re.compile(r"^Section [A-Z]$")
+_DATE_LABEL = re.compile(
+    r"^\*\*(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\s+\d{4}\*\*$",
+    re.I,
+)
 
 
 @dataclass
@@ -216,7 +220,9 @@ def _drafts(text: str, blocks: list[_Block], is_markdown: bool) -> list[_Draft]:
                 current.segments.append((b.start, b.end))
             else:
                 open_draft("body").segments.append((b.start, b.end))
-        elif b.kind == "label" and (current is None or (prev is not None and prev.kind != "label")):
+        elif b.kind == "label" and (
+            current is None or (prev is not None and prev.kind != "label" and _DATE_LABEL.match(b.text))
+        ):
             if current is None or current.block != "entry":
                 open_draft("timeline").segments.append((b.start, b.end))
             else:

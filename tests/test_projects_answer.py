@@ -1,0 +1,274 @@
+"""Directory answers: complete expected sets worked out by hand from the corpus file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.projects import DirectoryAnswer, answer_from_directory
+from ingest.projects_store import ProjectStore, build_projects_db
+from ui.projects_cli import add_subparser, run
+
+SOURCE = Path(__file__).resolve().parent.parent / "corpus" / "programme-journey-and-project-directory.md"
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return SOURCE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def store(text: str, tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
+    db = tmp_path_factory.mktemp("projects") / "projects.sqlite"
+    count = build_projects_db(
+        text, db, doc_id="programme-journey-directory", file=SOURCE.name, title="Directory", date="2020-03"
+    )
+    assert count == 69
+    return ProjectStore(db)
+
+
+def ask(question: str, store: ProjectStore, text: str) -> DirectoryAnswer:
+    ans = answer_from_directory(question, store, text)
+    assert ans is not None, question
+    check_citations(ans, text)
+    return ans
+
+
+def check_citations(ans: DirectoryAnswer, text: str) -> None:
+    """Every citation quotes the source verbatim and every [n] in the text has one."""
+    assert [c["n"] for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+    assert [r["n"] for r in ans.rows] == [c["n"] for c in ans.citations]
+    for c in ans.citations:
+        assert text[c["start"] : c["end"]] == c["text"]
+        assert c["text"] in text and c["text"].startswith("### ")
+        assert c["paragraph"] is None and c["page"] is None
+        assert c["doc_id"] == "programme-journey-directory"
+    markers = sorted({int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)})
+    assert markers == [c["n"] for c in ans.citations]
+
+
+def numbers(ans: DirectoryAnswer) -> list[int]:
+    return [r["number"] for r in ans.rows]
+
+
+def names(ans: DirectoryAnswer) -> set[str]:
+    return {r["name"] for r in ans.rows}
+
+
+def test_greater_london_care_leavers(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects in Greater London work with care leavers?", store, text)
+    assert ans.kind == "list"
+    assert ans.filters == {"region": "Greater London", "themes": ["CL"]}
+    assert names(ans) == {
+        "Care Leavers Partnership",
+        "Face to Face Pathways",
+        "I-Aspire",
+        "Newham Delivering for Children",
+        "Staying Close",
+    }
+    assert numbers(ans) == [16, 21, 26, 30, 36]
+    assert "- Staying Close (St Christopher’s Fellowship), Oct 2017, £585k [5]" in ans.answer
+    assert "partial extract" in ans.answer and "inference" in ans.answer
+
+
+def test_everything_in_east_midlands(store: ProjectStore, text: str) -> None:
+    ans = ask("Show me everything funded in the East Midlands", store, text)
+    assert names(ans) == {
+        "Children’s Services Transformation Programme",
+        "Creating Stronger Communities",
+        "Local Area Co-ordination for Care Leavers",
+        "Staying Close Project",
+    }
+    assert "£1,06m (= £1.06m)" in ans.answer
+
+
+def test_ypd_theme_code(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects carry the YPD theme code?", store, text)
+    assert names(ans) == {"Residential Migration", "Shared Lives Care Leavers"}
+    assert ans.filters["themes"] == ["YPD"]
+
+
+def test_east_of_england_all(store: ProjectStore, text: str) -> None:
+    ans = ask("What was funded in the East of England?", store, text)
+    assert numbers(ans) == list(range(5, 13))
+    assert "Dec 2014, £4.8m; May 2017, £11.6m" in ans.answer
+
+
+def test_east_of_england_care_leavers(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects in the East of England work with care leavers?", store, text)
+    assert names(ans) == {
+        "Staying Close - Leaving Care Doesn’t Mean Care Leaves You",
+        "Staying Close, Staying Connected",
+    }
+
+
+def test_count_south_west(store: ProjectStore, text: str) -> None:
+    ans = ask("How many projects in the South West?", store, text)
+    assert ans.kind == "count"
+    assert numbers(ans) == [77, 78, 79, 80, 81, 82]
+    assert ans.answer.startswith("The project directory lists 6 projects in the South West.")
+    assert "partial extract" in ans.answer
+
+
+def test_staying_close_total(store: ProjectStore, text: str) -> None:
+    ans = ask("How much went to Staying Close projects in total?", store, text)
+    assert ans.kind == "total"
+    assert numbers(ans) == [4, 10, 11, 36, 75, 76, 82]
+    # 887k + 787k + 1.3m + 585k + 649k + 483k + 567k
+    assert "£5.258m" in ans.answer
+    assert "sum of the awards listed for the 7 matching entries; shared awards excluded" in ans.answer
+    assert "75–76 have no known region" in ans.answer
+    assert "partial extract" in ans.answer
+
+
+def test_total_excludes_shared_awards(store: ProjectStore, text: str) -> None:
+    ans = ask("How much in total went to projects with the FA theme code listed as nationwide?", store, text)
+    assert ans.kind == "total"
+    assert numbers(ans) == [39, 44, 47, 50, 51, 54]
+    # 1.6m + 3.8m + 600k + 916k + 1.1m + 365k; AdOpt and KEEP only have a share of £4.1m
+    assert "£8.381m" in ans.answer
+    assert "2 matching entries list only a shared award" in ans.answer
+    assert "Not counted: shared awards" in ans.answer
+
+
+def test_lookup_safe_steps(store: ProjectStore, text: str) -> None:
+    ans = ask("Which organisation runs Safe Steps and how much did it get?", store, text)
+    assert ans.kind == "lookup" and numbers(ans) == [34]
+    assert "St Christopher’s Fellowship" in ans.answer and "£1.19m" in ans.answer
+    assert "Two specially adapted children’s homes for girls" in ans.answer
+    assert ans.citations[0]["section"] == "GREATER LONDON > 34. Safe Steps"
+    assert ans.citations[0]["text"].endswith("relational security.")
+
+
+def test_lookup_cambridge_mst(store: ProjectStore, text: str) -> None:
+    ans = ask("Who is behind the Cambridge multisystemic therapy service project?", store, text)
+    assert ans.kind == "lookup" and numbers(ans) == [6]
+    assert "Cambridgeshire County Council" in ans.answer and "£589k" in ans.answer
+
+
+def test_lookup_morning_lane_councils(store: ProjectStore, text: str) -> None:
+    ans = ask("Which councils is Morning Lane Associates rolling out Reclaiming Social Work in?", store, text)
+    assert ans.kind == "lookup" and numbers(ans) == [53]
+    assert "Derbyshire, Buckinghamshire, Harrow, Hull, and Southwark" in ans.answer
+    assert "£4.4m" in ans.answer
+
+
+def test_lookup_by_organisation_with_shared_awards(store: ProjectStore, text: str) -> None:
+    ans = ask("How much did the National Implementation Service get?", store, text)
+    assert ans.kind == "lookup" and numbers(ans) == [39, 44, 48, 52]
+    assert ans.answer.count("share of £4.1m") == 4 and "one pot split" in ans.answer
+
+
+def test_shared_award_filter(store: ProjectStore, text: str) -> None:
+    ans = ask("How many projects got a share of the £4.1m?", store, text)
+    assert ans.kind == "count" and numbers(ans) == [39, 44, 48, 52]
+    assert ans.filters == {"shared": True}
+
+
+def test_lookup_tolerates_a_typo(store: ProjectStore, text: str) -> None:
+    ans = ask("Who runs the Mockinbird Family Model?", store, text)
+    assert numbers(ans) == [47] and "The Fostering Network" in ans.answer
+
+
+def test_org_with_straight_apostrophe(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects does St Christopher's Fellowship run?", store, text)
+    assert numbers(ans) == [34, 36]
+
+
+def test_year_and_amount(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects were funded in 2017 for over £2m?", store, text)
+    # an award dated 2017 and a non-shared total strictly above £2m (18 and 30 are exactly £2m)
+    assert numbers(ans) == [1, 8, 9, 21, 29, 46, 49, 85]
+
+
+def test_description_phrase(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects tackle domestic abuse?", store, text)
+    assert numbers(ans) == [8, 29, 35, 73]
+    assert "Entry 73 has no known region" in ans.answer
+    assert all(c["text"].endswith(".") for c in ans.citations)  # full entries: the phrase is quoted
+
+
+def test_region_with_missing_heading(store: ProjectStore, text: str) -> None:
+    ans = ask("How many projects in the South East?", store, text)
+    assert ans.kind == "count"
+    assert ans.answer.startswith("The project directory lists no projects in the South East.")
+    assert numbers(ans) == [73, 74, 75, 76]
+    assert "region unknown" in ans.answer and "not counted" in ans.answer
+    assert all(r["region"] == "unknown" for r in ans.rows)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What has Leeds found from restorative practice?",
+        "How many looked after children were there in England?",
+        "Who can apply for funding?",
+        "What is the Innovation Programme?",
+        "What is Signs of Safety?",
+        "How many projects were funded in Round 1?",
+        "How much funding was available in the 2017 targeted funding opportunity?",
+        "What did the evaluation find about Family Safeguarding?",
+        "What did the projects working with care leavers find?",
+        "Who runs the programme?",
+        "How many projects did the programme fund?",
+        "What are the key findings about care leavers?",
+        "",
+    ],
+)
+def test_not_a_directory_question(question: str, store: ProjectStore, text: str) -> None:
+    assert answer_from_directory(question, store, text) is None
+
+
+def test_store_query_filters(store: ProjectStore) -> None:
+    assert [r.number for r in store.query(region="London", theme="CL")] == [16, 21, 26, 30, 36]
+    assert [r.number for r in store.query(theme="cin")] == [r.number for r in store.query(theme="EOC/CIN")]
+    assert [r.number for r in store.query(region="unknown")] == [73, 74, 75, 76]
+    assert [r.number for r in store.query(org="hackney", year=2014)] == [23]
+    assert [r.number for r in store.query(search="STAYING CLOSE")] == [4, 10, 11, 36, 75, 76, 82]
+    assert [r.number for r in store.query(min_amount=5e6)] == [8, 40, 43, 46, 47]
+    assert store.get(55) is not None and not store.get(55).complete  # type: ignore[union-attr]
+    assert len(store.all()) == 69 and len(store.rounds()) == 3 and len(store.events()) == 22
+    assert store.metadata()["doc_id"] == "programme-journey-directory"
+
+
+def test_rebuild_replaces_atomically(text: str, tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite"
+    tiny = "### 1. Only (CL)\n\n*Org*  \n Jan 2015 (£1m)\n\nX."
+    build_projects_db(tiny, db, doc_id="a", file="a", title="a", date="2020")
+    first = ProjectStore(db)
+    assert len(first.all()) == 1
+    assert build_projects_db(text, db, doc_id="b", file="b", title="b", date="2020") == 69
+    assert len(first.all()) == 69  # a fresh connection per call sees the new file
+    assert [p.name for p in tmp_path.iterdir()] == ["p.sqlite"]  # no temp file left behind
+
+
+def _cli(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_subparser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["projects", *argv])
+
+
+def test_cli_table(store: ProjectStore, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(_cli(["--region", "East of England", "--theme", "CL"]), store) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if re.match(r"^\d+\s{2,}", line)]
+    assert [int(r.split()[0]) for r in rows] == [10, 11]
+    assert "Staying Close, Staying Connected" in out and "Break Chartry" in out
+    assert "2 projects; awards listed total £2.087m" in out and "partial extract" in out
+
+
+def test_cli_json_and_errors(store: ProjectStore, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(_cli(["--region", "east of england", "--theme", "CL", "--json"]), store) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [p["number"] for p in payload["projects"]] == [10, 11]
+    assert payload["count"] == 2 and payload["source"]["file"] == SOURCE.name
+    assert run(_cli(["--region", "Atlantis"]), store) == 2
+    assert run(_cli(["--min-amount", "£5m", "--year", "2016"]), store) == 0
+    out = capsys.readouterr().out
+    assert [int(r.split()[0]) for r in out.splitlines() if re.match(r"^\d+\s{2,}", r)] == [40, 43, 47]
+    with pytest.raises(SystemExit):
+        _cli(["--min-amount", "lots"])
