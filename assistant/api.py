@@ -163,7 +163,13 @@ class Assistant:
         return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts)
 
     def _extractive(
-        self, snap: Snapshot, question: str, query: str, qvec: np.ndarray, passages: list[Passage], contexts: list[str]
+        self,
+        snap: Snapshot,
+        question: str,
+        query: str,
+        qvec: np.ndarray,
+        passages: list[Passage],
+        contexts: list[str],
     ) -> Answer:
         if abstain_reason(snap, query, passages, self.settings.abstain_threshold):
             return self._abstain(question, query, contexts)
@@ -199,7 +205,9 @@ class Assistant:
             notes=notes,
         )
 
-    def _from_directory(self, snap: Snapshot, question: str, query: str, contexts: list[str]) -> Answer | None:
+    def _from_directory(
+        self, snap: Snapshot, question: str, query: str, contexts: list[str]
+    ) -> Answer | None:
         try:
             from assistant.projects import answer_from_directory
         except ImportError:

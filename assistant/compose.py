@@ -18,14 +18,21 @@ from assistant.models import Citation, Passage
 from assistant.snapshot import Snapshot
 from assistant.text import clean_for_display, content_stems
 
-MAX_UNITS = 3
+MAX_UNITS = 4
+MARGIN = 0.18  # runners-up within this of the best sentence join the answer
+CONTINUATION_MARGIN = 0.35  # the sentences right after a chosen one, in its paragraph
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
-_DATE_RE = re.compile(rf"\b(\d{{1,2}}(st|nd|rd|th)?( of)? ({_MONTHS})\b|\b({_MONTHS})\s+\d{{4}}|\b\d{{1,2}}(\.\d\d)?\s?[ap]\.?m\b)", re.I)
+_DATE_RE = re.compile(
+    rf"\b(\d{{1,2}}(st|nd|rd|th)?( of)? ({_MONTHS})\b|\b({_MONTHS})\s+\d{{4}}|\b\d{{1,2}}(\.\d\d)?\s?[ap]\.?m\b)",
+    re.I,
+)
 _MONEY_RE = re.compile(r"£\s?\d|\d\s?(m|bn|k)\b|million|billion", re.I)
-_NUMBER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I)
+_NUMBER_RE = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I
+)
 
 
 @dataclass
@@ -49,7 +56,9 @@ def question_wants(question: str) -> set[str]:
         wants.add("date")
     if re.search(r"how much|budget|\bcost|\bspend|\bfunding\b.*\b(total|amount)|£|\bmoney\b|worth", q):
         wants.add("money")
-    if re.search(r"how many|number of|what share|what proportion|percentage|\bper ?cent|\brate\b|how stable", q):
+    if re.search(
+        r"how many|number of|what share|what proportion|percentage|\bper ?cent|\brate\b|how stable", q
+    ):
         wants.add("number")
     return wants
 
@@ -93,18 +102,39 @@ def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Pass
         cos = snap.sent_vecs[idxs] @ qvec
         prior = passage.score / best_passage
         first_start = passage.chunk.segments[0][0] if passage.chunk.segments else passage.chunk.start
+        heading_stems = set(content_stems(passage.chunk.section.split(" > ")[-1])) & q_stems
         group: list[Candidate] = []
         for j, idx in enumerate(idxs):
             _r, a, b = (int(v) for v in snap.sent_spans[idx])
             sent = text[a:b]
             stems = set(content_stems(sent))
-            lex = sum(idf.get(s, default_idf) for s in q_stems & stems) / q_weight
-            cand = Candidate(int(idx), row, a, b, sent, float(cos[j]), lex)
+            matched = q_stems & stems
+            # words of the question found only in the sentence's heading count for half
+            lex = (
+                sum(idf.get(s, default_idf) for s in matched)
+                + 0.5 * sum(idf.get(s, default_idf) for s in heading_stems - matched)
+            ) / q_weight
+            cand = Candidate(int(idx), row, a, b, sent, 0.8 * float(cos[j]) + 0.2 * passage.dense, lex)
             cand.is_question = a == first_start and sent.rstrip().endswith("?")
-            bonus = sum(0.08 for kind in wants if _has_type(sent, kind))
-            short = 0.1 if len(sent) < 40 and not _NUMBER_RE.search(sent) else 0.0
+            bonus = sum(0.12 for kind in wants if _has_type(sent, kind))
+            n_words = len(_WORDS.findall(sent))
+            lead_in = sent.rstrip().rstrip("*_").rstrip().endswith(":")
+            short = (
+                0.0
+                if lead_in
+                else 0.15
+                if n_words < 6
+                else 0.1
+                if len(sent) < 40 and not _NUMBER_RE.search(sent)
+                else 0.0
+            )
             cand.score = 0.55 * cand.cos + 0.45 * lex + 0.12 * prior + bonus - short
             group.append(cand)
+        # a lead-in ("... these three questions:") is as relevant as the list it introduces
+        for j, cand in enumerate(group):
+            if cand.text.rstrip().rstrip("*_").rstrip().endswith(":") and j + 1 < len(group):
+                follow = max(c.score for c in group[j + 1 : j + 4])
+                cand.score = max(cand.score, follow)
         # a Q&A question heading lends its match to the answer right after it
         for j, cand in enumerate(group):
             if cand.is_question and j + 1 < len(group):
@@ -153,7 +183,7 @@ def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -
     units: list[list[Candidate]] = []
     chosen: list[Candidate] = []
     for cand in ranked:
-        if len(units) >= max_units or cand.score < best - 0.12 or cand.score <= 0:
+        if len(units) >= max_units or cand.score < best - MARGIN or cand.score <= 0:
             break
         if cand.is_question or _near_duplicate(snap, cand, chosen):
             continue
@@ -165,8 +195,14 @@ def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -
             unit.extend(_follow(snap, cand, 2, 400))
         else:  # a continuation that is nearly as relevant stays with its lead sentence
             score_of = {c.idx: c.score for c in cands}
-            for nxt in _follow(snap, cand, 2, 600):
-                if score_of.get(nxt.idx, -1.0) < best - 0.2 or snap.chunks[nxt.row].doc_id != snap.chunks[cand.row].doc_id:
+            source = snap.texts[snap.chunks[cand.row].doc_id]
+            # a lead that names the question's subject is followed by its elaboration
+            elaborates = cand.lex >= 0.5
+            for nxt in _follow(snap, cand, 2 if elaborates else 1, 600):
+                same_paragraph = "\n" not in source[unit[-1].end : nxt.start]
+                if not same_paragraph or (
+                    not elaborates and score_of.get(nxt.idx, -1.0) < best - CONTINUATION_MARGIN
+                ):
                     break
                 unit.append(nxt)
             if unit[-1].text.rstrip().rstrip("*_").rstrip().endswith(":"):
@@ -206,7 +242,11 @@ def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
 def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str:
     """The answer text for one unit: cleaned sentences within the cited span, lists kept as lists."""
     source = snap.texts[citation.doc_id]
-    parts = [clean_for_display(source[c.start : c.end]) for c in unit if citation.start <= c.start and c.end <= citation.end]
+    parts = [
+        clean_for_display(source[c.start : c.end])
+        for c in unit
+        if citation.start <= c.start and c.end <= citation.end
+    ]
     parts = [p for p in parts if p]
     if len(parts) > 1 and parts[0].rstrip("*_ ").endswith(":"):
         return parts[0] + "\n" + "\n".join(f"- {p}" for p in parts[1:])

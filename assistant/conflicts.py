@@ -17,6 +17,28 @@ from assistant.text import content_stems
 _FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|m\b|k\b|bn\b)?")
 
 
+def typed_figures(text: str) -> dict[str, set[str]]:
+    """Figures grouped by kind (year, money, percent, count): only like is compared with like."""
+    out: dict[str, set[str]] = {}
+    for f in figures(text):
+        if f.startswith("£") or f.endswith(("m", "k", "bn")):
+            kind = "money"
+        elif f.endswith("%"):
+            kind = "percent"
+        elif re.fullmatch(r"(19|20)\d\d", f):
+            kind = "year"
+        else:
+            kind = "count"
+        out.setdefault(kind, set()).add(f)
+    return out
+
+
+def disagree(a: str, b: str) -> bool:
+    """Both sentences give a figure of the same kind, and the figures are not the same."""
+    fa, fb = typed_figures(a), typed_figures(b)
+    return any(kind in fb and fa[kind] != fb[kind] for kind in fa)
+
+
 def figures(text: str) -> set[str]:
     """Normalised figures in a sentence (years included: dates differ too)."""
     out = set()
@@ -38,20 +60,22 @@ def find_conflicts(
     best = max(c.score for c in cands)
     q_stems = set(content_stems(query))
     extra: list[list[Candidate]] = []
-    for lead in units[:2]:
-        base = lead[0]
-        base_figs = figures(base.text)
-        if not base_figs:
+    for lead in units[:3]:
+        base = next((c for c in lead if figures(c.text)), None)
+        if base is None:
             continue
+        base_figs = figures(base.text)
         base_doc = snap.chunks[base.row].doc_id
         for cand in sorted(cands, key=lambda c: -c.score):
             doc = snap.chunks[cand.row].doc_id
-            if doc == base_doc or doc in chosen_docs or cand.score < best - 0.25:
+            if doc == base_doc or doc in chosen_docs or cand.score < best - 0.4:
                 continue
             figs = figures(cand.text)
-            if not figs or figs & base_figs:
+            if not figs or not disagree(base.text, cand.text):
                 continue
             sim = float(snap.sent_vecs[base.idx] @ snap.sent_vecs[cand.idx])
+            if figs & base_figs:
+                sim += 0.1  # a shared figure (the same £110m, the same 53 projects) says it is the same thing
             shared = (set(content_stems(base.text)) & set(content_stems(cand.text))) - {
                 f.strip("£%") for f in figs | base_figs
             }
@@ -74,6 +98,8 @@ def conflict_notes(snap: Snapshot, citations: list[Citation], extra: list[list[C
             info = snap.docs.get(c.doc_id)
             when = info.display_date if info else c.date
             sides.append(f"“{c.title}” ({when}) [{c.n}] gives {', '.join(figs)}")
-    if len(sides) < 2 or not any(snap.chunks[snap.row_of[c.chunk_id]].chunk_id in extra_ids for c in citations):
+    if len(sides) < 2 or not any(
+        snap.chunks[snap.row_of[c.chunk_id]].chunk_id in extra_ids for c in citations
+    ):
         return []
     return ["The documents differ here: " + "; ".join(sides) + ". Both are quoted; check the later one."]

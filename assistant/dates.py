@@ -33,7 +33,9 @@ def dates_in(text: str, default_year: int) -> list[tuple[str, date]]:
             continue
     for m in _MONTH_YEAR.finditer(text):
         month = _MONTH_NUM[m.group(1).lower()]
-        found.append((m.group(0), date(int(m.group(2)), month, calendar.monthrange(int(m.group(2)), month)[1])))
+        found.append(
+            (m.group(0), date(int(m.group(2)), month, calendar.monthrange(int(m.group(2)), month)[1]))
+        )
     for m in _SEASON_YEAR.finditer(text):
         found.append((m.group(0), date(int(m.group(2)), 12, 31)))
     return found

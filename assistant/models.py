@@ -35,7 +35,7 @@ class Citation:
     chunk_id: str = ""
 
     def locator(self) -> str:
-        """"section 'X', paragraph 27, page 3" in the order a reader looks for them."""
+        """ "section 'X', paragraph 27, page 3" in the order a reader looks for them."""
         bits = []
         if self.section:
             bits.append(self.section)

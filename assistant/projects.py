@@ -115,6 +115,8 @@ _LIST_RE = re.compile(
 _PROJECT_WORD_RE = re.compile(
     r"\bprojects?\b|\bdirectory\b|\btheme codes?\b|\bfunded\b|\bawards?\b|\bawarded\b|\bgrants?\b"
 )
+# "we", "our", "I": the asker's own project or bid, an eligibility question, not a directory search
+_FIRST_PERSON_RE = re.compile(r"\b(?:we|we're|we've|our|ours|us|i|i'm|i've|my)\b")
 _ROUND_RE = re.compile(r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b")
 _LEARNING_RE = re.compile(
     r"\b(?:found|find|findings?|learn(?:ed|t|ing)?|lessons?|evidence|evaluat\w*|impact|effective"
@@ -358,8 +360,11 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
         p.year_from, p.year_to = int(rm.group(1)), int(rm.group(2))
         mark_span(rm.start(), rm.end())
     else:
-        years = [m for m in _YEAR_RE.finditer(qf) if any(not used[k] for k, t in enumerate(toks)
-                                                       if t.start == m.start())]
+        years = [
+            m
+            for m in _YEAR_RE.finditer(qf)
+            if any(not used[k] for k, t in enumerate(toks) if t.start == m.start())
+        ]
         if years:
             p.year_from = p.year_to = int(years[0].group(1))
             mark_span(years[0].start(), years[0].end())
@@ -440,16 +445,29 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
             used[k] = True
 
     has_filters = bool(
-        p.region or p.themes or p.orgs or p.year_from or p.min_amount is not None
-        or p.max_amount is not None or p.phrases or p.names or p.shared
+        p.region
+        or p.themes
+        or p.orgs
+        or p.year_from
+        or p.min_amount is not None
+        or p.max_amount is not None
+        or p.phrases
+        or p.names
+        or p.shared
     )
     return p, has_filters
 
 
 def _strong(p: _Parsed) -> bool:
     return bool(
-        p.region or p.themes or p.orgs or p.year_from or p.names or p.shared
-        or p.min_amount is not None or p.max_amount is not None
+        p.region
+        or p.themes
+        or p.orgs
+        or p.year_from
+        or p.names
+        or p.shared
+        or p.min_amount is not None
+        or p.max_amount is not None
     )
 
 
@@ -469,6 +487,8 @@ def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
         kind = "lookup"
     else:
         kind = "list"
+    if _FIRST_PERSON_RE.search(qf) and not _LIST_RE.search(qf) and not re.search(r"\bdirectory\b", qf):
+        return None
     if _ROUND_RE.search(qf) and kind != "lookup":
         return None  # programme-level round figures live in the timeline text; retrieval cites them
     if kind == "lookup":
@@ -477,7 +497,8 @@ def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
         return None
     if not has_filters and not re.search(r"\bdirectory\b", qf):
         return None
-    if _LEARNING_RE.search(qf) and (not _strong(p) or (kind == "list" and not _LIST_RE.search(qf))):
+    explicit_list = re.search(r"\bwhich (?:\w+ )?projects?\b|\blist\b|\bshow\b|\bdirectory\b", qf)
+    if _LEARNING_RE.search(qf) and (not _strong(p) or not explicit_list):
         return None  # a question about what was learned, not about who was funded
     return kind
 
@@ -557,7 +578,7 @@ def _locate(r: ProjectRecord, source_text: str) -> tuple[int, int, int] | None:
 
 
 def _core_text(span: str) -> str:
-    """"Staying Close projects" -> "Staying Close": the generic tail is not part of the topic."""
+    """ "Staying Close projects" -> "Staying Close": the generic tail is not part of the topic."""
     words = span.split()
     while len(words) > 1 and _norm(words[-1]) in GENERIC_NAME_WORDS:
         words.pop()
@@ -794,5 +815,6 @@ def answer_from_directory(question: str, store: ProjectStore, source_text: str) 
     answer = "\n".join(out)
     if notes:
         answer += "\n\n" + " ".join(notes)
-    return DirectoryAnswer(answer=answer, citations=citations, rows=rows, kind=kind, filters=_filters_dict(p),
-                           notes=notes)
+    return DirectoryAnswer(
+        answer=answer, citations=citations, rows=rows, kind=kind, filters=_filters_dict(p), notes=notes
+    )

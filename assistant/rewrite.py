@@ -10,7 +10,22 @@ import re
 
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|he|she|him|her)\b", re.I)
 _FOLLOW_START = re.compile(r"^\s*(and|also|what about|how about|so|but|then|ok(ay)?|what else)\b", re.I)
-_WH = {"who", "what", "which", "when", "where", "why", "how", "is", "are", "does", "do", "can", "could", "would"}
+_WH = {
+    "who",
+    "what",
+    "which",
+    "when",
+    "where",
+    "why",
+    "how",
+    "is",
+    "are",
+    "does",
+    "do",
+    "can",
+    "could",
+    "would",
+}
 _ENTITY = re.compile(
     r"(?:[A-Z][\w'’&-]*|[A-Z]{2,})(?:\s+(?:(?:and|of|for|the|&|on|in|to)\s+)*(?:[A-Z][\w'’&-]*|[A-Z]{2,}))*"
 )
@@ -45,5 +60,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if entity and _PRONOUN.search(q):
         replaced = _PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]
-    core = re.sub(r"^\s*(who|what|which|when|where|why|how)\b[^?]*?\b(is|are|was|were|does|do|did)\b", "", prev_q, flags=re.I)
+    core = re.sub(
+        r"^\s*(who|what|which|when|where|why|how)\b[^?]*?\b(is|are|was|were|does|do|did)\b",
+        "",
+        prev_q,
+        flags=re.I,
+    )
     return f"{q} ({core.strip(' ?')})" if core.strip(" ?") else q

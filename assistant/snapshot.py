@@ -48,9 +48,7 @@ class Snapshot:
             counts[d["doc_id"]] = d.pop("chunks", 0)
             d.pop("cache_key", None)
             docs[d["doc_id"]] = DocumentInfo(**d)
-        texts = {
-            doc_id: (build / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8") for doc_id in docs
-        }
+        texts = {doc_id: (build / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8") for doc_id in docs}
         spans = np.load(build / "sent_spans.npy").reshape(-1, 3)
         order = np.argsort(spans[:, 0], kind="stable")
         rows, starts = np.unique(spans[order, 0], return_index=True)

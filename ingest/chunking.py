@@ -200,8 +200,12 @@ def _drafts(text: str, blocks: list[_Block], is_markdown: bool) -> list[_Draft]:
         if b.kind == "furniture":
             continue
         if b.kind == "heading":
-            join = prev is not None and prev.kind == "heading" and (
-                _SECTION_LETTER.match(prev.text) is not None or prev.text.lower().startswith("case study")
+            join = (
+                prev is not None
+                and prev.kind == "heading"
+                and (
+                    _SECTION_LETTER.match(prev.text) is not None or prev.text.lower().startswith("case study")
+                )
             )
             level = b.level if not join else max(trail.parts or {1: ""})
             trail.push(level, b.text, join)
@@ -264,7 +268,10 @@ def _split_to_fit(
             a = 0
             while a < len(words):
                 b = a + 1
-                while b < len(words) and count(text[unit[0] + words[a].start() : unit[0] + words[b].end()]) < budget:
+                while (
+                    b < len(words)
+                    and count(text[unit[0] + words[a].start() : unit[0] + words[b].end()]) < budget
+                ):
                     b += 1
                 pieces.append([(unit[0] + words[a].start(), unit[0] + words[b - 1].end())])
                 a = b
@@ -275,7 +282,9 @@ def _split_to_fit(
     return pieces
 
 
-def chunk_document(info: DocumentInfo, loaded: LoadedText, count: TokenCounter, max_tokens: int) -> list[Chunk]:
+def chunk_document(
+    info: DocumentInfo, loaded: LoadedText, count: TokenCounter, max_tokens: int
+) -> list[Chunk]:
     """All chunks of one document, in reading order, each within ``max_tokens`` model tokens."""
     text = loaded.text
     is_markdown = info.file.lower().endswith((".md", ".markdown"))

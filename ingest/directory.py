@@ -325,7 +325,7 @@ def parse_awards(line: str, offset: int) -> list[Award]:
 
 
 def _split_name(title: str) -> tuple[str, list[str]]:
-    """"Family and Adolescent Support Hub (FASH) (AD, EOC/CIN)" -> name, ["AD", "EOC/CIN"]."""
+    """ "Family and Adolescent Support Hub (FASH) (AD, EOC/CIN)" -> name, ["AD", "EOC/CIN"]."""
     m = _CODES_RE.search(title)
     if not m:
         return title.strip(), []

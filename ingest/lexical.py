@@ -41,7 +41,9 @@ class LexicalIndex:
     def scores(self, query: str) -> np.ndarray:
         import bm25s
 
-        toks = bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+        toks = bm25s.tokenize(
+            [query], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
+        )
         words = [w for w in toks[0] if w in self._bm25.vocab_dict]
         if not words:
             return np.zeros(self._size, dtype=np.float32)

@@ -89,7 +89,9 @@ def _cache_key(raw: bytes, info: DocumentInfo | None, settings: Settings) -> str
     return h.hexdigest()[:32]
 
 
-def _process(path: Path, info: DocumentInfo | None, key: str, settings: Settings, cache: Path) -> DocumentInfo:
+def _process(
+    path: Path, info: DocumentInfo | None, key: str, settings: Settings, cache: Path
+) -> DocumentInfo:
     """Load, chunk and embed one document into its cache folder (written aside, then renamed)."""
     loaded = load_file(path)
     if info is None:

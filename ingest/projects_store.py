@@ -97,7 +97,7 @@ class ProjectRecord:
     awards: list[Award] = field(default_factory=list)
 
     def awards_display(self) -> str:
-        """"Feb 2015, £1.19m" / "Jan 2015, share of £4.1m (shared award)"; as printed, normalised if odd."""
+        """ "Feb 2015, £1.19m" / "Jan 2015, share of £4.1m (shared award)"; as printed, normalised if odd."""
         parts = []
         for a in self.awards:
             amount = a.amount_text or format_gbp(a.amount_gbp)
@@ -150,8 +150,9 @@ def build_projects_db(text: str, db_path: Path, *, doc_id: str, file: str, title
     return len(data.entries)
 
 
-def _write(con: sqlite3.Connection, data, *, doc_id: str, file: str, title: str, date: str,
-           source_chars: int) -> None:
+def _write(
+    con: sqlite3.Connection, data, *, doc_id: str, file: str, title: str, date: str, source_chars: int
+) -> None:
     con.executescript(
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -199,18 +200,47 @@ def _write(con: sqlite3.Connection, data, *, doc_id: str, file: str, title: str,
         con.execute(
             "INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                e.number, e.name, json.dumps(e.themes), e.organisations, e.region, int(e.region_known),
-                e.region_note, json.dumps(e.region_candidates), e.heading_region, e.description,
-                int(e.complete), e.start, e.end, e.head_end, e.heading_end, e.description_start,
-                e.description_end, e.awards_text, e.amount_total, int(e.has_shared_award),
-                fold_text(e.organisations), _fold_entry(e.name, e.organisations, e.description),
+                e.number,
+                e.name,
+                json.dumps(e.themes),
+                e.organisations,
+                e.region,
+                int(e.region_known),
+                e.region_note,
+                json.dumps(e.region_candidates),
+                e.heading_region,
+                e.description,
+                int(e.complete),
+                e.start,
+                e.end,
+                e.head_end,
+                e.heading_end,
+                e.description_start,
+                e.description_end,
+                e.awards_text,
+                e.amount_total,
+                int(e.has_shared_award),
+                fold_text(e.organisations),
+                _fold_entry(e.name, e.organisations, e.description),
             ),
         )
         for i, a in enumerate(e.awards):
             con.execute(
                 "INSERT INTO awards VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (e.number, i, a.month, a.year, a.amount_gbp, int(a.shared), a.raw, a.date_text,
-                 a.amount_text, a.start, a.end, a.note),
+                (
+                    e.number,
+                    i,
+                    a.month,
+                    a.year,
+                    a.amount_gbp,
+                    int(a.shared),
+                    a.raw,
+                    a.date_text,
+                    a.amount_text,
+                    a.start,
+                    a.end,
+                    a.note,
+                ),
             )
         for code in e.themes:
             for part in {code, *code.split("/")}:
@@ -218,8 +248,22 @@ def _write(con: sqlite3.Connection, data, *, doc_id: str, file: str, title: str,
     for r in data.rounds:
         con.execute(
             "INSERT INTO rounds VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (r.number, r.name, r.years, r.year_from, r.year_to, r.projects, r.funding_gbp, r.funding_text,
-             json.dumps(r.focus), r.start, r.end, r.funding_start, r.funding_end, r.note),
+            (
+                r.number,
+                r.name,
+                r.years,
+                r.year_from,
+                r.year_to,
+                r.projects,
+                r.funding_gbp,
+                r.funding_text,
+                json.dumps(r.focus),
+                r.start,
+                r.end,
+                r.funding_start,
+                r.funding_end,
+                r.note,
+            ),
         )
     for i, ev in enumerate(data.events):
         con.execute(
@@ -357,10 +401,19 @@ class ProjectStore:
             con.close()
         return [
             Round(
-                name=r["name"], number=r["number"], years=r["years"], year_from=r["year_from"],
-                year_to=r["year_to"], projects=r["projects"], funding_gbp=r["funding_gbp"],
-                funding_text=r["funding_text"], focus=json.loads(r["focus"]), start=r["start"],
-                end=r["end"], funding_start=r["funding_start"], funding_end=r["funding_end"],
+                name=r["name"],
+                number=r["number"],
+                years=r["years"],
+                year_from=r["year_from"],
+                year_to=r["year_to"],
+                projects=r["projects"],
+                funding_gbp=r["funding_gbp"],
+                funding_text=r["funding_text"],
+                focus=json.loads(r["focus"]),
+                start=r["start"],
+                end=r["end"],
+                funding_start=r["funding_start"],
+                funding_end=r["funding_end"],
                 note=r["note"],
             )
             for r in rows
@@ -375,8 +428,13 @@ class ProjectStore:
             con.close()
         return [
             TimelineEvent(
-                month=r["month"], year=r["year"], kind=r["kind"], description=r["description"],
-                start=r["start"], end=r["end"], items=json.loads(r["items"]),
+                month=r["month"],
+                year=r["year"],
+                kind=r["kind"],
+                description=r["description"],
+                start=r["start"],
+                end=r["end"],
+                items=json.loads(r["items"]),
             )
             for r in rows
         ]
@@ -395,23 +453,42 @@ class ProjectStore:
                 ):
                     awards[a["entry_number"]].append(
                         Award(
-                            month=a["month"], year=a["year"], amount_gbp=a["amount_gbp"],
-                            shared=bool(a["shared"]), raw=a["raw"], date_text=a["date_text"],
-                            amount_text=a["amount_text"], start=a["start"], end=a["end"], note=a["note"],
+                            month=a["month"],
+                            year=a["year"],
+                            amount_gbp=a["amount_gbp"],
+                            shared=bool(a["shared"]),
+                            raw=a["raw"],
+                            date_text=a["date_text"],
+                            amount_text=a["amount_text"],
+                            start=a["start"],
+                            end=a["end"],
+                            note=a["note"],
                         )
                     )
         finally:
             con.close()
         return [
             ProjectRecord(
-                number=r["number"], name=r["name"], themes=json.loads(r["themes"]),
-                organisations=r["organisations"], region=r["region"], region_known=bool(r["region_known"]),
-                region_note=r["region_note"], region_candidates=json.loads(r["region_candidates"]),
-                heading_region=r["heading_region"], description=r["description"],
-                complete=bool(r["complete"]), start=r["start"], end=r["end"], head_end=r["head_end"],
-                heading_end=r["heading_end"], description_start=r["description_start"],
-                description_end=r["description_end"], awards_text=r["awards_text"],
-                amount_total=r["amount_total"], has_shared_award=bool(r["has_shared"]),
+                number=r["number"],
+                name=r["name"],
+                themes=json.loads(r["themes"]),
+                organisations=r["organisations"],
+                region=r["region"],
+                region_known=bool(r["region_known"]),
+                region_note=r["region_note"],
+                region_candidates=json.loads(r["region_candidates"]),
+                heading_region=r["heading_region"],
+                description=r["description"],
+                complete=bool(r["complete"]),
+                start=r["start"],
+                end=r["end"],
+                head_end=r["head_end"],
+                heading_end=r["heading_end"],
+                description_start=r["description_start"],
+                description_end=r["description_end"],
+                awards_text=r["awards_text"],
+                amount_total=r["amount_total"],
+                has_shared_award=bool(r["has_shared"]),
                 awards=awards[r["number"]],
             )
             for r in rows

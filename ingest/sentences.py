@@ -9,8 +9,36 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = {
-    "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "st", "no", "p", "pp", "vs", "cf", "fig", "approx",
-    "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "e.g",
+    "i.e",
+    "etc",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "no",
+    "p",
+    "pp",
+    "vs",
+    "cf",
+    "fig",
+    "approx",
+    "inc",
+    "ltd",
+    "co",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[£]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|\d{1,3}\.(?=\s)|[a-z]\))\s+")

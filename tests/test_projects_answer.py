@@ -272,3 +272,17 @@ def test_cli_json_and_errors(store: ProjectStore, capsys: pytest.CaptureFixture[
     assert [int(r.split()[0]) for r in out.splitlines() if re.match(r"^\d+\s{2,}", r)] == [40, 43, 47]
     with pytest.raises(SystemExit):
         _cli(["--min-amount", "lots"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Would a project to improve how our council acts as corporate parent for care leavers fit the programme?",
+        "We run a fostering project in the East Midlands; could we get funding to scale it?",
+        "Can I get coaching for my project's expression of interest?",
+    ],
+)
+def test_first_person_eligibility_questions_are_not_directory_questions(
+    question: str, store: ProjectStore, text: str
+) -> None:
+    assert answer_from_directory(question, store, text) is None

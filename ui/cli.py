@@ -72,7 +72,9 @@ def render_text(ans) -> str:  # type: ignore[no-untyped-def]
             out.append(f"[{c.n}] {c.title} ({when})")
             if c.locator():
                 out.append(f"    {c.locator()}")
-            quote = textwrap.fill(" ".join(c.text.split()), width=96, initial_indent="    “", subsequent_indent="     ")
+            quote = textwrap.fill(
+                " ".join(c.text.split()), width=96, initial_indent="    “", subsequent_indent="     "
+            )
             out.append(quote + "”")
     return "\n".join(out)
 
@@ -144,7 +146,14 @@ def _ask_jsonl(assistant) -> int:  # type: ignore[no-untyped-def]
                 raise ValueError("each line must be a JSON object")
             out = answer_json(assistant.ask(req.get("question", ""), req.get("history") or []))
         except (QuestionError, ValueError) as exc:
-            out = {"answer": "", "abstained": False, "query": "", "citations": [], "contexts": [], "error": str(exc)}
+            out = {
+                "answer": "",
+                "abstained": False,
+                "query": "",
+                "citations": [],
+                "contexts": [],
+                "error": str(exc),
+            }
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return EXIT_OK
@@ -212,9 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("ingest", help="index the corpus (incremental; only new or changed files are embedded)")
+    s = sub.add_parser(
+        "ingest", help="index the corpus (incremental; only new or changed files are embedded)"
+    )
     s.add_argument("paths", nargs="*", help="files or folders to index instead of the corpus folder")
-    s.add_argument("--if-stale", action="store_true", help="(default behaviour) only rebuild when sources changed")
+    s.add_argument(
+        "--if-stale", action="store_true", help="(default behaviour) only rebuild when sources changed"
+    )
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_ingest)
 
@@ -222,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="*")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one answer per line")
-    s.add_argument("--history", help="JSON file with earlier turns [{\"q\": ..., \"a\": ...}]")
+    s.add_argument("--history", help='JSON file with earlier turns [{"q": ..., "a": ...}]')
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("eval", help="score a gold set (dev.jsonl format)")
