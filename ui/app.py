@@ -81,15 +81,20 @@ if (!window.cscCiteListener) {
 """
 
 # The viewer scrolls its own box so the highlighted span sits in the upper third.
+# A reader in a hidden tab has no size yet, so the scroll waits until it is laid out.
 VIEWER_JS = """
+let pending = true;
 const reveal = () => {
   const m = element.querySelector('mark.hl');
   const body = element.querySelector('.doc-body');
-  if (!m || !body) return;
+  if (!m || !body) { pending = false; return; }
+  if (body.clientHeight === 0) return;
   body.scrollTop = Math.max(0, m.offsetTop - body.clientHeight / 3);
+  pending = false;
   if (window.innerWidth < 900) element.scrollIntoView({block: 'start'});
 };
-watch('value', () => requestAnimationFrame(reveal));
+new ResizeObserver(() => { if (pending) reveal(); }).observe(element);
+watch('value', () => { pending = true; requestAnimationFrame(reveal); });
 requestAnimationFrame(reveal);
 """
 
@@ -196,7 +201,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
         message = message or ""
         chat.append({"role": "user", "content": render.user_message_html(message)})
         chat.append({"role": "assistant", "content": render.thinking_html()})
-        yield {chatbot: chat, question: gr.update(value="", interactive=False), start_screen: gr.update(visible=False)}
+        yield {
+            chatbot: chat,
+            question: gr.update(value="", interactive=False),
+            start_screen: gr.update(visible=False),
+        }
         history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
         try:
             ans = _answer_dict(assistant.ask(message, history=history))
@@ -206,19 +215,37 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             return
         except Exception:
             log.exception("ask failed")
-            chat[-1] = {"role": "assistant", "content": render.error_html(
-                "Something went wrong while answering. Please try again or rephrase the question.")}
+            chat[-1] = {
+                "role": "assistant",
+                "content": render.error_html(
+                    "Something went wrong while answering. Please try again or rephrase the question."
+                ),
+            }
             yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
             return
         turn_idx = len(turns)
         for prefix in render.sentence_prefixes(ans["answer"])[:-1]:
-            chat[-1] = {"role": "assistant", "content": render.answer_html(
-                prefix, turn=turn_idx, citations=ans["citations"], partial=True)}
+            chat[-1] = {
+                "role": "assistant",
+                "content": render.answer_html(
+                    prefix, turn=turn_idx, citations=ans["citations"], partial=True
+                ),
+            }
             yield {chatbot: chat}
             time.sleep(STREAM_DELAY)
-        chat[-1] = {"role": "assistant", "content": render.answer_html(
-            ans["answer"], turn=turn_idx, citations=ans["citations"], query=ans.get("query") or "",
-            notes=ans.get("notes") or [], table=ans.get("table"), abstained=ans["abstained"])}
+        chat[-1] = {
+            "role": "assistant",
+            "content": render.answer_html(
+                ans["answer"],
+                turn=turn_idx,
+                citations=ans["citations"],
+                query=ans.get("query") or "",
+                question=ans.get("question") or message,
+                notes=ans.get("notes") or [],
+                table=ans.get("table"),
+                abstained=ans["abstained"],
+            ),
+        }
         turns.append({"question": message, "answer": ans, "msg_index": len(chat) - 1})
         yield {
             chatbot: chat,
@@ -246,17 +273,16 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
         return panel, idx, html, target, gr.update(visible=True)
 
     def show_in_documents(target: dict | None) -> tuple[Any, ...]:
-        """Carry the open passage over to the Documents tab's reader."""
+        """Carry the open passage over to the Documents tab's reader.
+
+        The target is also left in ``reader_focus`` because changing the
+        document dropdown re-renders the reader; that handler keeps the span.
+        """
         if not target:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         doc_id = target["doc_id"]
         html = viewer_for(doc_id, (target["start"], target["end"]))
-        return (
-            gr.Tabs(selected="documents"),
-            gr.update(value=doc_id),
-            gr.update(choices=render.outline_choices(doc_outline(doc_id)), value=None),
-            html,
-        )
+        return gr.Tabs(selected="documents"), gr.update(value=doc_id), html, target
 
     def rate(
         rating: str, comment: str, turns: list[dict], session_id: str, turn_idx: int | None = None
@@ -266,9 +292,15 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
         idx = len(turns) - 1 if turn_idx is None else turn_idx
         ans = turns[idx]["answer"]
         store.record(
-            question=turns[idx]["question"], answer=ans["answer"], rating=rating, comment=comment or None,
-            citations=ans["citations"], query=ans.get("query") or "", abstained=bool(ans["abstained"]),
-            session_id=session_id, turn=idx,
+            question=turns[idx]["question"],
+            answer=ans["answer"],
+            rating=rating,
+            comment=comment or None,
+            citations=ans["citations"],
+            query=ans.get("query") or "",
+            abstained=bool(ans["abstained"]),
+            session_id=session_id,
+            turn=idx,
         )
         verdict = "helpful" if rating == "up" else "not helpful"
         return f"Thanks — answer {idx + 1} recorded as {verdict}{' with your comment' if comment else ''}."
@@ -289,19 +321,34 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
 
     def new_conversation() -> tuple[Any, ...]:
         return (
-            [], [], -1, render.sources_placeholder_html(), render.viewer_placeholder_html(),
-            gr.update(visible=False), gr.update(visible=True), gr.update(value=None, interactive=False), "",
+            [],
+            [],
+            -1,
+            render.sources_placeholder_html(),
+            render.viewer_placeholder_html(),
+            gr.update(visible=False),
+            gr.update(visible=True),
+            gr.update(value=None, interactive=False),
+            "",
         )
 
-    def pick_document(doc_id: str | None) -> tuple[Any, Any, Any]:
+    def pick_document(doc_id: str | None, focus: dict | None) -> tuple[Any, ...]:
+        """Show a whole document; keep the highlighted span if one was carried over from a source."""
         if not doc_id or doc_id not in doc_by_id:
-            return render.viewer_placeholder_html(), gr.update(choices=[], value=None), gr.update(visible=False)
+            return (
+                render.viewer_placeholder_html(),
+                gr.update(choices=[], value=None),
+                gr.update(visible=False),
+                None,
+            )
         outline = doc_outline(doc_id)
         pages = render.page_choices(outline)
+        span = (focus["start"], focus["end"]) if focus and focus.get("doc_id") == doc_id else None
         return (
-            viewer_for(doc_id, None),
+            viewer_for(doc_id, span),
             gr.update(choices=render.outline_choices(outline), value=None),
             gr.update(choices=pages, value=None, visible=bool(pages)),
+            None,
         )
 
     def jump(doc_id: str | None, value: str | None) -> Any:
@@ -324,6 +371,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
         session = gr.State(lambda: uuid.uuid4().hex)
         shown_turn = gr.State(-1)
         viewer_target = gr.State(None)
+        reader_focus = gr.State(None)
 
         gr.HTML(
             '<header class="app-head"><h1>Children\'s Social Care Innovation Programme assistant</h1>'
@@ -331,7 +379,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             js_on_load=None,
         )
         with gr.Tabs(elem_id="tabs") as tabs:
-            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
+            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):  # noqa: SIM117  (layout nesting reads as the page)
                 with gr.Row(equal_height=False, elem_id="ask-row"):
                     with gr.Column(scale=3, min_width=320, elem_id="chat-col"):
                         with gr.Column(visible=True, elem_id="start-screen") as start_screen:
@@ -340,42 +388,78 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
                             with gr.Row(elem_classes="example-groups"):
                                 for group, examples in render.EXAMPLE_GROUPS.items():
                                     with gr.Column(min_width=200, elem_classes="example-group"):
-                                        gr.HTML(f'<h3 class="group-title">{render.esc(group)}</h3>', js_on_load=None)
+                                        gr.HTML(
+                                            f'<h3 class="group-title">{render.esc(group)}</h3>',
+                                            js_on_load=None,
+                                        )
                                         for q in examples:
-                                            b = gr.Button(q, size="sm", variant="secondary", elem_classes="example")
+                                            b = gr.Button(
+                                                q, size="sm", variant="secondary", elem_classes="example"
+                                            )
                                             example_buttons.append((b, q))
                         chatbot = gr.Chatbot(
-                            label="Conversation", elem_id="chat", height="58vh", min_height=260,
-                            feedback_options=("Like", "Dislike"), buttons=["copy"], sanitize_html=True,
-                            render_markdown=True, autoscroll=True,
+                            label="Conversation",
+                            elem_id="chat",
+                            height="58vh",
+                            min_height=260,
+                            feedback_options=("Like", "Dislike"),
+                            buttons=["copy"],
+                            sanitize_html=True,
+                            render_markdown=True,
+                            autoscroll=True,
                         )
                         with gr.Row(elem_id="ask-bar"):
                             question = gr.Textbox(
-                                label="Your question", placeholder="Ask about the Innovation Programme…",
-                                lines=1, max_lines=5, scale=8, elem_id="question", autofocus=True,
+                                label="Your question",
+                                placeholder="Ask about the Innovation Programme…",
+                                lines=1,
+                                max_lines=5,
+                                scale=8,
+                                elem_id="question",
+                                autofocus=True,
                                 submit_btn=False,
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send")
                         with gr.Accordion("Rate the latest answer", open=True, elem_id="feedback"):
                             with gr.Row():
                                 comment = gr.Textbox(
-                                    label="Comment (optional)", lines=1, max_lines=3, scale=6,
+                                    label="Comment (optional)",
+                                    lines=1,
+                                    max_lines=3,
+                                    scale=6,
                                     elem_id="feedback-comment",
                                 )
-                                up = gr.Button("👍 Helpful", scale=1, min_width=110, elem_id="thumbs-up")
-                                down = gr.Button("👎 Not helpful", scale=1, min_width=130, elem_id="thumbs-down")
+                                up = gr.Button(
+                                    "Helpful",
+                                    icon=STATIC_DIR / "thumb-up.svg",
+                                    scale=1,
+                                    min_width=120,
+                                    elem_id="thumbs-up",
+                                )
+                                down = gr.Button(
+                                    "Not helpful",
+                                    icon=STATIC_DIR / "thumb-down.svg",
+                                    scale=1,
+                                    min_width=140,
+                                    elem_id="thumbs-down",
+                                )
                             feedback_status = gr.Markdown("", elem_id="feedback-status")
                         with gr.Row(elem_id="chat-actions"):
                             export_btn = gr.DownloadButton(
-                                "Download conversation (Markdown)", value=None, interactive=False,
-                                size="sm", elem_id="export",
+                                "Download conversation (Markdown)",
+                                value=None,
+                                interactive=False,
+                                size="sm",
+                                elem_id="export",
                             )
                             clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                     with gr.Column(scale=2, min_width=300, elem_id="side-col"):
                         sources = gr.HTML(
                             render.sources_placeholder_html(), js_on_load=SOURCES_JS, elem_id="sources"
                         )
-                        viewer = gr.HTML(render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="viewer")
+                        viewer = gr.HTML(
+                            render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="viewer"
+                        )
                         open_in_docs = gr.Button(
                             "Open in the Documents tab", size="sm", visible=False, elem_id="open-in-docs"
                         )
@@ -383,18 +467,38 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
                 gr.HTML(render.documents_table_html(docs), js_on_load=None, elem_id="docs-table")
                 with gr.Row():
                     doc_select = gr.Dropdown(
-                        choices=[(d["title"], d["doc_id"]) for d in docs], label="Read a document",
-                        value=None, scale=3, elem_id="doc-select",
+                        choices=[(d["title"], d["doc_id"]) for d in docs],
+                        label="Read a document",
+                        value=None,
+                        scale=3,
+                        elem_id="doc-select",
                     )
-                    jump_to = gr.Dropdown(choices=[], label="Jump to paragraph", value=None, scale=3,
-                                          elem_id="jump-to")
-                    jump_page = gr.Dropdown(choices=[], label="Jump to page", value=None, scale=1,
-                                            visible=False, elem_id="jump-page")
+                    jump_to = gr.Dropdown(
+                        choices=[], label="Jump to paragraph", value=None, scale=3, elem_id="jump-to"
+                    )
+                    jump_page = gr.Dropdown(
+                        choices=[],
+                        label="Jump to page",
+                        value=None,
+                        scale=1,
+                        visible=False,
+                        elem_id="jump-page",
+                    )
                 reader = gr.HTML(render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="reader")
 
         # ------------------------------------------------------------------ events
-        ask_outputs = [chatbot, question, start_screen, turns_state, sources, shown_turn, viewer,
-                       open_in_docs, export_btn, feedback_status]
+        ask_outputs = [
+            chatbot,
+            question,
+            start_screen,
+            turns_state,
+            sources,
+            shown_turn,
+            viewer,
+            open_in_docs,
+            export_btn,
+            feedback_status,
+        ]
         ask_inputs = [question, chatbot, turns_state, session]
         question.submit(respond, ask_inputs, ask_outputs, api_visibility="private")
         send.click(respond, ask_inputs, ask_outputs, api_visibility="private")
@@ -402,18 +506,47 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             button.click(_const(text), None, question, api_visibility="private").then(
                 respond, ask_inputs, ask_outputs, api_visibility="private"
             )
-        sources.click(open_citation, [turns_state, shown_turn],
-                      [sources, shown_turn, viewer, viewer_target, open_in_docs], api_visibility="private")
-        open_in_docs.click(show_in_documents, viewer_target, [tabs, doc_select, jump_to, reader],
-                           api_visibility="private")
-        up.click(rate_up, [comment, turns_state, session], [feedback_status, comment], api_visibility="private")
-        down.click(rate_down, [comment, turns_state, session], [feedback_status, comment],
-                   api_visibility="private")
+        sources.click(
+            open_citation,
+            [turns_state, shown_turn],
+            [sources, shown_turn, viewer, viewer_target, open_in_docs],
+            api_visibility="private",
+        )
+        open_in_docs.click(
+            show_in_documents,
+            viewer_target,
+            [tabs, doc_select, reader, reader_focus],
+            api_visibility="private",
+        )
+        up.click(
+            rate_up, [comment, turns_state, session], [feedback_status, comment], api_visibility="private"
+        )
+        down.click(
+            rate_down, [comment, turns_state, session], [feedback_status, comment], api_visibility="private"
+        )
         chatbot.like(on_like, [turns_state, session], feedback_status, api_visibility="private")
-        clear.click(new_conversation, None,
-                    [chatbot, turns_state, shown_turn, sources, viewer, open_in_docs, start_screen, export_btn,
-                     feedback_status], api_visibility="private")
-        doc_select.change(pick_document, doc_select, [reader, jump_to, jump_page], api_visibility="private")
+        clear.click(
+            new_conversation,
+            None,
+            [
+                chatbot,
+                turns_state,
+                shown_turn,
+                sources,
+                viewer,
+                open_in_docs,
+                start_screen,
+                export_btn,
+                feedback_status,
+            ],
+            api_visibility="private",
+        )
+        doc_select.change(
+            pick_document,
+            [doc_select, reader_focus],
+            [reader, jump_to, jump_page, reader_focus],
+            api_visibility="private",
+        )
         jump_to.change(jump, [doc_select, jump_to], reader, api_visibility="private")
         jump_page.change(jump, [doc_select, jump_page], reader, api_visibility="private")
         gr.api(api_ask, api_name="ask")

@@ -117,10 +117,22 @@ class FeedbackStore:
                 ).fetchone()
             if row is None:
                 cur = con.execute(
-                    "INSERT INTO feedback (created_at, updated_at, session_id, turn, rating, comment, question,"
-                    " query, answer, abstained, citations_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (now, now, session_id, turn, rating, comment_text or "", question, query, answer,
-                     int(abstained), cites),
+                    "INSERT INTO feedback (created_at, updated_at, session_id, turn, rating, comment,"
+                    " question, query, answer, abstained, citations_json)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        now,
+                        now,
+                        session_id,
+                        turn,
+                        rating,
+                        comment_text or "",
+                        question,
+                        query,
+                        answer,
+                        int(abstained),
+                        cites,
+                    ),
                 )
                 return int(cur.lastrowid or 0)
             con.execute(

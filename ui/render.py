@@ -58,7 +58,7 @@ def esc(text: object) -> str:
 
 
 def display_date(iso: str | None) -> str:
-    """"2016-04" -> "April 2016"; anything unparseable is returned as it came."""
+    """ "2016-04" -> "April 2016"; anything unparseable is returned as it came."""
     if not iso:
         return ""
     parts = str(iso).split("-")
@@ -124,22 +124,29 @@ def marker_link(turn: int, n: int) -> str:
 def link_markers(escaped: str, turn: int, valid: Iterable[int]) -> str:
     """Turn ``[n]`` in already-escaped text into links, leaving numbers with no citation as text."""
     ok = set(valid)
-    return _MARKER.sub(lambda m: marker_link(turn, int(m.group(1))) if int(m.group(1)) in ok else m.group(0),
-                       escaped)
+    return _MARKER.sub(
+        lambda m: marker_link(turn, int(m.group(1))) if int(m.group(1)) in ok else m.group(0), escaped
+    )
 
 
 def _paragraphs(text: str, turn: int, valid: set[int]) -> str:
-    """Blank lines -> paragraphs, "- " lines -> a list, other newlines -> <br>; all text escaped."""
+    """Blank lines -> paragraphs, runs of "- " lines -> lists, other newlines -> <br>; all text escaped."""
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [ln for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        if all(_BULLET.match(ln) for ln in lines):
-            items = "".join(f"<li>{link_markers(esc(_BULLET.sub('', ln)), turn, valid)}</li>" for ln in lines)
-            out.append(f"<ul>{items}</ul>")
-        else:
-            out.append("<p>" + "<br>".join(link_markers(esc(ln), turn, valid) for ln in lines) + "</p>")
+        # group consecutive lines into ("p", lines) and ("ul", items) runs
+        runs: list[tuple[str, list[str]]] = []
+        for ln in (ln for ln in block.split("\n") if ln.strip()):
+            kind, body = ("ul", _BULLET.sub("", ln)) if _BULLET.match(ln) else ("p", ln)
+            if runs and runs[-1][0] == kind:
+                runs[-1][1].append(body)
+            else:
+                runs.append((kind, [body]))
+        for kind, lines in runs:
+            cells = [link_markers(esc(ln), turn, valid) for ln in lines]
+            if kind == "ul":
+                out.append("<ul>" + "".join(f"<li>{c}</li>" for c in cells) + "</ul>")
+            else:
+                out.append("<p>" + "<br>".join(cells) + "</p>")
     return "".join(out)
 
 
@@ -157,7 +164,10 @@ def thinking_html() -> str:
 
 def error_html(message: str) -> str:
     """A question the assistant refused (empty, too long): the message names the field to fix."""
-    return f'<div class="answer error" role="alert"><p><strong>Can\'t ask that:</strong> {esc(message)}</p></div>'
+    return (
+        '<div class="answer error" role="alert">'
+        f"<p><strong>Can't ask that:</strong> {esc(message)}</p></div>"
+    )
 
 
 def answer_html(
@@ -166,6 +176,7 @@ def answer_html(
     turn: int,
     citations: Sequence[Any] = (),
     query: str = "",
+    question: str = "",
     notes: Sequence[str] = (),
     table: Sequence[Mapping[str, Any]] | None = None,
     abstained: bool = False,
@@ -174,6 +185,8 @@ def answer_html(
     """One assistant message: answer with linked markers, then table, notes and the searched-for line.
 
     ``partial`` is used while streaming: only the text so far, with a cursor.
+    The "Searched for" line appears when ``query`` differs from ``question``,
+    i.e. when a follow-up was rewritten into a stand-alone query.
     Returned on a single line so the chat's Markdown renderer leaves it alone.
     """
     valid = {int(_get(c, "n")) for c in citations}
@@ -187,12 +200,14 @@ def answer_html(
         if notes:
             items = "".join(f"<li>{esc(n)}</li>" for n in notes)
             parts.append(f'<ul class="notes" aria-label="Notes">{items}</ul>')
-        if query:
+        if query and " ".join(query.split()).casefold() != " ".join(question.split()).casefold():
             parts.append(f'<p class="searched">Searched for: <q>{esc(query)}</q></p>')
     parts.append("</div>")
     return "".join(parts).replace("\n", " ")
 
 
+# Columns that only restate another one for machines (amount_total repeats "awards").
+_HIDDEN_TABLE_KEYS = {"amount_total"}
 _CITE_KEYS = {"n", "cite", "citation", "citations", "source", "sources", "ref", "refs"}
 
 
@@ -208,6 +223,10 @@ def _cell(key: str, value: Any, turn: int, valid: set[int]) -> str:
         return " ".join(links)
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
+    elif isinstance(value, float) and value.is_integer():
+        value = f"{int(value):,}"
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10000:
+        value = f"{value:,}"
     return link_markers(esc(value), turn, valid)
 
 
@@ -223,21 +242,29 @@ def table_html(rows: Sequence[Mapping[str, Any]], *, turn: int = 0, valid: Itera
     keys: list[str] = []
     for row in rows:
         for k in row:
-            if k not in keys and not str(k).startswith("_"):
+            if k not in keys and not str(k).startswith("_") and k not in _HIDDEN_TABLE_KEYS:
                 keys.append(k)
     if not keys:
         return ""
     head = "".join(f'<th scope="col">{esc(_header(k))}</th>' for k in keys)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(k, row.get(k), turn, ok)}</td>" for k in keys) + "</tr>" for row in rows
+
+    def td(k: str, row: Mapping[str, Any]) -> str:
+        cls = ' class="cite-cell"' if k.lower() in _CITE_KEYS else ""
+        return f"<td{cls}>{_cell(k, row.get(k), turn, ok)}</td>"
+
+    body = "".join("<tr>" + "".join(td(k, row) for k in keys) + "</tr>" for row in rows)
+    return (
+        '<div class="table-wrap"><table class="answer-table">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
-    return f'<div class="table-wrap"><table class="answer-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 # --------------------------------------------------------------------------- sources panel
 
 
-def context_window(text: str, start: int, end: int, sentences: int = 2, max_chars: int = 420) -> tuple[str, str, str]:
+def context_window(
+    text: str, start: int, end: int, sentences: int = 2, max_chars: int = 420
+) -> tuple[str, str, str]:
     """(before, quote, after): the quoted span with up to ``sentences`` sentences either side.
 
     Stops at a blank line (another paragraph) and at ``max_chars`` so a card
@@ -251,8 +278,8 @@ def context_window(text: str, start: int, end: int, sentences: int = 2, max_char
     if para != -1:
         before_region = before_region[para + 2 :]
     cuts = [m.end() for m in _CONTEXT_BREAK.finditer(before_region) if m.end() < len(before_region)]
-    if len(cuts) > sentences:
-        before_region = before_region[cuts[-sentences - 1] :]
+    if len(cuts) >= sentences:
+        before_region = before_region[cuts[-sentences] :]
     elif lo > 0 and para == -1 and cuts:
         before_region = before_region[cuts[0] :]
 
@@ -260,9 +287,9 @@ def context_window(text: str, start: int, end: int, sentences: int = 2, max_char
     para = after_region.find("\n\n")
     if para != -1:
         after_region = after_region[:para]
-    ends = [m.end() for m in _CONTEXT_BREAK.finditer(after_region)]
-    if len(ends) > sentences:
-        after_region = after_region[: ends[sentences]]
+    ends = [m.end() for m in _CONTEXT_BREAK.finditer(after_region) if m.start() > 2]
+    if len(ends) >= sentences:
+        after_region = after_region[: ends[sentences - 1]]
     elif end + max_chars < len(text) and para == -1 and ends:
         after_region = after_region[: ends[-1]]
     return before_region.lstrip(), text[start:end], after_region.rstrip()
@@ -274,7 +301,12 @@ def source_card_html(cit: Any, doc_text: str | None, *, turn: int, active: bool 
     title = _get(cit, "title") or _get(cit, "doc_id") or "Untitled document"
     quote = _get(cit, "text") or ""
     start, end = _get(cit, "start"), _get(cit, "end")
-    if doc_text is not None and isinstance(start, int) and isinstance(end, int) and doc_text[start:end] == quote:
+    if (
+        doc_text is not None
+        and isinstance(start, int)
+        and isinstance(end, int)
+        and doc_text[start:end] == quote
+    ):
         before, quote, after = context_window(doc_text, start, end)
     else:
         before, after = "", ""
@@ -311,7 +343,9 @@ def sources_panel_html(
     if not citations:
         return sources_placeholder_html()
     cards = "".join(
-        source_card_html(c, doc_texts.get(str(_get(c, "doc_id"))), turn=turn, active=int(_get(c, "n")) == active)
+        source_card_html(
+            c, doc_texts.get(str(_get(c, "doc_id"))), turn=turn, active=int(_get(c, "n")) == active
+        )
         for c in citations
     )
     return (
@@ -406,7 +440,9 @@ def document_html(
         tags = anchors.setdefault(pos, [])
         page = item.get("page")
         if page is not None and page != last_page:
-            tags.append(f'<span class="page-break" id="page-{esc(page)}" role="separator">Page {esc(page)}</span>')
+            tags.append(
+                f'<span class="page-break" id="page-{esc(page)}" role="separator">Page {esc(page)}</span>'
+            )
             last_page = page
         tags.append(f'<span class="anchor" id="chunk-{i}" data-start="{pos}"></span>')
 
@@ -458,8 +494,8 @@ def documents_table_html(docs: Sequence[Mapping[str, Any]]) -> str:
         "<tr>"
         f"<td>{esc(d.get('title'))}</td><td>{esc(d.get('kind'))}</td>"
         f"<td>{esc(d.get('display_date') or display_date(d.get('date')))}</td>"
-        f"<td>{esc(d.get('publisher'))}</td><td class=\"licence\">{esc(d.get('licence'))}</td>"
-        f"<td class=\"num\">{esc(d.get('chunks', ''))}</td>"
+        f'<td>{esc(d.get("publisher"))}</td><td class="licence">{esc(d.get("licence"))}</td>'
+        f'<td class="num">{esc(d.get("chunks", ""))}</td>'
         "</tr>"
         for d in docs
     )
