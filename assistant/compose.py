@@ -19,6 +19,7 @@ from assistant.snapshot import Snapshot
 from assistant.text import clean_for_display, content_stems
 
 MAX_UNITS = 4
+W_COS, W_LEX, W_PRIOR = 0.7, 0.3, 0.2  # sentence score: meaning, question words, passage rank
 MARGIN = 0.18  # runners-up within this of the best sentence join the answer
 CONTINUATION_MARGIN = 0.35  # the sentences right after a chosen one, in its paragraph
 _MONTHS = (
@@ -128,7 +129,7 @@ def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Pass
                 if len(sent) < 40 and not _NUMBER_RE.search(sent)
                 else 0.0
             )
-            cand.score = 0.55 * cand.cos + 0.45 * lex + 0.12 * prior + bonus - short
+            cand.score = W_COS * cand.cos + W_LEX * lex + W_PRIOR * prior + bonus - short
             group.append(cand)
         # a lead-in ("... these three questions:") is as relevant as the list it introduces
         for j, cand in enumerate(group):

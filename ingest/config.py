@@ -53,7 +53,7 @@ class Settings:
     data_dir: Path
     model_path: str
     max_chunk_tokens: int = 230
-    top_k: int = 8
+    top_k: int = 10
     abstain_threshold: float = 0.20
     max_question_chars: int = 2000
     today: date = field(default_factory=date.today)
@@ -80,7 +80,7 @@ def load_settings(**overrides: object) -> Settings:
         "data_dir": _env_path("CSC_DATA_DIR", PROJECT_ROOT / "data"),
         "model_path": os.environ.get("CSC_EMBED_MODEL") or _default_model_path(),
         "max_chunk_tokens": _env_int("CSC_MAX_CHUNK_TOKENS", 230),
-        "top_k": _env_int("CSC_TOP_K", 8),
+        "top_k": _env_int("CSC_TOP_K", 10),
         "abstain_threshold": _env_float("CSC_ABSTAIN_THRESHOLD", 0.20),
         "max_question_chars": _env_int("CSC_MAX_QUESTION_CHARS", 2000),
         "today": date.fromisoformat(today_env) if today_env else date.today(),
