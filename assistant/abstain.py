@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+import numpy as np
+
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
@@ -54,15 +56,21 @@ def vocabulary(snap: Snapshot) -> Vocabulary:
     return vocab
 
 
-def abstain_reason(snap: Snapshot, query: str, passages: list[Passage], min_dense: float) -> str | None:
+MIN_SENTENCE_COS = 0.35  # a short question can match one sentence well and every passage poorly
+
+
+def abstain_reason(
+    snap: Snapshot, query: str, passages: list[Passage], min_dense: float, qvec: np.ndarray | None = None
+) -> str | None:
     """Why the documents cannot answer ``query`` (None when they probably can)."""
     if not passages:
         return "nothing retrieved"
     dense = max(p.dense for p in passages)
     if _CREATIVE.search(query):
         return "a creative-writing request, not a question about the documents"
-    if dense < min_dense:
-        return f"no passage is close in meaning (best cosine {dense:.2f})"
+    best_sentence = float((snap.sent_vecs @ qvec).max()) if qvec is not None and len(snap.sent_vecs) else 0.0
+    if dense < min_dense and best_sentence < MIN_SENTENCE_COS:
+        return f"no passage is close in meaning (best cosine {dense:.2f}, best sentence {best_sentence:.2f})"
     vocab = vocabulary(snap)
     stems = set(content_stems(query))
     unknown = [s for s in stems if not vocab.covers(s)]
@@ -73,10 +81,23 @@ def abstain_reason(snap: Snapshot, query: str, passages: list[Passage], min_dens
     if unknown_names and dense < 0.5:
         return f"the documents never mention {', '.join(unknown_names)}"
     asked = _CONTACT.search(query)
-    if asked:
-        phone = re.search(r"phone|call|mobile|fax", asked.group(0), re.I)
-        kinds = ["phone"] if phone else list(_CONTACT_VALUE)
-        blob = "\n".join(p.chunk.text for p in passages[:5])
-        if not any(_CONTACT_VALUE[k].search(blob) for k in kinds):
-            return f"no retrieved passage contains a {asked.group(0).lower()}"
+    if asked and not _contact_found(query, asked.group(0), passages):
+        return f"no retrieved passage gives a {asked.group(0).lower()} for what was asked"
     return None
+
+
+def _contact_found(query: str, asked: str, passages: list[Passage]) -> bool:
+    """A line holding the asked kind of contact detail that also names something from the question."""
+    phone = re.search(r"phone|call|mobile|fax", asked, re.I)
+    kinds = ["phone"] if phone else list(_CONTACT_VALUE)
+    words = {
+        w.lower()
+        for w in re.findall(r"[A-Za-z]{4,}", query)
+        if not _CONTACT.search(w)
+        and w.lower() not in {"what", "whats", "which", "where", "address", "number"}
+    }
+    for p in passages:
+        for line in p.chunk.text.split("\n"):
+            if any(_CONTACT_VALUE[k].search(line) for k in kinds) and any(w in line.lower() for w in words):
+                return True
+    return False

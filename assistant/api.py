@@ -171,7 +171,7 @@ class Assistant:
         passages: list[Passage],
         contexts: list[str],
     ) -> Answer:
-        if abstain_reason(snap, query, passages, self.settings.abstain_threshold):
+        if abstain_reason(snap, query, passages, self.settings.abstain_threshold, qvec):
             return self._abstain(question, query, contexts)
         cands = candidates(snap, query, qvec, passages)
         units = select(snap, cands)
@@ -179,6 +179,7 @@ class Assistant:
         units.extend(extra)
         pieces: list[str] = []
         citations: list[Citation] = []
+        cited: list[tuple[list, Citation]] = []
         notes: list[str] = []
         for unit in units:
             cit = unit_citation(snap, unit, len(citations) + 1)
@@ -188,13 +189,14 @@ class Assistant:
             if not prose:
                 continue
             citations.append(cit)
+            cited.append((unit, cit))
             pieces.append(f"{prose} [{cit.n}]")
             note = passed_note(prose, cit.date, cit.title, self.settings.today)
             if note and note not in notes:
                 notes.append(note)
         if not citations:
             return self._abstain(question, query, contexts)
-        notes.extend(conflict_notes(snap, citations, extra))
+        notes.extend(conflict_notes(snap, cited))
         return Answer(
             question=question,
             query=query,

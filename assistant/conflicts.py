@@ -14,7 +14,7 @@ from assistant.models import Citation
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
 
-_FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|m\b|k\b|bn\b)?")
+_FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|m\b|k\b|bn\b)?", re.I)
 
 
 def typed_figures(text: str) -> dict[str, set[str]]:
@@ -33,10 +33,15 @@ def typed_figures(text: str) -> dict[str, set[str]]:
     return out
 
 
+def _differs(x: set[str], y: set[str]) -> bool:
+    """Neither set contains the other: one sentence merely saying more is not a disagreement."""
+    return not (x <= y or y <= x)
+
+
 def disagree(a: str, b: str) -> bool:
-    """Both sentences give a figure of the same kind, and the figures are not the same."""
+    """Both sentences give figures of the same kind, and the figures contradict."""
     fa, fb = typed_figures(a), typed_figures(b)
-    return any(kind in fb and fa[kind] != fb[kind] for kind in fa)
+    return any(kind in fb and _differs(fa[kind], fb[kind]) for kind in fa)
 
 
 def figures(text: str) -> set[str]:
@@ -86,20 +91,48 @@ def find_conflicts(
     return extra
 
 
-def conflict_notes(snap: Snapshot, citations: list[Citation], extra: list[list[Candidate]]) -> list[str]:
-    """One note naming the documents, their dates and their figures, when a conflict was added."""
-    if not extra:
-        return []
-    extra_ids = {snap.chunks[u[0].row].chunk_id for u in extra}
-    sides = []
-    for c in citations:
-        figs = sorted(figures(c.text))
-        if figs:
-            info = snap.docs.get(c.doc_id)
-            when = info.display_date if info else c.date
-            sides.append(f"“{c.title}” ({when}) [{c.n}] gives {', '.join(figs)}")
-    if len(sides) < 2 or not any(
-        snap.chunks[snap.row_of[c.chunk_id]].chunk_id in extra_ids for c in citations
-    ):
-        return []
-    return ["The documents differ here: " + "; ".join(sides) + ". Both are quoted; check the later one."]
+def _same_quantity(snap: Snapshot, a: Candidate, b: Candidate) -> bool:
+    """Close in meaning and in wording: two statements about one thing, not two things."""
+    sim = float(snap.sent_vecs[a.idx] @ snap.sent_vecs[b.idx])
+    if figures(a.text) & figures(b.text):
+        sim += 0.1
+    fig_words = {f.strip("£%") for f in figures(a.text) | figures(b.text)}
+    shared = (set(content_stems(a.text)) & set(content_stems(b.text))) - fig_words
+    return sim >= 0.6 and len(shared) >= 3
+
+
+def conflict_notes(snap: Snapshot, cited: list[tuple[list[Candidate], Citation]]) -> list[str]:
+    """A note for each pair of cited sources that give different figures of one kind for one thing."""
+    notes: list[str] = []
+    seen: set[tuple] = set()
+    for i, (unit_a, cit_a) in enumerate(cited):
+        for unit_b, cit_b in cited[i + 1 :]:
+            if cit_a.doc_id == cit_b.doc_id:
+                continue
+            pair = next(
+                (
+                    (a, b)
+                    for a in unit_a
+                    for b in unit_b
+                    if disagree(a.text, b.text) and _same_quantity(snap, a, b)
+                ),
+                None,
+            )
+            if pair is None:
+                continue
+            fa, fb = typed_figures(pair[0].text), typed_figures(pair[1].text)
+            kinds = [k for k in fa if k in fb and _differs(fa[k], fb[k])]
+            key = (cit_a.doc_id, cit_b.doc_id, tuple(sorted(v for k in kinds for v in fa[k] | fb[k])))
+            if key in seen:
+                continue
+            seen.add(key)
+            sides = []
+            for cit, figs in ((cit_a, fa), (cit_b, fb)):
+                info = snap.docs.get(cit.doc_id)
+                when = info.display_date if info else cit.date
+                values = ", ".join(sorted(v for k in kinds for v in figs[k]))
+                sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
+            note = "The documents differ here: " + "; ".join(sides) + ". Both are quoted above."
+            if note not in notes:
+                notes.append(note)
+    return notes
