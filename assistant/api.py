@@ -11,6 +11,7 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,28 @@ ABSTAIN_TEXT = (
     "I'm sorry, but the programme documents I have do not cover that, so I can't answer it from them."
 )
 MAX_HISTORY_TURNS = 10
+_WANTS_PROSE = re.compile(
+    r"\b(found|find|findings?|learn\w*|lessons?|say|says|said|report\w*|evaluat\w*|worked|working|results?"
+    r"|differ\w*|disagree\w*|conflict\w*|seen|heard|evidence|impact|outcomes?|progress)\b",
+    re.I,
+)
+
+
+def _merge(first: Answer, second: Answer) -> Answer:
+    """Append ``second``'s sentences and sources to ``first``, renumbering the second's markers."""
+    offset = len(first.citations)
+    renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", second.answer)
+    extra = [replace(c, n=c.n + offset) for c in second.citations]
+    notes = [re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", n) for n in second.notes]
+    return replace(
+        first,
+        answer=f"{first.answer}\n\n{renumbered}",
+        citations=[*first.citations, *extra],
+        notes=[*first.notes, *notes],
+        mode=f"{first.mode}+{second.mode}",
+    )
+
+
 __all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "QuestionError"]
 
 
@@ -156,6 +179,12 @@ class Assistant:
         answer = self._from_directory(snap, text, query, contexts)
         if answer is None:
             answer = self._extractive(snap, text, query, qvec, passages, contexts)
+        elif _WANTS_PROSE.search(query):
+            # a mixed question: the directory's record plus what the other documents say about it
+            others = [p for p in passages if snap.docs[p.chunk.doc_id].kind != "directory"]
+            prose = self._extractive(snap, text, query, qvec, others, contexts) if others else None
+            if prose is not None and not prose.abstained:
+                answer = _merge(answer, prose)
         answer.seconds = time.perf_counter() - t0
         return answer
 
@@ -211,14 +240,14 @@ class Assistant:
         self, snap: Snapshot, question: str, query: str, contexts: list[str]
     ) -> Answer | None:
         try:
-            from assistant.projects import answer_from_directory
+            from assistant.projects import answer_from_directory, answer_rounds
         except ImportError:
             return None
         projects = self.project_store()
         if projects is None:
             return None
         source = snap.texts.get(projects.doc_id, "")
-        result = answer_from_directory(query, projects, source)
+        result = answer_rounds(query, projects, source) or answer_from_directory(query, projects, source)
         if result is None:
             return None
         info = snap.docs.get(projects.doc_id)

@@ -158,7 +158,10 @@ _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
 def _follow(snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int) -> list[Candidate]:
-    """The sentences right after ``cand`` in the document, while only white space or bullets lie between."""
+    """The sentences right after ``cand`` in the document, while only white space or bullets lie between.
+
+    Stops before another lead-in (a line ending in ':'): that starts a different list.
+    """
     doc = snap.chunks[cand.row].doc_id
     text = snap.texts[doc]
     out: list[Candidate] = []
@@ -169,6 +172,8 @@ def _follow(snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int)
             break
         size += b - a
         if out and size > max_chars:
+            break
+        if text[a:b].rstrip().rstrip("*_").rstrip().endswith(":"):
             break
         out.append(Candidate(idx, row, a, b, text[a:b], 0.0, 0.0))
         prev_end = b

@@ -17,19 +17,38 @@ from assistant.text import content_stems
 _FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|m\b|k\b|bn\b)?", re.I)
 
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d\d)\b", re.I)
+_COUNT_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?([a-z]{3,})", re.I)
+
+
 def typed_figures(text: str) -> dict[str, set[str]]:
-    """Figures grouped by kind (year, money, percent, count): only like is compared with like."""
+    """Figures grouped by what they measure, so only like is compared with like.
+
+    Money and percentages are compared as such; a month and year as a date; a
+    bare year as a year; any other number together with the noun after it
+    ("700 staff", "53 projects"), so 120 organisations never contradict 90
+    local authorities.
+    """
     out: dict[str, set[str]] = {}
-    for f in figures(text):
+    for m in _MONTH_YEAR.finditer(text):
+        out.setdefault("date", set()).add(f"{m.group(1).capitalize()} {m.group(2)}")
+    for m in _FIGURE.finditer(text):
+        f = m.group(0).replace(",", "").replace(" ", "").lower()
+        if not f.strip("£"):
+            continue
         if f.startswith("£") or f.endswith(("m", "k", "bn")):
-            kind = "money"
+            out.setdefault("money", set()).add(f)
         elif f.endswith("%"):
-            kind = "percent"
+            out.setdefault("percent", set()).add(f)
         elif re.fullmatch(r"(19|20)\d\d", f):
-            kind = "year"
+            out.setdefault("year", set()).add(f)  # "May 2014" also counts as the year 2014
         else:
-            kind = "count"
-        out.setdefault(kind, set()).add(f)
+            noun = _COUNT_NOUN.match(text[m.end() :])
+            if noun:
+                stem = content_stems(noun.group(1))
+                key = f"count:{stem[0] if stem else noun.group(1).lower()}"
+                out.setdefault(key, set()).add(f)
     return out
 
 
@@ -130,7 +149,11 @@ def conflict_notes(snap: Snapshot, cited: list[tuple[list[Candidate], Citation]]
             for cit, figs in ((cit_a, fa), (cit_b, fb)):
                 info = snap.docs.get(cit.doc_id)
                 when = info.display_date if info else cit.date
-                values = ", ".join(sorted(v for k in kinds for v in figs[k]))
+                values = ", ".join(
+                    f"{v} {k.split(':', 1)[1]}" if k.startswith("count:") else v
+                    for k in kinds
+                    for v in sorted(figs[k])
+                )
                 sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
             note = "The documents differ here: " + "; ".join(sides) + ". Both are quoted above."
             if note not in notes:

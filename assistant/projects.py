@@ -117,7 +117,14 @@ _PROJECT_WORD_RE = re.compile(
 )
 # "we", "our", "I": the asker's own project or bid, an eligibility question, not a directory search
 _FIRST_PERSON_RE = re.compile(r"\b(?:we|we're|we've|our|ours|us|i|i'm|i've|my)\b")
-_ROUND_RE = re.compile(r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b")
+_ROUND_RE = re.compile(
+    r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b|\b(?:first|second|third|1st|2nd|3rd|original|last) (?:round|phase)\b"
+)
+# words of the programme's own name and generic nouns: in a project name they identify nothing
+_GENERIC_WORDS = frozenset(
+    "innovation innovations programme program children childrens social care project projects council "
+    "councils service services fund funding department dfe".split()
+)
 _LEARNING_RE = re.compile(
     r"\b(?:found|find|findings?|learn(?:ed|t|ing)?|lessons?|evidence|evaluat\w*|impact|effective"
     r"|conclu\w*|say about|said about|what worked|outcomes? (?:for|of))\b"
@@ -432,6 +439,8 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
         if not common and any(pat.search(o) for _, o in orgs_fold):
             p.orgs.append(t.orig)
             used[k] = True
+            continue
+        if t.norm in _GENERIC_WORDS:
             continue
         in_name = {r.number for r in records if t.norm in _norm_seq(r.name)}
         if in_name:
@@ -817,4 +826,86 @@ def answer_from_directory(question: str, store: ProjectStore, source_text: str) 
         answer += "\n\n" + " ".join(notes)
     return DirectoryAnswer(
         answer=answer, citations=citations, rows=rows, kind=kind, filters=_filters_dict(p), notes=notes
+    )
+
+
+# --------------------------------------------------------------------------- rounds (the timeline)
+
+_ROUND_NUMBER = {
+    "1": 1, "one": 1, "first": 1, "1st": 1, "original": 1,
+    "2": 2, "two": 2, "second": 2, "2nd": 2,
+    "3": 3, "three": 3, "third": 3, "3rd": 3,
+}  # fmt: skip
+_ROUND_REF = re.compile(
+    r"\bround\s*(1|2|3|one|two|three)\b|\b(first|second|third|1st|2nd|3rd)\s+round\b|\bround\s+(1|2|3)'s\b"
+)
+_ROUND_FACT = re.compile(
+    r"budget|funding|money|£|how much|worth|projects?|how many|focus|about|themes?|years?|when|cover|run|ran"
+)
+
+
+def answer_rounds(question: str, store: ProjectStore, source_text: str) -> DirectoryAnswer | None:
+    """A question about one or more funding rounds, answered from the parsed timeline.
+
+    The journey page gives each round's years and project count in one place and
+    its funding and focus areas in another, matched only by position; the parsed
+    records put them together, and both source spans are cited.
+    """
+    qf = fold_text(question)
+    numbers = []
+    for m in _ROUND_REF.finditer(qf):
+        word = next(g for g in m.groups() if g)
+        n = _ROUND_NUMBER.get(word)
+        if n and n not in numbers:
+            numbers.append(n)
+    if not numbers or not _ROUND_FACT.search(qf):
+        return None
+    rounds = {r.number: r for r in store.rounds()}
+    chosen = [rounds[n] for n in numbers if n in rounds]
+    if not chosen:
+        return None
+    citations: list[dict] = []
+    lines: list[str] = []
+    meta = store.metadata()
+    for r in chosen:
+        marks = []
+        for start, end in ((r.start, r.end), (r.funding_start, r.funding_end)):
+            if 0 <= start < end <= len(source_text):
+                citations.append(
+                    {
+                        "n": len(citations) + 1,
+                        "text": source_text[start:end],
+                        "start": start,
+                        "end": end,
+                        "section": f"JOURNEY OF THE INNOVATION PROGRAMME > {r.name}",
+                        "paragraph": None,
+                        "page": None,
+                        **meta,
+                    }
+                )
+                marks.append(f"[{len(citations)}]")
+        money = r.funding_text or (format_gbp(r.funding_gbp) if r.funding_gbp else "an unstated amount")
+        focus = "; ".join(r.focus) if r.focus else "not listed"
+        lines.append(
+            f"{r.name} ({r.years}): {money} of total funding to {r.projects} projects, "
+            f"focusing on: {focus}. {' '.join(marks)}"
+        )
+    if not citations:
+        return None
+    rows = [
+        {
+            "round": r.name,
+            "years": r.years,
+            "projects": r.projects,
+            "funding": r.funding_text,
+            "focus": r.focus,
+        }
+        for r in chosen
+    ]
+    return DirectoryAnswer(
+        answer="\n\n".join(lines),
+        citations=citations,
+        rows=rows,
+        kind="round",
+        filters={"rounds": numbers},
     )
