@@ -19,7 +19,7 @@ import numpy as np
 from assistant.abstain import abstain_reason
 from assistant.cite import verify
 from assistant.compose import candidates, select, unit_citation, unit_prose
-from assistant.conflicts import conflict_notes, find_conflicts
+from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.models import Answer, Citation, Passage  # noqa: F401
 from assistant.retrieve import HybridRetriever, hybrid_search
@@ -179,12 +179,17 @@ class Assistant:
         answer = self._from_directory(snap, text, query, contexts)
         if answer is None:
             answer = self._extractive(snap, text, query, qvec, passages, contexts)
-        elif _WANTS_PROSE.search(query):
-            # a mixed question: the directory's record plus what the other documents say about it
+        else:
+            # a mixed question gets the directory's record plus what the other documents say; any
+            # question gets the other documents' account too when its figures contradict the record
             others = [p for p in passages if snap.docs[p.chunk.doc_id].kind != "directory"]
             prose = self._extractive(snap, text, query, qvec, others, contexts) if others else None
             if prose is not None and not prose.abstained:
-                answer = _merge(answer, prose)
+                shifted = [replace(c, n=c.n + len(answer.citations)) for c in prose.citations]
+                disputes = citation_conflicts(snap, answer.citations, shifted)
+                if disputes or _WANTS_PROSE.search(query):
+                    answer = _merge(answer, prose)
+                    answer.notes.extend(d for d in disputes if d not in answer.notes)
         answer.seconds = time.perf_counter() - t0
         return answer
 

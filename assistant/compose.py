@@ -27,7 +27,8 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
 _DATE_RE = re.compile(
-    rf"\b(\d{{1,2}}(st|nd|rd|th)?( of)? ({_MONTHS})\b|\b({_MONTHS})\s+\d{{4}}|\b\d{{1,2}}(\.\d\d)?\s?[ap]\.?m\b)",
+    rf"\b(\d{{1,2}}(st|nd|rd|th)?( of)? ({_MONTHS})\b"
+    rf"|\b({_MONTHS})\s+\d{{4}}|\b\d{{1,2}}(\.\d\d)?\s?[ap]\.?m\b)",
     re.I,
 )
 _MONEY_RE = re.compile(r"£\s?\d|\d\s?(m|bn|k)\b|million|billion", re.I)

@@ -14,7 +14,7 @@ from assistant.models import Citation
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
 
-_FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|m\b|k\b|bn\b)?", re.I)
+_FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|per cent\b|million\b|billion\b|m\b|k\b|bn\b)?", re.I)
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -34,7 +34,7 @@ def typed_figures(text: str) -> dict[str, set[str]]:
     for m in _MONTH_YEAR.finditer(text):
         out.setdefault("date", set()).add(f"{m.group(1).capitalize()} {m.group(2)}")
     for m in _FIGURE.finditer(text):
-        f = m.group(0).replace(",", "").replace(" ", "").lower()
+        f = _normalise(m.group(0))
         if not f.strip("£"):
             continue
         if f.startswith("£") or f.endswith(("m", "k", "bn")):
@@ -63,11 +63,16 @@ def disagree(a: str, b: str) -> bool:
     return any(kind in fb and _differs(fa[kind], fb[kind]) for kind in fa)
 
 
+def _normalise(figure: str) -> str:
+    raw = figure.lower().replace("million", "m").replace("billion", "bn").replace("per cent", "%")
+    return raw.replace(",", "").replace(" ", "")
+
+
 def figures(text: str) -> set[str]:
     """Normalised figures in a sentence (years included: dates differ too)."""
     out = set()
     for m in _FIGURE.finditer(text):
-        raw = m.group(0).replace(",", "").replace(" ", "").lower()
+        raw = _normalise(m.group(0))
         if raw.strip("£"):
             out.add(raw)
     return out
@@ -110,13 +115,15 @@ def find_conflicts(
     return extra
 
 
-def _same_quantity(snap: Snapshot, a: Candidate, b: Candidate) -> bool:
+def _same_quantity(snap: Snapshot, unit_a: list[Candidate], unit_b: list[Candidate]) -> bool:
     """Close in meaning and in wording: two statements about one thing, not two things."""
-    sim = float(snap.sent_vecs[a.idx] @ snap.sent_vecs[b.idx])
-    if figures(a.text) & figures(b.text):
+    text_a = " ".join(c.text for c in unit_a)
+    text_b = " ".join(c.text for c in unit_b)
+    sim = max(float(snap.sent_vecs[a.idx] @ snap.sent_vecs[b.idx]) for a in unit_a for b in unit_b)
+    if figures(text_a) & figures(text_b):
         sim += 0.1
-    fig_words = {f.strip("£%") for f in figures(a.text) | figures(b.text)}
-    shared = (set(content_stems(a.text)) & set(content_stems(b.text))) - fig_words
+    fig_words = {f.strip("£%") for f in figures(text_a) | figures(text_b)}
+    shared = (set(content_stems(text_a)) & set(content_stems(text_b))) - fig_words
     return sim >= 0.6 and len(shared) >= 3
 
 
@@ -128,18 +135,11 @@ def conflict_notes(snap: Snapshot, cited: list[tuple[list[Candidate], Citation]]
         for unit_b, cit_b in cited[i + 1 :]:
             if cit_a.doc_id == cit_b.doc_id:
                 continue
-            pair = next(
-                (
-                    (a, b)
-                    for a in unit_a
-                    for b in unit_b
-                    if disagree(a.text, b.text) and _same_quantity(snap, a, b)
-                ),
-                None,
-            )
-            if pair is None:
+            text_a = " ".join(c.text for c in unit_a)
+            text_b = " ".join(c.text for c in unit_b)
+            if not (disagree(text_a, text_b) and _same_quantity(snap, unit_a, unit_b)):
                 continue
-            fa, fb = typed_figures(pair[0].text), typed_figures(pair[1].text)
+            fa, fb = typed_figures(text_a), typed_figures(text_b)
             kinds = [k for k in fa if k in fb and _differs(fa[k], fb[k])]
             key = (cit_a.doc_id, cit_b.doc_id, tuple(sorted(v for k in kinds for v in fa[k] | fb[k])))
             if key in seen:
@@ -147,6 +147,39 @@ def conflict_notes(snap: Snapshot, cited: list[tuple[list[Candidate], Citation]]
             seen.add(key)
             sides = []
             for cit, figs in ((cit_a, fa), (cit_b, fb)):
+                info = snap.docs.get(cit.doc_id)
+                when = info.display_date if info else cit.date
+                values = ", ".join(
+                    f"{v} {k.split(':', 1)[1]}" if k.startswith("count:") else v
+                    for k in kinds
+                    for v in sorted(figs[k])
+                )
+                sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
+            note = "The documents differ here: " + "; ".join(sides) + ". Both are quoted above."
+            if note not in notes:
+                notes.append(note)
+    return notes
+
+
+def citation_conflicts(snap: Snapshot, first: list[Citation], second: list[Citation]) -> list[str]:
+    """Notes for figures that contradict between two sets of citations (e.g. a record and prose).
+
+    Without sentence vectors for structured records, "the same thing" is judged
+    on wording alone: the two quotes must share at least three content words.
+    """
+    notes = []
+    for a in first:
+        for b in second:
+            if a.doc_id == b.doc_id or not disagree(a.text, b.text):
+                continue
+            fig_words = {f.strip("£%") for f in figures(a.text) | figures(b.text)}
+            shared = (set(content_stems(a.text)) & set(content_stems(b.text))) - fig_words
+            if len(shared) < 3:
+                continue
+            fa, fb = typed_figures(a.text), typed_figures(b.text)
+            kinds = [k for k in fa if k in fb and _differs(fa[k], fb[k])]
+            sides = []
+            for cit, figs in ((a, fa), (b, fb)):
                 info = snap.docs.get(cit.doc_id)
                 when = info.display_date if info else cit.date
                 values = ", ".join(

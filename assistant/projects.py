@@ -118,12 +118,31 @@ _PROJECT_WORD_RE = re.compile(
 # "we", "our", "I": the asker's own project or bid, an eligibility question, not a directory search
 _FIRST_PERSON_RE = re.compile(r"\b(?:we|we're|we've|our|ours|us|i|i'm|i've|my)\b")
 _ROUND_RE = re.compile(
-    r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b|\b(?:first|second|third|1st|2nd|3rd|original|last) (?:round|phase)\b"
+    r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b"
+    r"|\b(?:first|second|third|1st|2nd|3rd|original|last) (?:round|phase)\b"
 )
 # words of the programme's own name and generic nouns: in a project name they identify nothing
 _GENERIC_WORDS = frozenset(
-    "innovation innovations programme program children childrens social care project projects council "
-    "councils service services fund funding department dfe".split()
+    [
+        "innovation",
+        "innovations",
+        "programme",
+        "program",
+        "children",
+        "childrens",
+        "social",
+        "care",
+        "project",
+        "projects",
+        "council",
+        "councils",
+        "service",
+        "services",
+        "fund",
+        "funding",
+        "department",
+        "dfe",
+    ]
 )
 _LEARNING_RE = re.compile(
     r"\b(?:found|find|findings?|learn(?:ed|t|ing)?|lessons?|evidence|evaluat\w*|impact|effective"

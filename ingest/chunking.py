@@ -91,6 +91,7 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
     contents_titles: list[str] = []
     in_contents = False
     back_matter = False
+    opening: set[str] = set()  # short blocks of the title pages: a repeat of one is furniture
     joinable = False
     run_of_headings = 0  # heading-like blocks in a row: only the first of a plain run is a heading
     for b in blocks:
@@ -98,6 +99,11 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
         if back_matter:
             b.kind = "furniture"
             continue
+        if b.start < 3000 and len(b.text) <= 80:
+            if b.text in opening:
+                b.kind = "furniture"
+                continue
+            opening.add(b.text)
         if first.lower() == "contents":
             b.kind, in_contents = "furniture", True
             continue

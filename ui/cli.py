@@ -95,7 +95,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"skipped: {name}: {reason}", file=sys.stderr)
     state = "published a new index" if report.published else "index already up to date"
     print(
-        f"{state}: {len(report.added)} added, {len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+        f"{state}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.chunks} chunks "
         f"in {report.seconds:.1f}s",
         file=sys.stderr,
