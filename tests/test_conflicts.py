@@ -1,0 +1,64 @@
+"""Figures that disagree across documents: found by reading the corpus, answered with both values."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.conflicts import disagree, typed_figures
+
+CONFLICTS = [
+    # (question, values that must both be cited, the documents that give them)
+    (
+        "How many Tri-Borough staff are being trained under Focus on Practice?",
+        ["700", "600"],
+        {"how-to-get-involved", "interim-learning-report"},
+    ),
+    (
+        "What years did the first round of the innovation fund cover? Sources seem to give different dates.",
+        ["2015", "2016"],
+        {"community-care-innovation-plans"},
+    ),
+    (
+        "When was the Interim Learning Report published? I have seen different dates.",
+        ["January 2016", "February 2016"],
+        {"how-to-get-involved", "interim-learning-report"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "values", "docs"), CONFLICTS)
+def test_conflicting_figures_are_both_cited_with_a_note(assistant_instance, question, values, docs) -> None:
+    ans = assistant_instance.ask(question)
+    assert not ans.abstained
+    notes = [n for n in ans.notes if n.startswith("The documents differ")]
+    assert notes, ans.notes
+    for value in values:
+        assert any(value in c.text for c in ans.citations), (value, [c.text for c in ans.citations])
+        assert any(value in n for n in notes), (value, notes)
+    assert docs <= {c.doc_id for c in ans.citations}
+    # the note names each side's document and its date, and points at real citation numbers
+    cited = {str(c.n) for c in ans.citations}
+    assert set(re.findall(r"\[(\d+)\]", notes[0])) <= cited
+    assert re.search(
+        r"\((January|February|March|April|May|June|July|August|September|October|November|"
+        r"December) \d{4}\)",
+        notes[0],
+    )
+
+
+def test_a_question_with_one_figure_gets_no_conflict_note(assistant_instance) -> None:
+    ans = assistant_instance.ask("How many looked after children were there in England in March 2015?")
+    assert not any(n.startswith("The documents differ") for n in ans.notes)
+
+
+def test_figures_are_compared_like_with_like() -> None:
+    assert typed_figures("a total of £110 million") == typed_figures("£110m in total")
+    # 120 organisations and 90 local authorities measure different things
+    assert not disagree("involving over 120 organisations", "involving 90 local authorities")
+    assert disagree("train 600 staff", "just over 700 staff in total")
+    # saying more is not contradicting: {2014, 2016} vs {2014} is not a disagreement
+    assert not disagree("between 2014 and 2016", "since 2014")
+    assert disagree("ran from 2014 to 2015", "between May 2014 and March 2016")
+    assert disagree("published in February 2016", "Interim Learning Report January 2016")
