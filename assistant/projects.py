@@ -526,6 +526,18 @@ def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
     if not has_filters and not re.search(r"\bdirectory\b", qf):
         return None
     explicit_list = re.search(r"\bwhich (?:\w+ )?projects?\b|\blist\b|\bshow\b|\bdirectory\b", qf)
+    only_years = p.year_from is not None and not (
+        p.region
+        or p.themes
+        or p.orgs
+        or p.phrases
+        or p.names
+        or p.shared
+        or p.min_amount is not None
+        or p.max_amount is not None
+    )
+    if only_years and kind == "list" and not explicit_list and not re.search(r"funded|awarded", qf):
+        return None  # "how long can a project run in 2016-2020?" is about the programme, not a list
     if _LEARNING_RE.search(qf) and (not _strong(p) or not explicit_list):
         return None  # a question about what was learned, not about who was funded
     return kind
