@@ -1,10 +1,8 @@
 """The real app, real index, driven in headless Chromium (Debian's, no browser download).
 
-One server per test session: the index is built once with ``run_ingest`` into
-a temporary data directory, the app is launched on a free loopback port in a
-thread, and both this module and ``test_app_client.py`` use it through
-:func:`served_app` (cached at module level, so the 40-second index build
-happens once even though two modules need it).
+One server per test session over the session index (``built_settings`` in conftest.py),
+launched on a free loopback port in a thread and shared through :func:`served_app` with
+``test_app_client.py`` and ``test_projects_tab_browser.py``.
 """
 
 from __future__ import annotations
@@ -53,20 +51,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def served_app(root: Path) -> Served:
-    """Build the index under ``root`` and start the app once per process; later calls reuse it."""
+def served_app(settings) -> Served:  # type: ignore[no-untyped-def]
+    """Start the app over the session index once per process; later calls reuse it."""
     global _SERVED
     if _SERVED is not None:
         return _SERVED
     from assistant.api import Assistant
-    from ingest.config import load_settings
-    from ingest.pipeline import run_ingest
     from ui.app import build_app, launch
 
-    data_dir = root / "data"
-    settings = load_settings(data_dir=data_dir)
-    report = run_ingest(settings)
-    assert report.chunks > 0, report
+    data_dir = settings.data_dir
     assistant = Assistant(settings)
     feedback_db = data_dir / "feedback.sqlite"
     app = build_app(assistant, feedback_path=feedback_db)
@@ -85,8 +78,8 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Served:
-    return served_app(tmp_path_factory.mktemp("csc-app"))
+def server(built_settings) -> Served:  # type: ignore[no-untyped-def]
+    return served_app(built_settings)
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from test_app_browser import ELIGIBILITY, OFF_TOPIC, Served, served_app
 
 
 @pytest.fixture(scope="session")
-def client_server(tmp_path_factory: pytest.TempPathFactory) -> Served:
-    return served_app(tmp_path_factory.mktemp("csc-app"))
+def client_server(built_settings) -> Served:  # type: ignore[no-untyped-def]
+    return served_app(built_settings)
 
 
 @pytest.fixture(scope="session")

@@ -277,7 +277,8 @@ def test_cli_json_and_errors(store: ProjectStore, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     "question",
     [
-        "Would a project to improve how our council acts as corporate parent for care leavers fit the programme?",
+        "Would a project to improve how our council acts as corporate parent for care leavers "
+        "fit the programme?",
         "We run a fostering project in the East Midlands; could we get funding to scale it?",
         "Can I get coaching for my project's expression of interest?",
     ],

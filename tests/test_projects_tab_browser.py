@@ -15,8 +15,8 @@ DIRECTORY = REPO / "corpus" / "programme-journey-and-project-directory.md"
 
 
 @pytest.fixture(scope="session")
-def projects_server(tmp_path_factory: pytest.TempPathFactory) -> Served:
-    return served_app(tmp_path_factory.mktemp("csc-app"))
+def projects_server(built_settings) -> Served:  # type: ignore[no-untyped-def]
+    return served_app(built_settings)
 
 
 def in_own_thread(fn: Callable[[], None]) -> None:
