@@ -186,7 +186,7 @@ class Assistant:
             prose = self._extractive(snap, text, query, qvec, others, contexts) if others else None
             if prose is not None and not prose.abstained:
                 shifted = [replace(c, n=c.n + len(answer.citations)) for c in prose.citations]
-                disputes = citation_conflicts(snap, answer.citations, shifted)
+                disputes = citation_conflicts(snap, answer.citations, shifted, query)
                 if disputes or _WANTS_PROSE.search(query):
                     answer = _merge(answer, prose)
                     answer.notes.extend(d for d in disputes if d not in answer.notes)

@@ -38,7 +38,13 @@ def typed_figures(text: str) -> dict[str, set[str]]:
         if not f.strip("£"):
             continue
         if f.startswith("£") or f.endswith(("m", "k", "bn")):
-            out.setdefault("money", set()).add(f)
+            # what the money is (funding, investment, a contract) decides what it can be compared with
+            after = re.match(
+                r"^[\s,]*(?:(?:of|in|for|total|a|an|the)\s+){0,3}([a-z]+)", text[m.end() :].lower()
+            )
+            word = after.group(1) if after else ""
+            kind_word = [] if word in {"of", "in", "for", "total", "a", "an", "the"} else content_stems(word)
+            out.setdefault(f"money:{kind_word[0]}" if kind_word else "money", set()).add(f)
         elif f.endswith("%"):
             out.setdefault("percent", set()).add(f)
         elif re.fullmatch(r"(19|20)\d\d", f):
@@ -155,29 +161,53 @@ def conflict_notes(snap: Snapshot, cited: list[tuple[list[Candidate], Citation]]
                     for v in sorted(figs[k])
                 )
                 sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
-            note = "The documents differ here: " + "; ".join(sides) + ". Both are quoted above."
-            if note not in notes:
-                notes.append(note)
+            notes.append("The documents differ here: " + "; ".join(sides) + ". Both are quoted above.")
     return notes
 
 
-def citation_conflicts(snap: Snapshot, first: list[Citation], second: list[Citation]) -> list[str]:
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)?\d\d))?\b")
+
+
+def year_span(text: str) -> tuple[int, int] | None:
+    """The first and last year a text speaks of ("2014-16" is 2014 to 2016), or None."""
+    years: list[int] = []
+    for m in _YEAR_SPAN.finditer(text):
+        years.append(int(m.group(1)))
+        if m.group(2):
+            end = m.group(2)
+            years.append(int(end) if len(end) == 4 else int(m.group(1)[:2] + end))
+    return (min(years), max(years)) if years else None
+
+
+def citation_conflicts(
+    snap: Snapshot, first: list[Citation], second: list[Citation], query: str = ""
+) -> list[str]:
     """Notes for figures that contradict between two sets of citations (e.g. a record and prose).
 
     Without sentence vectors for structured records, "the same thing" is judged
     on wording alone: the two quotes must share at least three content words.
     """
-    notes = []
+    notes: list[str] = []
+    seen: set[tuple] = set()
     for a in first:
         for b in second:
             if a.doc_id == b.doc_id or not disagree(a.text, b.text):
                 continue
             fig_words = {f.strip("£%") for f in figures(a.text) | figures(b.text)}
             shared = (set(content_stems(a.text)) & set(content_stems(b.text))) - fig_words
-            if len(shared) < 3:
-                continue
             fa, fb = typed_figures(a.text), typed_figures(b.text)
             kinds = [k for k in fa if k in fb and _differs(fa[k], fb[k])]
+            # both answer the question's own "how many <noun>": the same quantity by definition
+            asked = {f"count:{s}" for s in content_stems(query)} & set(kinds)
+            # a record cited in several parts (a round's header and its funding line) is read whole
+            whole_a = " ".join(c.text for c in first if c.section == a.section)
+            spans = year_span(whole_a), year_span(b.text)
+            if asked and None not in spans and spans[0] != spans[1]:
+                asked = set()  # the same count for different periods (Round 1 vs Round 2) is no conflict
+            if len(shared) < 3 and not asked:
+                continue
+            if asked:
+                kinds = sorted(asked)
             sides = []
             for cit, figs in ((a, fa), (b, fb)):
                 info = snap.docs.get(cit.doc_id)
@@ -188,7 +218,14 @@ def citation_conflicts(snap: Snapshot, first: list[Citation], second: list[Citat
                     for v in sorted(figs[k])
                 )
                 sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
-            note = "The documents differ here: " + "; ".join(sides) + ". Both are quoted above."
-            if note not in notes:
-                notes.append(note)
+            key = (
+                a.section,
+                b.doc_id,
+                tuple(sides[0].split(" gives ")[1:]),
+                tuple(sides[1].split(" gives ")[1:]),
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            notes.append("The documents differ here: " + "; ".join(sides) + ". Both are quoted above.")
     return notes
