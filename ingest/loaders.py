@@ -6,6 +6,7 @@ ingest can report it, skip the file and keep the rest of the index.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from ingest.models import LoadedText, PageSpan
@@ -31,13 +32,22 @@ def load_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedText:
     if size == 0:
         raise LoadError(path, "empty file (0 bytes)")
     if size > max_bytes:
-        raise LoadError(path, f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)")
+        raise LoadError(path, f"too large ({_size(size)}; the limit is {_size(max_bytes)})")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return _load_pdf(path)
     if suffix in (".txt", ".md", ".markdown"):
         return _load_text(path)
     raise LoadError(path, f"unsupported file type {suffix or '(none)'}; use .pdf, .txt or .md")
+
+
+def _control_count(text: str) -> int:
+    """Control characters (C0 and C1) other than line and tab breaks: a sign of binary data."""
+    return sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
@@ -50,7 +60,7 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
             continue
     # latin-1 decodes anything; only accept it if the result looks like text
     text = raw.decode("latin-1")
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    control = _control_count(text)
     if control > len(text) * 0.01:
         raise LoadError(path, "undecodable: not UTF-8 and not readable as Windows-1252/Latin-1 text")
     return text, "latin-1"
@@ -61,7 +71,7 @@ def _load_text(path: Path) -> LoadedText:
     text, enc = _decode(path, raw)
     if text.startswith("\ufeff"):
         text = text[1:]
-    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    control = _control_count(text[:20000])
     if control > max(10, len(text[:20000]) * 0.01):
         raise LoadError(path, "binary content: too many control characters for a text file")
     if not text.strip():
