@@ -31,6 +31,34 @@ _CONTACT_VALUE = {
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}|\d{4})\b")
 
 
+_MONEY_ASKED = re.compile(r"\bhow much\b|\bvalue of\b|\bcost\b|\bbudget\b|\bworth\b|\bspen[dt]\b", re.I)
+_MONEY_VALUE = re.compile(r"£\s?\d|\d\s?(?:m|bn|k)\b|\bmillion\b|\bbillion\b", re.I)
+_SUBJECT = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w'’-]+(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w'’-]+)*)")
+
+
+def _money_without_subject(query: str, passages: list[Passage]) -> str | None:
+    """The named subject of a "how much" question when no retrieved sentence pairs it with an amount.
+
+    "What was the value of the Spring Consortium's contract?" needs a sentence
+    that names the Spring Consortium and gives a sum; passages that give sums
+    for other things do not answer it.
+    """
+    subjects = [m.group(1) for m in _SUBJECT.finditer(query.strip())]
+    subjects = [s for s in subjects if s.lower() not in {"i", "dfe", "how", "what"}]
+    if not subjects:
+        return None
+    for p in passages:
+        # a directory entry is one record (name, organisation, award on separate lines): read it whole
+        units = [p.chunk.text] if p.chunk.block == "entry" else re.split(r"(?<=[.!?])\s+|\n", p.chunk.text)
+        for unit in units:
+            context = f"{p.chunk.section}\n{unit}".lower()
+            if _MONEY_VALUE.search(unit) and any(
+                w.lower() in context for s in subjects for w in s.split() if len(w) > 3
+            ):
+                return None
+    return " / ".join(subjects)
+
+
 class Vocabulary:
     """The corpus's stems, with 5-letter prefixes so "criterion" is covered by "criteria"."""
 
@@ -80,6 +108,10 @@ def abstain_reason(
     unknown_names = [n for n in names if n.lower() not in vocab.words]
     if unknown_names and dense < 0.5:
         return f"the documents never mention {', '.join(unknown_names)}"
+    if _MONEY_ASKED.search(query):
+        missing = _money_without_subject(query, passages)
+        if missing:
+            return f"no retrieved passage gives an amount for {missing}"
     asked = _CONTACT.search(query)
     if asked and not _contact_found(query, asked.group(0), passages):
         return f"no retrieved passage gives a {asked.group(0).lower()} for what was asked"

@@ -103,7 +103,7 @@ _LOOKUP_RE = re.compile(
     r"|partners?|areas?|places?|boroughs?)\b"
     r"|\bwho(?:'s| is| was| are| were)? (?:runs?|ran|leads?|led|behind|delivers?|delivered|running"
     r"|manages?|operates?|in charge|got)\b"
-    r"|\bhow much did\b|\bhow much (?:was|were|has|have)\b|\btell me (?:about|more)\b"
+    r"|\bhow much (?:\w+ )?(?:did|was|were|has|have)\b|\btell me (?:about|more)\b"
     r"|\bdetails? (?:of|for|on)\b|\bwhere (?:is|was|does|did)\b"
     r"|\bwhat (?:is|was|does|did) (?:the )?[\w'’ -]+ (?:project|do|get|receive)\b"
 )
@@ -891,6 +891,10 @@ def answer_rounds(question: str, store: ProjectStore, source_text: str) -> Direc
             numbers.append(n)
     if not numbers or not _ROUND_FACT.search(qf):
         return None
+    if re.search(
+        r"\bsplit\b|breakdown|broken down|divided|per (?:area|theme|project)|each (?:focus|area|theme)", qf
+    ):
+        return None  # the record holds a round's total, not how it was shared out
     rounds = {r.number: r for r in store.rounds()}
     chosen = [rounds[n] for n in numbers if n in rounds]
     if not chosen:
