@@ -306,3 +306,23 @@ def test_cli_ask_jsonl(built_settings) -> None:  # type: ignore[no-untyped-def]
     assert objs[4]["error"].startswith("question:")
     assert "Pause" in objs[5]["query"] and "error" not in objs[5]
     assert any("up to four years" in c["text"] for c in objs[6]["citations"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the Spring Consortium get paid?",  # sums in the corpus, none for this subject
+        "What's the phone number for the Innovation Programme team?",  # an email exists, no phone
+        "Which projects were funded in Scotland?",  # a place the documents never mention
+    ],
+)
+def test_in_topic_but_unanswered_abstains(assistant_instance: Assistant, question: str) -> None:
+    ans = assistant_instance.ask(question)
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT and not ans.citations
+
+
+def test_how_much_with_a_sourced_amount_is_answered(assistant_instance: Assistant) -> None:
+    ans = assistant_instance.ask("How much funding did Hertfordshire's Family Safeguarding receive?")
+    assert not ans.abstained
+    assert "£4.8m" in ans.answer and "£11.6m" in ans.answer
+    assert any("Family Safeguarding" in c.text and "£11.6m" in c.text for c in ans.citations)
