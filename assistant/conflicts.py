@@ -121,6 +121,25 @@ def find_conflicts(
     return extra
 
 
+def _as_written(text: str, number: str) -> str:
+    """ "57 PROJECTS" -> "57 projects": the count with the word the source puts after it."""
+    m = re.search(rf"\b{re.escape(number)}\s+([A-Za-z][A-Za-z-]*)", text.replace(",", ""))
+    return f"{number} {m.group(1).lower()}" if m else number
+
+
+def _note(snap: Snapshot, sides: tuple, kinds: list[str]) -> str:
+    """One sentence naming each source, its date, its citation number and its figures."""
+    parts = []
+    for cit, figs in sides:
+        info = snap.docs.get(cit.doc_id)
+        when = info.display_date if info else cit.date
+        values = ", ".join(
+            _as_written(cit.text, v) if k.startswith("count:") else v for k in kinds for v in sorted(figs[k])
+        )
+        parts.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
+    return "The documents differ here: " + "; ".join(parts) + ". Both are quoted above."
+
+
 def _same_quantity(snap: Snapshot, unit_a: list[Candidate], unit_b: list[Candidate]) -> bool:
     """Close in meaning and in wording: two statements about one thing, not two things."""
     text_a = " ".join(c.text for c in unit_a)
@@ -151,17 +170,7 @@ def conflict_notes(snap: Snapshot, cited: list[tuple[list[Candidate], Citation]]
             if key in seen:
                 continue
             seen.add(key)
-            sides = []
-            for cit, figs in ((cit_a, fa), (cit_b, fb)):
-                info = snap.docs.get(cit.doc_id)
-                when = info.display_date if info else cit.date
-                values = ", ".join(
-                    f"{v} {k.split(':', 1)[1]}" if k.startswith("count:") else v
-                    for k in kinds
-                    for v in sorted(figs[k])
-                )
-                sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
-            notes.append("The documents differ here: " + "; ".join(sides) + ". Both are quoted above.")
+            notes.append(_note(snap, ((cit_a, fa), (cit_b, fb)), kinds))
     return notes
 
 
@@ -208,24 +217,9 @@ def citation_conflicts(
                 continue
             if asked:
                 kinds = sorted(asked)
-            sides = []
-            for cit, figs in ((a, fa), (b, fb)):
-                info = snap.docs.get(cit.doc_id)
-                when = info.display_date if info else cit.date
-                values = ", ".join(
-                    f"{v} {k.split(':', 1)[1]}" if k.startswith("count:") else v
-                    for k in kinds
-                    for v in sorted(figs[k])
-                )
-                sides.append(f"“{cit.title}” ({when}) [{cit.n}] gives {values}")
-            key = (
-                a.section,
-                b.doc_id,
-                tuple(sides[0].split(" gives ")[1:]),
-                tuple(sides[1].split(" gives ")[1:]),
-            )
+            key = (a.section, b.doc_id, tuple(sorted(v for kind in kinds for v in fa[kind] | fb[kind])))
             if key in seen:
                 continue
             seen.add(key)
-            notes.append("The documents differ here: " + "; ".join(sides) + ". Both are quoted above.")
+            notes.append(_note(snap, ((a, fa), (b, fb)), kinds))
     return notes
