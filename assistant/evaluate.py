@@ -287,8 +287,12 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def collect(assistant: Any, items: Sequence[dict]) -> Run:
-    """Ask every item in process, timing each ``ask`` call; bad questions become error responses."""
+def collect(assistant: Any, items: Sequence[dict], mode: str | None = None) -> Run:
+    """Ask every item in process, timing each ``ask`` call; bad questions become error responses.
+
+    ``mode`` ("extractive" / "generative") is passed on to ``ask``; None leaves the assistant's default.
+    """
+    how = {"mode": mode} if mode else {}
     from assistant.api import QuestionError
     from ui.cli import answer_json
 
@@ -300,7 +304,7 @@ def collect(assistant: Any, items: Sequence[dict]) -> Run:
         req = request_for(it)
         t0 = time.perf_counter()
         try:
-            resp: dict | None = answer_json(assistant.ask(req["question"], req["history"]))
+            resp: dict | None = answer_json(assistant.ask(req["question"], req["history"], **how))
             err = None
         except QuestionError as exc:
             # the same error object the JSONL protocol writes, so the scores match; also counted
@@ -540,33 +544,73 @@ def print_failures(rs: Sequence[dict], limit_chars: int = 300, out: TextIO | Non
 # ------------------------------------------------------------------------------------------------
 # entry point used by the CLI
 # ------------------------------------------------------------------------------------------------
-def evaluate_set(assistant: Any, path: Path, corpus: Corpus, show_failures: bool = False) -> dict:
+def evaluate_set(
+    assistant: Any, path: Path, corpus: Corpus, show_failures: bool = False, mode: str | None = None
+) -> dict:
     """Ask, score and print one set; return its report section."""
     items = load_set(path)
     if not items:
         raise ValueError(f"{path}: no items")
     print(f"running the assistant in process on {len(items)} items from {path.name} ...", file=sys.stderr)
-    run = collect(assistant, items)
+    run = collect(assistant, items, mode)
     results = score_items(items, run.responses, corpus, run.errors)
     overall, cats = aggregate(results), per_category(results)
     timing = timing_summary(run.latencies, run.wall)
-    print(f"\nset: {path}  items: {len(items)}  corpus files: {len(corpus.texts)}")
+    modes = Counter(str((r or {}).get("mode", "")) for r in run.responses)
+    fallbacks = sum(1 for r in run.responses if r and r.get("fallback_reason"))
+    shown = f"  mode: {mode}" if mode else ""
+    print(f"\nset: {path}  items: {len(items)}  corpus files: {len(corpus.texts)}{shown}")
     print_table(overall, cats, timing)
+    if mode == "generative":
+        print(f"answers by mode: {dict(modes)}   generative answers that fell back: {fallbacks}")
     if show_failures:
         print_failures(results)
-    return {"set": str(path), "overall": overall, "per_category": cats, "timing": timing, "items": results}
+    section = {"set": str(path), "overall": overall, "per_category": cats, "timing": timing, "items": results}
+    if mode:
+        section.update(mode=mode, answer_modes=dict(modes), fallbacks=fallbacks)
+    return section
 
 
-def run_eval(assistant: Any, files: list[Path], show_failures: bool = False, out: str | None = None) -> int:
-    """Evaluate each set in turn; exit code 1 when a set is missing or malformed, else 0."""
+def print_mode_comparison(sections: Sequence[dict], out: TextIO | None = None) -> None:
+    """One line per (set, mode): the headline figures side by side."""
+    out = out or sys.stdout
+    print("\nMODES COMPARED", file=out)
+    head = f"{'set':14s} {'mode':11s} {'facts':>6s} {'ev_hit':>6s} {'cit_ok':>6s} {'abst_bal':>8s} "
+    head += f"{'headline':>8s} {'fallbk':>6s} {'p50':>7s} {'p95':>7s}"
+    print(head, file=out)
+    for s in sections:
+        o, t = s["overall"], s["timing"]
+        print(
+            f"{Path(s['set']).name[:14]:14s} {s.get('mode', ''):11s} {_fmt(o['answer_fact_accuracy']):>6s} "
+            f"{_fmt(o['evidence_hit@citations']):>6s} {_fmt(o['citation_validity']):>6s} "
+            f"{_fmt(o['abstention_balanced_accuracy']):>8s} {_fmt(o['headline']):>8s} "
+            f"{s.get('fallbacks', 0):6d} {t.get('p50_s', 0):6.2f}s {t.get('p95_s', 0):6.2f}s",
+            file=out,
+        )
+
+
+def run_eval(
+    assistant: Any,
+    files: list[Path],
+    show_failures: bool = False,
+    out: str | None = None,
+    modes: Sequence[str] | None = None,
+) -> int:
+    """Evaluate each set in turn (once per mode in ``modes``, e.g. ``["extractive", "generative"]``).
+
+    Exit code 1 when a set is missing or malformed, else 0.
+    """
     corpus = Corpus.from_dir(assistant.settings.corpus_dir)
     sections, status = [], 0
     for path in files:
-        try:
-            sections.append(evaluate_set(assistant, Path(path), corpus, show_failures))
-        except (OSError, ValueError, KeyError) as exc:
-            print(f"error: {path}: {exc}", file=sys.stderr)
-            status = 1
+        for mode in modes or [None]:
+            try:
+                sections.append(evaluate_set(assistant, Path(path), corpus, show_failures, mode))
+            except (OSError, ValueError, KeyError) as exc:
+                print(f"error: {path}: {exc}", file=sys.stderr)
+                status = 1
+    if modes and len(modes) > 1 and sections:
+        print_mode_comparison(sections)
     if out:
         report = {
             "settings": {

@@ -60,9 +60,10 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     contexts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "this deadline has passed"
-    mode: str = "extractive"
+    mode: str = "extractive"  # "generative" when a language model wrote it (see assistant.generate)
     table: list[dict] | None = None  # rows for list answers (project directory)
     seconds: float = 0.0
+    fallback_reason: str | None = None  # why a generative answer was replaced by the extractive one
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -31,7 +31,7 @@ class Snapshot:
     docs: dict[str, DocumentInfo]
     chunk_counts: dict[str, int]
     lexical: LexicalIndex
-    vectors: object  # langchain_chroma.Chroma
+    vectors: object  # langchain_chroma.Chroma, or ingest.store.ServerVectors in server mode
     row_of: dict[str, int]
     sentences_of: dict[int, np.ndarray]  # chunk row -> indices into sent_spans
 
@@ -54,17 +54,19 @@ class Snapshot:
         rows, starts = np.unique(spans[order, 0], return_index=True)
         bounds = list(starts[1:]) + [len(order)]
         sentences_of = {int(r): order[a:b] for r, a, b in zip(rows, starts, bounds, strict=True)}
+        chunk_vecs = np.load(build / "chunk_vecs.npy")
         return cls(
             build=build,
             chunks=chunks,
-            chunk_vecs=np.load(build / "chunk_vecs.npy"),
+            chunk_vecs=chunk_vecs,
             sent_spans=spans,
             sent_vecs=np.load(build / "sent_vecs.npy"),
             texts=texts,
             docs=docs,
             chunk_counts=counts,
             lexical=LexicalIndex(build / "bm25", len(chunks)),
-            vectors=store.vector_store(build / "chroma", model_path),
+            # embedded Chroma in the build, or the build's collection in a Chroma server (CSC_CHROMA_URL)
+            vectors=store.open_vectors(build, meta, model_path, [c.chunk_id for c in chunks], chunk_vecs),
             row_of={c.chunk_id: i for i, c in enumerate(chunks)},
             sentences_of=sentences_of,
         )

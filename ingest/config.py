@@ -56,7 +56,19 @@ class Settings:
     top_k: int = 10
     abstain_threshold: float = 0.20
     max_question_chars: int = 2000
+    chroma_url: str = ""  # CSC_CHROMA_URL: vectors in a Chroma server (see ingest.store), else embedded
+    chroma_fallback: bool = True  # CSC_CHROMA_FALLBACK: exact local scan while that server is down
     today: date = field(default_factory=date.today)
+    max_upload_mb: int = 50
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Documents added by staff in the admin area; ingested together with the corpus."""
+        return self.data_dir / "uploads"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
     @property
     def index_root(self) -> Path:
@@ -83,7 +95,11 @@ def load_settings(**overrides: object) -> Settings:
         "top_k": _env_int("CSC_TOP_K", 10),
         "abstain_threshold": _env_float("CSC_ABSTAIN_THRESHOLD", 0.20),
         "max_question_chars": _env_int("CSC_MAX_QUESTION_CHARS", 2000),
+        "chroma_url": os.environ.get("CSC_CHROMA_URL", "").strip(),
+        "chroma_fallback": os.environ.get("CSC_CHROMA_FALLBACK", "1").strip().lower()
+        not in ("0", "false", "no"),
         "today": date.fromisoformat(today_env) if today_env else date.today(),
+        "max_upload_mb": _env_int("CSC_MAX_UPLOAD_MB", 50),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -69,7 +69,8 @@ def ingest_lock(path: Path) -> Iterator[None]:
 
 def _sources(settings: Settings, paths: list[Path] | None) -> list[tuple[Path, DocumentInfo | None]]:
     """Files to index with their manifest entry (None when the manifest does not list them)."""
-    roots = paths or [settings.corpus_dir]
+    # by default the corpus plus the documents staff added in the admin area (ingest.uploads)
+    roots = paths or [settings.corpus_dir, *([settings.uploads_dir] if settings.uploads_dir.is_dir() else [])]
     out: list[tuple[Path, DocumentInfo | None]] = []
     for root in roots:
         if root.is_dir():
@@ -93,7 +94,7 @@ def _process(
     path: Path, info: DocumentInfo | None, key: str, settings: Settings, cache: Path
 ) -> DocumentInfo:
     """Load, chunk and embed one document into its cache folder (written aside, then renamed)."""
-    loaded = load_file(path)
+    loaded = load_file(path, max_bytes=settings.max_upload_bytes)
     if info is None:
         info = guess_info(path, loaded.text)
     chunks = chunk_document(info, loaded, token_counter(settings.model_path), settings.max_chunk_tokens)
@@ -138,6 +139,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
     cache_root = settings.data_dir / "cache"
     cache_root.mkdir(parents=True, exist_ok=True)
     with ingest_lock(settings.lock_path):
+        _remove_leftovers(settings, cache_root)
         previous = _previous(settings)
         sources = _sources(settings, paths)
         docs: list[tuple[DocumentInfo, str, Path]] = []
@@ -153,6 +155,8 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
                 report.skipped.append((name, f"unsupported file type {path.suffix or '(none)'}"))
                 continue
             try:
+                if path.stat().st_size > settings.max_upload_bytes:  # refused before it is read into memory
+                    load_file(path, max_bytes=settings.max_upload_bytes)
                 raw = path.read_bytes()
                 key = _cache_key(raw, info, settings)
                 cache = cache_root / key
@@ -199,6 +203,25 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
                 derive_tables(report.build)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _remove_leftovers(settings: Settings, cache_root: Path) -> None:
+    """What a killed ingest leaves behind: half-written caches and builds, a stray swap link.
+
+    Called under the ingest lock, so nothing found here is still being written. Without this,
+    an incomplete build (no meta.json) could be kept by ``store.publish``'s pruning as the
+    fallback build in place of the last complete one, and ``.tmp`` caches piled up forever.
+    """
+    for tmp in cache_root.glob("*.tmp"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    live = store.current_build(settings.index_root)
+    builds = settings.index_root / "builds"
+    if builds.is_dir():
+        for b in builds.iterdir():
+            if b.is_dir() and not (b / "meta.json").exists() and (live is None or b.resolve() != live):
+                shutil.rmtree(b, ignore_errors=True)
+    for link in settings.index_root.glob(".current-*"):
+        link.unlink(missing_ok=True)
 
 
 def prev_count(cache: Path) -> int:
@@ -255,3 +278,4 @@ def derive_tables(build: Path) -> None:
             build_projects_db(
                 text, target, doc_id=doc["doc_id"], file=doc["file"], title=doc["title"], date=doc["date"]
             )
+            return  # one directory table per build: a second "directory" document is searched as text

@@ -5,16 +5,24 @@ spans and vectors, the Chroma collection, the BM25 index, document texts and
 metadata. Ingest writes a new folder and then repoints the ``current``
 symlink with one ``rename``; readers therefore see the old build or the new
 one, never half of either, whatever happens to ingest.
+
+Server mode (``CSC_CHROMA_URL`` set): the chunk vectors go to a Chroma server instead, in one
+collection per build (``csc_chunks-<build id>``) named in that build's ``meta.json``, so the same
+symlink swap still publishes vectors and files together; old builds' collections are dropped
+when the builds are pruned. Everything else stays on local disk in the build folder.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -22,6 +30,52 @@ from ingest.models import Chunk, DocumentInfo
 
 COLLECTION = "csc_chunks"
 FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+
+
+class VectorStoreUnavailableError(RuntimeError):
+    """The Chroma server that holds a build's vectors cannot be reached, or has lost the collection."""
+
+    def __init__(self, url: str, reason: object) -> None:
+        super().__init__(f"vector store unavailable at {url}: {reason}")
+        self.url = url
+
+
+def server_url(url: str | None = None) -> str:
+    """The Chroma server URL: ``url`` if given, else ``CSC_CHROMA_URL``; "" means embedded."""
+    return (os.environ.get("CSC_CHROMA_URL", "") if url is None else url).strip().rstrip("/")
+
+
+def http_client(url: str):  # type: ignore[no-untyped-def]
+    """A client of the Chroma server at ``url`` (http(s)://host:port); raises if it is unreachable."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"CSC_CHROMA_URL={url!r} is not an http(s)://host:port URL")
+    try:
+        return chromadb.HttpClient(
+            host=parts.hostname,
+            port=parts.port or (443 if parts.scheme == "https" else 8000),
+            ssl=parts.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+    except Exception as exc:
+        raise VectorStoreUnavailableError(url, exc) from exc
+
+
+def collection_name(folder: Path) -> str:
+    """The server collection of the build in ``folder`` (build ids are unique: time, pid, ns)."""
+    return f"{COLLECTION}-{folder.name}"
+
+
+def drop_collection(url: str, name: str) -> None:
+    """Best effort: a collection that cannot be dropped now is logged, never fatal."""
+    try:
+        http_client(url).delete_collection(name)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not drop Chroma collection %s at %s: %s", name, url, exc)
 
 
 def chroma_client(folder: Path):  # type: ignore[no-untyped-def]
@@ -33,15 +87,18 @@ def chroma_client(folder: Path):  # type: ignore[no-untyped-def]
     )
 
 
-def vector_store(folder: Path, model_path: str):  # type: ignore[no-untyped-def]
-    """The LangChain Chroma store, always with our embedding function (never Chroma's default)."""
+def vector_store(folder: Path, model_path: str, *, client=None, collection: str = COLLECTION):  # type: ignore[no-untyped-def]  # noqa: E501
+    """The LangChain Chroma store, always with our embedding function (never Chroma's default).
+
+    Embedded (a PersistentClient on ``folder``) unless ``client`` is given (server mode).
+    """
     from langchain_chroma import Chroma
 
     from ingest.embeddings import embedder
 
     return Chroma(
-        client=chroma_client(folder),
-        collection_name=COLLECTION,
+        client=client if client is not None else chroma_client(folder),
+        collection_name=collection,
         embedding_function=embedder(model_path),
         collection_configuration={"hnsw": {"space": "cosine"}},
     )
@@ -63,8 +120,13 @@ def write_build(
     sent_spans: list[tuple[int, int, int]],
     sent_vecs: np.ndarray,
     model_path: str,
+    chroma_url: str | None = None,
 ) -> None:
-    """Write every artefact of a build; ``docs`` is (info, cache key, source text)."""
+    """Write every artefact of a build; ``docs`` is (info, cache key, source text).
+
+    The vectors go to the Chroma server at ``chroma_url`` (default ``CSC_CHROMA_URL``) when one is
+    set, into a new collection named after the build; otherwise into the build's own ``chroma/``.
+    """
     from ingest.lexical import build_bm25
 
     (folder / "texts").mkdir(exist_ok=True)
@@ -77,20 +139,36 @@ def write_build(
     np.save(folder / "sent_spans.npy", np.asarray(sent_spans, dtype=np.int64).reshape(-1, 3))
     np.save(folder / "sent_vecs.npy", sent_vecs)
     build_bm25([c.embed_text() for c in chunks], folder / "bm25")
-    store = vector_store(folder / "chroma", model_path)
-    batch = 2000
-    for i in range(0, len(chunks), batch):
-        part = chunks[i : i + batch]
-        store._collection.add(  # precomputed vectors: unchanged documents are never re-embedded
-            ids=[c.chunk_id for c in part],
-            embeddings=chunk_vecs[i : i + batch].tolist(),
-            documents=[c.embed_text() for c in part],
-            metadatas=[{"doc_id": c.doc_id, "row": i + j} for j, c in enumerate(part)],
-        )
+    url = server_url(chroma_url)
+    collection = collection_name(folder) if url else COLLECTION
+    try:
+        client = http_client(url) if url else None
+        if client is not None and collection in {getattr(c, "name", c) for c in client.list_collections()}:
+            client.delete_collection(collection)  # left by an earlier attempt with this very build id
+        store = vector_store(folder / "chroma", model_path, client=client, collection=collection)
+        batch = 2000
+        for i in range(0, len(chunks), batch):
+            part = chunks[i : i + batch]
+            store._collection.add(  # precomputed vectors: unchanged documents are never re-embedded
+                ids=[c.chunk_id for c in part],
+                embeddings=chunk_vecs[i : i + batch].tolist(),
+                documents=[c.embed_text() for c in part],
+                metadatas=[{"doc_id": c.doc_id, "row": i + j} for j, c in enumerate(part)],
+            )
+    except Exception as exc:
+        if not url:
+            raise
+        drop_collection(url, collection)
+        if isinstance(exc, VectorStoreUnavailableError | ValueError):
+            raise
+        raise VectorStoreUnavailableError(url, exc) from exc
     meta = {
         "format": FORMAT_VERSION,
         "model_path": model_path,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "vectors": {"backend": "server", "url": url, "collection": collection}
+        if url
+        else {"backend": "embedded", "collection": COLLECTION},
         "documents": [
             {**asdict(info), "cache_key": key, "chunks": sum(1 for c in chunks if c.doc_id == info.doc_id)}
             for info, key, _text in docs
@@ -121,7 +199,93 @@ def publish(index_root: Path, folder: Path, keep: int = 2) -> None:
     survivors = [b for b in builds if b.resolve() not in live][-(keep - 1) :] if keep > 1 else []
     for b in builds:
         if b.resolve() not in live and b not in survivors:
+            _drop_server_vectors(b)
             shutil.rmtree(b, ignore_errors=True)
+
+
+def _drop_server_vectors(build: Path) -> None:
+    """A pruned build's server collection goes with it (this node's CSC_CHROMA_URL, else the recorded one)."""
+    try:
+        vectors = read_meta(build).get("vectors") or {}
+    except (OSError, ValueError):
+        return
+    if vectors.get("backend") == "server":
+        drop_collection(server_url() or vectors.get("url", ""), vectors["collection"])
+
+
+class ServerVectors:
+    """A build's collection in a Chroma server, behaving like the LangChain ``Chroma`` store.
+
+    Connects lazily (an app starts while the server is down) and reconnects after a failure. While
+    the server is unreachable, searches either raise :class:`VectorStoreUnavailableError` or, with
+    ``fallback`` (the default, ``CSC_CHROMA_FALLBACK``), are answered by an exact scan of the build's
+    local copy of the same chunk vectors, so answers stay the same; a warning is logged once per outage.
+    """
+
+    def __init__(
+        self, url: str, collection: str, model_path: str, ids: list[str], vecs: np.ndarray, fallback: bool
+    ) -> None:
+        self.url, self.collection, self.model_path = url, collection, model_path
+        self.fallback = fallback
+        self.degraded = False  # the last search was answered from the local copy
+        self.last_error: str | None = None
+        self._ids, self._vecs = ids, vecs
+        self._store = None
+        self._lock = threading.Lock()
+
+    def store(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._store is None:
+                client = http_client(self.url)
+                try:  # a missing collection is an error, never a new empty one
+                    client.get_collection(self.collection)
+                except Exception as exc:
+                    reason = f"collection {self.collection}: {exc}"
+                    raise VectorStoreUnavailableError(self.url, reason) from exc
+                self._store = vector_store(Path(), self.model_path, client=client, collection=self.collection)
+            return self._store
+
+    def similarity_search_by_vector_with_relevance_scores(self, embedding, k: int = 4, **kwargs):  # type: ignore[no-untyped-def]  # noqa: E501
+        try:
+            hits = self.store().similarity_search_by_vector_with_relevance_scores(embedding, k=k, **kwargs)
+        except Exception as exc:
+            err = exc
+            if not isinstance(exc, VectorStoreUnavailableError):
+                err = VectorStoreUnavailableError(self.url, exc)
+            with self._lock:
+                self._store = None
+            if not self.fallback:
+                raise err from exc
+            if not self.degraded:
+                log.warning("%s; searching the build's local copy of the chunk vectors until it is back", err)
+            self.degraded, self.last_error = True, str(err)
+            return self._local(embedding, k)
+        if self.degraded:
+            log.warning("vector store at %s is back", self.url)
+        self.degraded = False
+        return hits
+
+    def _local(self, embedding, k: int):  # type: ignore[no-untyped-def]
+        from langchain_core.documents import Document
+
+        sims = self._vecs @ np.asarray(embedding, dtype=np.float32)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(Document(page_content="", id=self._ids[i], metadata={"row": int(i)}), 1.0 - float(sims[i])) for i in top]  # noqa: E501
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.store(), name)  # the rest of the LangChain Chroma API
+
+
+def open_vectors(build: Path, meta: dict, model_path: str, ids: list[str], vecs: np.ndarray):  # type: ignore[no-untyped-def]  # noqa: E501
+    """The vector store a published build names in its meta.json: embedded, or a server collection."""
+    vectors = meta.get("vectors") or {"backend": "embedded", "collection": COLLECTION}
+    if vectors.get("backend") != "server":
+        return vector_store(build / "chroma", model_path)
+    url = server_url() or vectors.get("url", "")
+    fallback = os.environ.get("CSC_CHROMA_FALLBACK", "1").strip().lower() not in ("0", "false", "no")
+    return ServerVectors(url, vectors["collection"], model_path, ids, vecs, fallback)
 
 
 def read_meta(folder: Path) -> dict:

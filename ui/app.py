@@ -11,6 +11,8 @@ Built on Gradio 6 ``Blocks``. The design choices that matter:
   the span highlighted and the viewer scrolls to it. No hidden inputs.
 * The answer is computed in one call and then streamed sentence by sentence,
   so the reader starts reading at once and citations never arrive half-drawn.
+  With a language model configured (``CSC_LLM``), its tokens are shown as they
+  arrive and the checked answer, citations resolved, replaces the draft at the end.
 * The Projects tab is the project directory as data: filters map onto
   ``ProjectStore.query`` (reached through the Assistant, no retrieval here),
   sorting is a header button, and a row opens its verbatim entry in a viewer.
@@ -44,6 +46,18 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 STREAM_DELAY = 0.04  # seconds between streamed sentences: visible progress, negligible wait
+# Queue: every way of asking (chat box, Ask button, example buttons, the /ask API) shares one pool of
+# ASK_CONCURRENCY workers; answering is CPU-bound (embedding, numpy), so more workers than ~2x the
+# cores only adds contention. Up to QUEUE_MAX events wait their turn (users see their place in the
+# queue); beyond that Gradio refuses new ones with "queue is full" instead of letting latency grow
+# without bound. Other events (sources, documents, projects) are cheap and keep Gradio's per-event
+# default of ASK_CONCURRENCY. Overridable per replica with CSC_CONCURRENCY / CSC_QUEUE_MAX.
+ASK_CONCURRENCY = 4
+QUEUE_MAX = 128
+FALLBACK_NOTE = (
+    "The language model's draft did not pass the citation checks, so this answer is quoted from the "
+    "documents instead."
+)
 
 # Installed once by the sources panel. Clicks (and Enter/Space) on a source card or on any
 # [n] marker in the chat become a "click" event of the panel carrying {turn, n}.
@@ -243,8 +257,11 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
-    """Wire the UI to ``assistant``; feedback goes to the SQLite file at ``feedback_path``."""
+def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str | None = None) -> gr.Blocks:
+    """Wire the UI to ``assistant``; feedback goes to the SQLite file at ``feedback_path``.
+
+    ``admin_path``: where the staff area is mounted (``ui.admin``); the header links to it.
+    """
     store = FeedbackStore(feedback_path)
     question_error = _question_error()
     export_dir = Path(tempfile.mkdtemp(prefix="csc-export-"))
@@ -269,6 +286,8 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
         return out
 
     def viewer_for(doc_id: str, span: tuple[int, int] | None, kind: str = "quote") -> str:
+        if doc_id not in doc_by_id:  # added since start-up (staff upload): look it up in the index
+            doc_by_id.update({d["doc_id"]: d for d in assistant.documents()})
         doc = doc_by_id.get(doc_id, {"doc_id": doc_id, "title": doc_id})
         return render.document_html(doc, doc_text(doc_id), doc_outline(doc_id), highlight=span, kind=kind)
 
@@ -302,8 +321,25 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             start_screen: gr.update(visible=False),
         }
         history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
+        drafted = False  # a language model's tokens were shown as they arrived
         try:
-            ans = _answer_dict(assistant.ask(message, history=history))
+            if getattr(assistant, "llm", None) is not None and hasattr(assistant, "ask_stream"):
+                draft, result, shown_at = "", None, 0.0
+                for item in assistant.ask_stream(message, history=history):
+                    if not isinstance(item, str):
+                        result = item
+                        continue
+                    draft, drafted = draft + item, True
+                    if time.monotonic() - shown_at >= STREAM_DELAY:
+                        shown_at = time.monotonic()
+                        chat[-1] = {
+                            "role": "assistant",
+                            "content": render.answer_html(draft, turn=len(turns), partial=True),
+                        }
+                        yield {chatbot: chat}
+                ans = _answer_dict(result)
+            else:
+                ans = _answer_dict(assistant.ask(message, history=history))
         except question_error as exc:
             chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
             yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
@@ -319,7 +355,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
             return
         turn_idx = len(turns)
-        for prefix in render.sentence_prefixes(ans["answer"])[:-1]:
+        for prefix in [] if drafted else render.sentence_prefixes(ans["answer"])[:-1]:
             chat[-1] = {
                 "role": "assistant",
                 "content": render.answer_html(
@@ -336,7 +372,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
                 citations=ans["citations"],
                 query=ans.get("query") or "",
                 question=ans.get("question") or message,
-                notes=ans.get("notes") or [],
+                notes=[*(ans.get("notes") or []), *([FALLBACK_NOTE] if ans.get("fallback_reason") else [])],
                 table=ans.get("table"),
                 abstained=ans["abstained"],
             ),
@@ -561,7 +597,14 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
 
         gr.HTML(
             '<header class="app-head"><h1>Children\'s Social Care Innovation Programme assistant</h1>'
-            f"{render.intro_html()}</header>",
+            f"{render.intro_html()}"
+            + (
+                f'<p class="staff-link"><a href="{render.esc(admin_path.strip("/"))}/">Staff: add documents'
+                "</a></p>"
+                if admin_path
+                else ""
+            )
+            + "</header>",
             js_on_load=None,
         )
         with gr.Tabs(elem_id="tabs") as tabs:
@@ -767,11 +810,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             feedback_status,
         ]
         ask_inputs = [question, chatbot, turns_state, session]
-        question.submit(respond, ask_inputs, ask_outputs, api_visibility="private")
-        send.click(respond, ask_inputs, ask_outputs, api_visibility="private")
+        question.submit(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
+        send.click(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
         for button, text in example_buttons:
             button.click(_const(text), None, question, api_visibility="private").then(
-                respond, ask_inputs, ask_outputs, api_visibility="private"
+                respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask"
             )
         sources.click(
             open_citation,
@@ -840,7 +883,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path) -> gr.Blocks:
             [tabs, doc_select, reader, reader_focus],
             api_visibility="private",
         )
-        gr.api(api_ask, api_name="ask")
+        gr.api(api_ask, api_name="ask", concurrency_id="ask")
     return app
 
 
@@ -855,7 +898,10 @@ def _const(value: str) -> Callable[[], str]:
 
 def launch(app: gr.Blocks, host: str, port: int, *, block: bool = True) -> None:
     """Start the server on ``host:port`` with the offline options; ``block=False`` returns at once (tests)."""
-    app.queue(default_concurrency_limit=4)
+    app.queue(
+        default_concurrency_limit=int(os.environ.get("CSC_CONCURRENCY") or ASK_CONCURRENCY),
+        max_size=int(os.environ.get("CSC_QUEUE_MAX") or QUEUE_MAX),
+    )
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options())
 
 
@@ -874,6 +920,8 @@ def serve(host: str | None = None, port: int | None = None, assistant: Assistant
         from assistant.api import Assistant
 
         assistant = Assistant()
-    app = build_app(assistant, feedback_path=feedback_db_path(settings.data_dir))
-    print(f"csc-assistant: serving on http://{host}:{port}", flush=True)
-    launch(app, host, port, block=True)
+    from ui.admin import ADMIN_PATH, launch_with_admin
+
+    app = build_app(assistant, feedback_path=feedback_db_path(settings.data_dir), admin_path=ADMIN_PATH)
+    print(f"csc-assistant: serving on http://{host}:{port} (staff area: {ADMIN_PATH}/)", flush=True)
+    launch_with_admin(app, settings, host, port, block=True)

@@ -19,6 +19,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
+LLM_CHOICES = ["openai-compatible", "ollama", "llamacpp", "none"]
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -51,6 +52,7 @@ def answer_json(ans) -> dict:  # type: ignore[no-untyped-def]
         "contexts": ans.contexts,
         "notes": ans.notes,
         "mode": ans.mode,
+        "fallback_reason": getattr(ans, "fallback_reason", None),
         "table": ans.table,
         "seconds": round(ans.seconds, 4),
     }
@@ -104,10 +106,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
-def _assistant():  # type: ignore[no-untyped-def]
+def _assistant(llm: str | None = None):  # type: ignore[no-untyped-def]
+    """The Assistant; ``llm`` (``--llm``) overrides ``CSC_LLM`` ("none" switches the model off)."""
     from assistant.api import Assistant
 
-    return Assistant(_settings())
+    return Assistant(_settings(), llm=llm)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -115,7 +118,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.snapshot import IndexMissingError
 
     try:
-        assistant = _assistant()
+        assistant = _assistant(args.llm)
         assistant.snapshot()
     except IndexMissingError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -188,13 +191,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not files:
         print("error: no evaluation set given and none found", file=sys.stderr)
         return EXIT_ERROR
-    return run_eval(_assistant(), files, show_failures=args.show_failures, out=args.out)
+    modes = ["extractive", "generative"] if args.mode == "both" else [args.mode] if args.mode else None
+    assistant = _assistant(args.llm)
+    if modes and "generative" in modes and assistant.llm is None:
+        print(
+            "error: --mode generative needs a language model: set CSC_LLM (and CSC_LLM_BASE_URL / "
+            "CSC_LLM_MODEL / CSC_LLM_MODEL_PATH) or pass --llm",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    return run_eval(assistant, files, show_failures=args.show_failures, out=args.out, modes=modes)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, assistant=_assistant(args.llm) if args.llm else None)
     return EXIT_OK
 
 
@@ -237,17 +249,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one answer per line")
     s.add_argument("--history", help='JSON file with earlier turns [{"q": ..., "a": ...}]')
+    s.add_argument("--llm", choices=LLM_CHOICES, help="language model backend (overrides CSC_LLM)")
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("eval", help="score a gold set (dev.jsonl format)")
     s.add_argument("files", nargs="*")
     s.add_argument("--show-failures", action="store_true")
     s.add_argument("--out", help="write the JSON report here")
+    s.add_argument(
+        "--mode",
+        choices=["extractive", "generative", "both"],
+        help="score one answering mode, or both side by side (default: the configured one)",
+    )
+    s.add_argument("--llm", choices=LLM_CHOICES, help="language model backend (overrides CSC_LLM)")
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("serve", help="start the Gradio app")
     s.add_argument("--host", default=os.environ.get("CSC_HOST", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("CSC_PORT", "7860")))
+    s.add_argument("--llm", choices=LLM_CHOICES, help="language model backend (overrides CSC_LLM)")
     s.set_defaults(func=cmd_serve)
 
     try:

@@ -1,0 +1,344 @@
+"""The staff area: "Add documents", behind a login, mounted at ``/admin`` beside the public app.
+
+The public chat stays open to everyone; only this area needs a login. Credentials come
+from the environment (``CSC_ADMIN_USER`` / ``CSC_ADMIN_PASSWORD``) or from
+``<data dir>/admin.json`` (a salted PBKDF2 hash, written by
+``python -m ui.admin set-password USER``); nothing is hard-coded. With neither set, the
+login page says how to configure them and every login is refused.
+
+Both apps are mounted on one FastAPI server (:func:`create_server`), served by uvicorn
+(:func:`launch_with_admin`); ``ui.app.serve`` uses it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import html
+import json
+import logging
+import os
+import queue
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from ingest.config import Settings, load_settings  # noqa: E402
+from ingest.uploads import UPLOAD_KINDS, add_documents, uploaded_documents  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+ADMIN_PATH = "/admin"
+ADMIN_FILE = "admin.json"
+PBKDF2_ITERATIONS = 240_000
+
+
+# ---------------------------------------------------------------------------------- credentials
+
+
+def hash_password(password: str, salt: bytes, iterations: int = PBKDF2_ITERATIONS) -> str:
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations).hex()
+
+
+def write_admin_file(data_dir: Path, user: str, password: str) -> Path:
+    """Store ``user`` with a salted PBKDF2-SHA256 hash of ``password`` (never the password)."""
+    if not user.strip() or not password:
+        raise ValueError("user name and password must not be empty")
+    salt = secrets.token_bytes(16)
+    record = {
+        "user": user.strip(),
+        "algorithm": "pbkdf2_sha256",
+        "iterations": PBKDF2_ITERATIONS,
+        "salt": salt.hex(),
+        "hash": hash_password(password, salt),
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / ADMIN_FILE
+    tmp = path.with_name(f".{ADMIN_FILE}.tmp")
+    tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def credentials_source(settings: Settings) -> str | None:
+    """Where the admin login comes from ("environment" or the file's path), or None if unset."""
+    if os.environ.get("CSC_ADMIN_USER") and os.environ.get("CSC_ADMIN_PASSWORD"):
+        return "environment"
+    path = settings.data_dir / ADMIN_FILE
+    return str(path) if path.is_file() else None
+
+
+def check_login(settings: Settings, user: str, password: str) -> bool:
+    """True only for the configured user and password (constant-time comparisons)."""
+    env_user, env_pw = os.environ.get("CSC_ADMIN_USER"), os.environ.get("CSC_ADMIN_PASSWORD")
+    if env_user and env_pw:
+        ok_user = hmac.compare_digest(user.encode(), env_user.encode())
+        ok_pw = hmac.compare_digest(password.encode(), env_pw.encode())
+        return ok_user and ok_pw
+    path = settings.data_dir / ADMIN_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        salt = bytes.fromhex(record["salt"])
+        iterations = int(record.get("iterations", PBKDF2_ITERATIONS))
+        expected_user, expected_hash = str(record["user"]), str(record["hash"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # no file, or one we cannot trust: nobody gets in
+    ok_user = hmac.compare_digest(user.encode(), expected_user.encode())
+    ok_pw = hmac.compare_digest(hash_password(password, salt, iterations), expected_hash)
+    return ok_user and ok_pw
+
+
+def login_checker(settings: Settings) -> Callable[[str, str], bool]:
+    """The ``auth`` callable for Gradio; re-reads the configuration at every login."""
+
+    def check(user: str, password: str) -> bool:
+        return check_login(settings, user or "", password or "")
+
+    return check
+
+
+def auth_message(settings: Settings) -> str:
+    if credentials_source(settings):
+        return "Staff area: sign in to add documents. The public assistant needs no login."
+    return (
+        "No staff login is configured, so nobody can sign in. Set CSC_ADMIN_USER and "
+        "CSC_ADMIN_PASSWORD in the server's environment, or run "
+        f"`python -m ui.admin set-password USER` to store a salted hash in {settings.data_dir / ADMIN_FILE} "
+        "(the file takes effect at the next sign-in; environment variables need a restart)."
+    )
+
+
+# ---------------------------------------------------------------------------------- the page
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def uploads_table_html(settings: Settings) -> str:
+    docs = uploaded_documents(settings)
+    if not docs:
+        return '<p class="muted" id="no-uploads">No documents have been added yet.</p>'
+    rows = "".join(
+        f"<tr><td>{_esc(d.get('title', ''))}</td><td><code>{_esc(d.get('file', ''))}</code></td>"
+        f"<td>{_esc(d.get('date', ''))}</td><td>{_esc(d.get('kind', ''))}</td>"
+        f"<td>{_esc(d.get('licence', ''))}</td></tr>"
+        for d in docs
+    )
+    return (
+        '<table class="uploads"><thead><tr><th>Title</th><th>File</th><th>Date</th><th>Kind</th>'
+        f"<th>Licence</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _status_html(lines: list[tuple[str, str]], running: bool = False) -> str:
+    items = "".join(f'<li class="{_esc(cls)}">{_esc(text)}</li>' for cls, text in lines)
+    return f'<div class="upload-status{" running" if running else ""}"><ul>{items}</ul></div>'
+
+
+def upload_handler(settings: Settings) -> Callable[..., Iterator[tuple[str, str]]]:
+    """The "Add and index" handler: store, ingest, and report progress while it runs."""
+
+    def run(
+        files: list[Any] | None,
+        title: str,
+        date: str,
+        kind: str,
+        licence: str,
+        publisher: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008  (Gradio's progress-tracker idiom)
+    ) -> Iterator[tuple[str, str]]:
+        if not files:
+            yield _status_html([("error", "Choose one or more files first (PDF, .txt or .md).")]), gr.skip()
+            return
+        pairs = []
+        for f in files:
+            path = Path(f if isinstance(f, str | Path) else getattr(f, "name", str(f)))
+            pairs.append((path, path.name))
+        steps: queue.Queue[tuple[float, str] | None] = queue.Queue()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["batch"] = add_documents(
+                    settings,
+                    pairs,
+                    title=title or "",
+                    date=date or "",
+                    kind=kind or "other",
+                    licence=licence or "",
+                    publisher=publisher or "",
+                    on_step=lambda frac, msg: steps.put((frac, msg)),
+                )
+            except Exception as exc:  # shown to the user below; the index is untouched by a failure
+                log.exception("upload failed")
+                outcome["error"] = exc
+            finally:
+                steps.put(None)
+
+        t0 = time.monotonic()
+        threading.Thread(target=work, daemon=True, name="csc-upload").start()
+        current = (0.0, "Starting")
+        while True:
+            try:
+                item = steps.get(timeout=0.5)
+            except queue.Empty:
+                item = current
+            if item is None:
+                break
+            current = item
+            progress(item[0], desc=item[1])
+            line = f"{item[1]}… ({time.monotonic() - t0:.0f} s)"
+            yield _status_html([("progress", line)], running=True), gr.skip()
+        if "error" in outcome:
+            msg = f"The upload failed ({outcome['error']}); the index was left as it was."
+            yield _status_html([("error", msg)]), uploads_table_html(settings)
+            return
+        batch = outcome["batch"]
+        lines = [
+            ({"added": "ok", "duplicate": "info"}.get(r.status, "error"), r.message) for r in batch.results
+        ]
+        if batch.added:
+            lines.append(("ok", f"Done in {time.monotonic() - t0:.0f} s."))
+        yield _status_html(lines), uploads_table_html(settings)
+
+    return run
+
+
+def build_admin(settings: Settings | None = None) -> gr.Blocks:
+    """The "Add documents" page (mount it behind ``auth``; see :func:`create_server`)."""
+    settings = settings or load_settings()
+    with gr.Blocks(title="Add documents — CSC assistant staff area", analytics_enabled=False) as admin:
+        gr.HTML(
+            '<header class="app-head"><h1>Add documents</h1>'
+            f'<p class="intro">PDF, plain text (.txt) or Markdown (.md), up to {settings.max_upload_mb} MB '
+            "each. A document can be asked about as soon as its indexing finishes. Scanned PDFs without a "
+            "text layer cannot be read (no OCR). "
+            '<a href="../">Back to the assistant</a> · <a href="logout">Sign out</a></p></header>',
+            js_on_load=None,
+        )
+        files = gr.File(
+            label="Documents",
+            file_count="multiple",
+            file_types=[".pdf", ".txt", ".md"],
+            type="filepath",
+            elem_id="upload-files",
+        )
+        with gr.Row():
+            title = gr.Textbox(
+                label="Title (one file only; blank: taken from the text)", elem_id="upload-title"
+            )
+            date = gr.Textbox(label="Publication date (YYYY, YYYY-MM or YYYY-MM-DD)", elem_id="upload-date")
+        with gr.Row():
+            kind = gr.Dropdown(choices=list(UPLOAD_KINDS), value="other", label="Kind", elem_id="upload-kind")
+            licence = gr.Textbox(label="Licence", placeholder="e.g. Open Government Licence v3.0")
+            publisher = gr.Textbox(label="Publisher", placeholder="e.g. Department for Education")
+        add = gr.Button("Add and index", variant="primary", elem_id="upload-add")
+        status = gr.HTML("", elem_id="upload-status", js_on_load=None)
+        gr.HTML("<h2>Documents added here</h2>", js_on_load=None)
+        table = gr.HTML(uploads_table_html(settings), elem_id="uploads-table", js_on_load=None)
+        add.click(
+            upload_handler(settings),
+            [files, title, date, kind, licence, publisher],
+            [status, table],
+            api_visibility="private",
+            concurrency_limit=1,
+        )
+        admin.load(lambda: uploads_table_html(settings), None, table, api_visibility="private")
+    return admin
+
+
+# ---------------------------------------------------------------------------------- serving
+
+
+def create_server(public: gr.Blocks, admin: gr.Blocks, settings: Settings):  # type: ignore[no-untyped-def]
+    """One FastAPI app: the public assistant at ``/`` (no login), the staff area at ``/admin``."""
+    from fastapi import FastAPI
+
+    from ui import app as public_app
+
+    opts = {k: v for k, v in public_app.launch_options().items() if k != "quiet"}
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # the same queue as ``ui.app.launch`` gives the public app when it is served alone
+    public.queue(
+        default_concurrency_limit=int(
+            os.environ.get("CSC_CONCURRENCY") or getattr(public_app, "ASK_CONCURRENCY", 4)
+        ),
+        max_size=int(os.environ.get("CSC_QUEUE_MAX") or getattr(public_app, "QUEUE_MAX", 128)),
+    )
+    admin.queue(default_concurrency_limit=1)
+    gr.mount_gradio_app(
+        server,
+        admin,
+        path=ADMIN_PATH,
+        auth=login_checker(settings),
+        auth_message=auth_message(settings),
+        max_file_size=f"{settings.max_upload_mb}mb",
+        **opts,
+    )
+    gr.mount_gradio_app(server, public, path="/", **opts)
+    return server
+
+
+class RunningServer:
+    """A uvicorn server started by :func:`launch_with_admin`; ``close()`` stops it."""
+
+    def __init__(self, server, thread: threading.Thread | None) -> None:  # type: ignore[no-untyped-def]
+        self.server = server
+        self.thread = thread
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+
+def launch_with_admin(
+    public: gr.Blocks, settings: Settings, host: str, port: int, *, block: bool = True
+) -> RunningServer:
+    """Serve the public app and the staff area on ``host:port``; ``block=False`` returns once listening."""
+    import uvicorn
+
+    app = create_server(public, build_admin(settings), settings)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    if block:
+        server.run()
+        return RunningServer(server, None)
+    thread = threading.Thread(target=server.run, daemon=True, name="csc-uvicorn")
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        raise RuntimeError(f"the server did not start on {host}:{port}")
+    return RunningServer(server, thread)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ui.admin set-password USER``: store a salted hash in the data directory."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2 or args[0] != "set-password":
+        print("usage: python -m ui.admin set-password USER", file=sys.stderr)
+        return 1
+    password = os.environ.get("CSC_NEW_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    if not password:
+        print("error: empty password", file=sys.stderr)
+        return 1
+    path = write_admin_file(load_settings().data_dir, args[1], password)
+    print(f"stored a salted hash for {args[1]!r} in {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
