@@ -230,20 +230,7 @@ def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
             end = c.end
         else:
             break
-    return Citation(
-        n=n,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        file=chunk.file,
-        date=chunk.date,
-        section=chunk.section,
-        paragraph=chunk.paragraph,
-        page=chunk.page,
-        text=source[start:end],
-        start=start,
-        end=end,
-        chunk_id=chunk.chunk_id,
-    )
+    return Citation.from_span(chunk, source, start, end, n)
 
 
 def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str:

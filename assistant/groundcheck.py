@@ -331,21 +331,7 @@ class _SourceView:
 
 
 def _citation(src: Source, start: int, end: int, n: int) -> Citation:
-    c = src.chunk
-    return Citation(
-        n=n,
-        doc_id=c.doc_id,
-        title=c.title,
-        file=c.file,
-        date=c.date,
-        section=c.section,
-        paragraph=c.paragraph,
-        page=c.page,
-        text=src.source_text[start:end],
-        start=start,
-        end=end,
-        chunk_id=c.chunk_id,
-    )
+    return Citation.from_span(src.chunk, src.source_text, start, end, n)
 
 
 def check_answer(

@@ -34,6 +34,24 @@ class Citation:
     end: int
     chunk_id: str = ""
 
+    @classmethod
+    def from_span(cls, chunk: Chunk, source: str, start: int, end: int, n: int) -> Citation:
+        """The citation of ``source[start:end]``, located by the chunk it lies in."""
+        return cls(
+            n=n,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            file=chunk.file,
+            date=chunk.date,
+            section=chunk.section,
+            paragraph=chunk.paragraph,
+            page=chunk.page,
+            text=source[start:end],
+            start=start,
+            end=end,
+            chunk_id=chunk.chunk_id,
+        )
+
     def locator(self) -> str:
         """ "section 'X', paragraph 27, page 3" in the order a reader looks for them."""
         bits = []
