@@ -58,7 +58,22 @@ def _merge(first: Answer, second: Answer) -> Answer:
     )
 
 
-__all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "QuestionError"]
+__all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "IndexUnavailableError", "QuestionError"]
+
+
+class IndexUnavailableError(RuntimeError):
+    """The index cannot be searched just now (its Chroma server is down and fallback is off).
+
+    ``str()`` is the message for users: front ends show it instead of a generic failure, because
+    "try again shortly" is the right advice for this error and for no other.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"The document index cannot be searched right now: its vector server ({url}) is not "
+            "answering. Please try again in a minute; if it persists, tell the service's staff."
+        )
+        self.url = url
 
 
 class QuestionError(ValueError):
@@ -132,7 +147,8 @@ class Assistant:
         build = store.current_build(self.settings.index_root)
         with self._lock:
             if self._snap is None or (build is not None and build != self._snap.build):
-                self._snap = Snapshot.load(self.settings.index_root, self.settings.model_path)
+                s = self.settings
+                self._snap = Snapshot.load(s.index_root, s.model_path, s.chroma_url, s.chroma_fallback)
             return self._snap
 
     def embed(self, text: str) -> np.ndarray:
@@ -210,7 +226,10 @@ class Assistant:
         query = rewrite(text, turns)
         snap = self.snapshot()
         qvec = self.embed(query)
-        passages = hybrid_search(snap, query, qvec, self.settings.top_k)
+        try:
+            passages = hybrid_search(snap, query, qvec, self.settings.top_k)
+        except store.VectorStoreUnavailableError as exc:
+            raise IndexUnavailableError(exc.url) from exc
         contexts = [p.chunk.text for p in passages]
         answer = self._from_directory(snap, text, query, contexts)
         if answer is None and self.llm is not None and mode != "extractive":

@@ -45,7 +45,7 @@ class Citation:
             date=chunk.date,
             section=chunk.section,
             paragraph=chunk.paragraph,
-            page=chunk.page,
+            page=chunk.page_at(start),
             text=source[start:end],
             start=start,
             end=end,

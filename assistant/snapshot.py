@@ -36,7 +36,9 @@ class Snapshot:
     sentences_of: dict[int, np.ndarray]  # chunk row -> indices into sent_spans
 
     @classmethod
-    def load(cls, index_root: Path, model_path: str) -> Snapshot:
+    def load(
+        cls, index_root: Path, model_path: str, chroma_url: str | None = None, chroma_fallback: bool = True
+    ) -> Snapshot:
         build = store.current_build(index_root)
         if build is None:
             raise IndexMissingError(f"no index in {index_root}; run `csc-assistant ingest` first")
@@ -66,7 +68,9 @@ class Snapshot:
             chunk_counts=counts,
             lexical=LexicalIndex(build / "bm25", len(chunks)),
             # embedded Chroma in the build, or the build's collection in a Chroma server (CSC_CHROMA_URL)
-            vectors=store.open_vectors(build, meta, model_path, [c.chunk_id for c in chunks], chunk_vecs),
+            vectors=store.open_vectors(
+                build, meta, model_path, [c.chunk_id for c in chunks], chunk_vecs, chroma_url, chroma_fallback
+            ),
             row_of={c.chunk_id: i for i, c in enumerate(chunks)},
             sentences_of=sentences_of,
         )

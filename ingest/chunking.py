@@ -342,6 +342,7 @@ def chunk_document(
                     text="\n\n".join(text[s:e] for s, e in segs),
                     segments=list(segs),
                     block=draft.block,
+                    page_starts=[(p.start, p.page) for p in loaded.pages if start < p.start < end],
                 )
             )
     return chunks

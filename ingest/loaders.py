@@ -6,6 +6,7 @@ ingest can report it, skip the file and keep the rest of the index.
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from pathlib import Path
 
@@ -50,7 +51,24 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
+# byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    # Windows tools save "Unicode" text as UTF-16 with a BOM: full of NUL bytes, yet text
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise LoadError(path, f"starts with a {enc.upper()} byte-order mark but is not {enc.upper()} "
+                                      f"text (byte {exc.start})") from exc  # fmt: skip
     if b"\x00" in raw[:8192]:
         raise LoadError(path, "binary content (NUL bytes) in a text file")
     for enc in _FALLBACK_ENCODINGS[:2]:

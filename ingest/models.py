@@ -77,6 +77,15 @@ class Chunk:
     text: str
     segments: list[tuple[int, int]] = field(default_factory=list)
     block: str = "body"  # body | qa | entry | timeline | list
+    page_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page) of later pages
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of a quote starting at ``offset``: a chunk can run over a page break."""
+        page = self.page
+        for start, number in self.page_starts:
+            if offset >= start:
+                page = number
+        return page
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,6 +94,7 @@ class Chunk:
     def from_dict(cls, data: dict) -> Chunk:
         data = dict(data)
         data["segments"] = [tuple(s) for s in data.get("segments", [])]
+        data["page_starts"] = [tuple(s) for s in data.get("page_starts", [])]
         return cls(**data)
 
     def embed_text(self) -> str:

@@ -32,7 +32,7 @@ from ingest.sentences import sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "6"  # bump when chunking or sentence splitting changes: invalidates caches
+PIPELINE_VERSION = "7"  # bump when chunking or sentence splitting changes: invalidates caches
 
 
 @dataclass
@@ -141,6 +141,13 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
     with ingest_lock(settings.lock_path):
         _remove_leftovers(settings, cache_root)
         previous = _previous(settings)
+        url = store.server_url(settings.chroma_url)
+        backend = ("server", url) if url else ("embedded", "")
+        live_backend = store.vectors_backend(store.current_build(settings.index_root))
+        if previous and live_backend != backend:  # e.g. CSC_CHROMA_URL set or moved: same files, new home
+            report.warnings.append(
+                f"vector store changed ({_describe(live_backend)} -> {_describe(backend)}): rebuilding"
+            )
         sources = _sources(settings, paths)
         docs: list[tuple[DocumentInfo, str, Path]] = []
         seen_ids: set[str] = set()
@@ -192,11 +199,12 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
         report.chunks = sum(prev_count(c) for _i, _k, c in docs)
         if not docs:
             report.warnings.append("nothing to index: the previous index (if any) is left as it was")
-        elif report.added or report.changed or report.removed or not previous:
+        elif report.added or report.changed or report.removed or not previous or live_backend != backend:
             report.build = _assemble(settings, docs)
             derive_tables(report.build)
-            store.publish(settings.index_root, report.build)
+            kept = store.publish(settings.index_root, report.build, chroma_url=settings.chroma_url)
             report.published = True
+            _prune_caches(cache_root, kept)
         else:
             report.build = store.current_build(settings.index_root)
             if report.build is not None:
@@ -222,6 +230,30 @@ def _remove_leftovers(settings: Settings, cache_root: Path) -> None:
                 shutil.rmtree(b, ignore_errors=True)
     for link in settings.index_root.glob(".current-*"):
         link.unlink(missing_ok=True)
+    if settings.chroma_url:  # collections of builds that died before meta.json, or failed to drop
+        store.drop_orphans(store.server_url(settings.chroma_url), settings.index_root)
+
+
+def _describe(backend: tuple[str, str]) -> str:
+    kind, url = backend
+    return f"Chroma server {url}" if kind == "server" else "embedded Chroma"
+
+
+def _prune_caches(cache_root: Path, builds: list[Path]) -> None:
+    """Drop per-document caches no kept build refers to (old versions of changed or removed files).
+
+    The caches of every kept build stay: the fallback build can be re-assembled, and a file that
+    turns corrupt keeps its last good version. Runs under the ingest lock, after publishing.
+    """
+    wanted: set[str] = set()
+    for build in builds:
+        try:
+            wanted.update(d["cache_key"] for d in store.read_meta(build)["documents"])
+        except (OSError, ValueError, KeyError):
+            return  # cannot tell what a kept build needs: keep everything
+    for folder in cache_root.iterdir():
+        if folder.is_dir() and folder.name not in wanted and not folder.name.endswith(".tmp"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def prev_count(cache: Path) -> int:
@@ -255,6 +287,8 @@ def _assemble(settings: Settings, docs: list[tuple[DocumentInfo, str, Path]]) ->
             [tuple(map(int, row)) for row in np.concatenate(spans)],
             np.concatenate(sent_vecs),
             settings.model_path,
+            chroma_url=settings.chroma_url,
+            owner=store.owner_id(settings.index_root) if settings.chroma_url else "",
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

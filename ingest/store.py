@@ -20,6 +20,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ import numpy as np
 from ingest.models import Chunk, DocumentInfo
 
 COLLECTION = "csc_chunks"
+OWNER_KEY = "csc_owner"  # collection metadata: which data dir made it (see owner_id)
 FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,9 @@ def chroma_client(folder: Path):  # type: ignore[no-untyped-def]
     )
 
 
-def vector_store(folder: Path, model_path: str, *, client=None, collection: str = COLLECTION):  # type: ignore[no-untyped-def]  # noqa: E501
+def vector_store(  # type: ignore[no-untyped-def]
+    folder: Path, model_path: str, *, client=None, collection: str = COLLECTION, metadata: dict | None = None
+):
     """The LangChain Chroma store, always with our embedding function (never Chroma's default).
 
     Embedded (a PersistentClient on ``folder``) unless ``client`` is given (server mode).
@@ -100,6 +104,7 @@ def vector_store(folder: Path, model_path: str, *, client=None, collection: str 
         client=client if client is not None else chroma_client(folder),
         collection_name=collection,
         embedding_function=embedder(model_path),
+        collection_metadata=metadata,
         collection_configuration={"hnsw": {"space": "cosine"}},
     )
 
@@ -121,6 +126,7 @@ def write_build(
     sent_vecs: np.ndarray,
     model_path: str,
     chroma_url: str | None = None,
+    owner: str = "",
 ) -> None:
     """Write every artefact of a build; ``docs`` is (info, cache key, source text).
 
@@ -145,7 +151,11 @@ def write_build(
         client = http_client(url) if url else None
         if client is not None and collection in {getattr(c, "name", c) for c in client.list_collections()}:
             client.delete_collection(collection)  # left by an earlier attempt with this very build id
-        store = vector_store(folder / "chroma", model_path, client=client, collection=collection)
+        # a server collection is stamped with its data dir, so a later ingest can tell its orphans
+        stamp = {OWNER_KEY: owner or "unknown"} if client is not None else None
+        store = vector_store(
+            folder / "chroma", model_path, client=client, collection=collection, metadata=stamp
+        )
         batch = 2000
         for i in range(0, len(chunks), batch):
             part = chunks[i : i + batch]
@@ -186,8 +196,8 @@ def current_build(index_root: Path) -> Path | None:
     return target if (target / "meta.json").exists() else None
 
 
-def publish(index_root: Path, folder: Path, keep: int = 2) -> None:
-    """Point ``current`` at ``folder`` atomically, then prune old builds."""
+def publish(index_root: Path, folder: Path, keep: int = 2, chroma_url: str | None = None) -> list[Path]:
+    """Point ``current`` at ``folder`` atomically, then prune old builds; returns the builds kept."""
     link = index_root / "current"
     tmp = index_root / f".current-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
@@ -199,18 +209,64 @@ def publish(index_root: Path, folder: Path, keep: int = 2) -> None:
     survivors = [b for b in builds if b.resolve() not in live][-(keep - 1) :] if keep > 1 else []
     for b in builds:
         if b.resolve() not in live and b not in survivors:
-            _drop_server_vectors(b)
+            _drop_server_vectors(b, chroma_url)
             shutil.rmtree(b, ignore_errors=True)
+    return [folder, *survivors]
 
 
-def _drop_server_vectors(build: Path) -> None:
-    """A pruned build's server collection goes with it (this node's CSC_CHROMA_URL, else the recorded one)."""
+def _drop_server_vectors(build: Path, chroma_url: str | None = None) -> None:
+    """A pruned build's server collection goes with it (this node's server URL, else the recorded one)."""
     try:
         vectors = read_meta(build).get("vectors") or {}
     except (OSError, ValueError):
         return
     if vectors.get("backend") == "server":
-        drop_collection(server_url() or vectors.get("url", ""), vectors["collection"])
+        drop_collection(server_url(chroma_url) or vectors.get("url", ""), vectors["collection"])
+
+
+def owner_id(index_root: Path) -> str:
+    """A random id of this data dir, stamped on its server collections.
+
+    Several data dirs may share one Chroma server (staging and production, say); the stamp lets
+    :func:`drop_orphans` remove only the collections this data dir created and no longer uses.
+    """
+    path = index_root / "owner-id"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        index_root.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".owner-id-{os.getpid()}")
+        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        os.replace(tmp, path)
+        return path.read_text(encoding="utf-8").strip()
+
+
+def drop_orphans(url: str, index_root: Path) -> list[str]:
+    """Drop this data dir's server collections whose build is gone (a killed ingest, a failed prune).
+
+    Best effort and only for collections stamped with this data dir's :func:`owner_id`; returns
+    the names dropped. Call it under the ingest lock, when no build is half written.
+    """
+    if not url:
+        return []
+    owner = owner_id(index_root)
+    builds = index_root / "builds"
+    dropped = []
+    try:
+        client = http_client(url)
+        for col in client.list_collections():
+            name = getattr(col, "name", col)
+            meta = getattr(col, "metadata", None) or {}
+            if not (isinstance(name, str) and name.startswith(COLLECTION + "-")):
+                continue
+            if meta.get(OWNER_KEY) != owner:
+                continue
+            if not (builds / name[len(COLLECTION) + 1 :] / "meta.json").exists():
+                client.delete_collection(name)
+                dropped.append(name)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not sweep orphan Chroma collections at %s: %s", url, exc)
+    return dropped
 
 
 class ServerVectors:
@@ -278,14 +334,38 @@ class ServerVectors:
         return getattr(self.store(), name)  # the rest of the LangChain Chroma API
 
 
-def open_vectors(build: Path, meta: dict, model_path: str, ids: list[str], vecs: np.ndarray):  # type: ignore[no-untyped-def]  # noqa: E501
-    """The vector store a published build names in its meta.json: embedded, or a server collection."""
+def open_vectors(  # type: ignore[no-untyped-def]
+    build: Path,
+    meta: dict,
+    model_path: str,
+    ids: list[str],
+    vecs: np.ndarray,
+    chroma_url: str | None = None,
+    fallback: bool = True,
+):
+    """The vector store a published build names in its meta.json: embedded, or a server collection.
+
+    A server build is read from ``chroma_url`` (this node's address for the server, which may
+    differ from the one the ingesting node used), else from the URL recorded in the build.
+    """
     vectors = meta.get("vectors") or {"backend": "embedded", "collection": COLLECTION}
     if vectors.get("backend") != "server":
         return vector_store(build / "chroma", model_path)
-    url = server_url() or vectors.get("url", "")
-    fallback = os.environ.get("CSC_CHROMA_FALLBACK", "1").strip().lower() not in ("0", "false", "no")
+    url = server_url(chroma_url) or vectors.get("url", "")
     return ServerVectors(url, vectors["collection"], model_path, ids, vecs, fallback)
+
+
+def vectors_backend(build: Path | None) -> tuple[str, str]:
+    """("embedded", "") or ("server", url) for a published build; ("", "") when there is none."""
+    if build is None:
+        return "", ""
+    try:
+        vectors = read_meta(build).get("vectors") or {"backend": "embedded"}
+    except (OSError, ValueError):
+        return "", ""
+    if vectors.get("backend") == "server":
+        return "server", server_url(vectors.get("url", ""))
+    return "embedded", ""
 
 
 def read_meta(folder: Path) -> dict:

@@ -12,7 +12,6 @@ import html
 import os
 import re
 import shutil
-import socket
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from support import free_port
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -45,11 +45,6 @@ class Served:
 _SERVED: Served | None = None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def served_app(settings) -> Served:  # type: ignore[no-untyped-def]
     """Start the app over the session index once per process; later calls reuse it."""
@@ -63,7 +58,7 @@ def served_app(settings) -> Served:  # type: ignore[no-untyped-def]
     assistant = Assistant(settings)
     feedback_db = data_dir / "feedback.sqlite"
     app = build_app(assistant, feedback_path=feedback_db)
-    port = _free_port()
+    port = free_port()
     launch(app, "127.0.0.1", port, block=False)
     atexit.register(app.close)
     _SERVED = Served(f"http://127.0.0.1:{port}/", port, data_dir, feedback_db, assistant)

@@ -13,6 +13,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from support import pdf_bytes
 from test_uploads import KNOWN_Q, known_answer_ok, small_corpus
 
 from ingest import store
@@ -24,27 +25,12 @@ from ingest.uploads import add_documents, uploaded_documents
 MB = 1024 * 1024
 
 
-def _pdf_bytes(pages: list[str] | None = None, rectangle_only: bool = False) -> bytes:
-    pytest.importorskip("reportlab")
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    if rectangle_only:
-        c.rect(100, 100, 200, 200, fill=1)
-        c.showPage()
-    for text in pages or []:
-        c.drawString(72, 720, text)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
 
 def _encrypted_pdf(folder: Path) -> bytes:
     from pypdf import PdfWriter
 
     plain = folder / "plain-for-encryption.pdf"
-    plain.write_bytes(_pdf_bytes(["Secret page about Staying Close."]))
+    plain.write_bytes(pdf_bytes(["Secret page about Staying Close."]))
     writer = PdfWriter(clone_from=str(plain))
     writer.encrypt(user_password="secret", owner_password="owner")
     buf = io.BytesIO()
@@ -63,17 +49,17 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def _bad_files(folder: Path) -> dict[str, tuple[bytes, str]]:
     """name -> (content, words the refusal message must contain)."""
-    good_pdf = _pdf_bytes(["Alpha page one about kinship care."])
+    good_pdf = pdf_bytes(["Alpha page one about kinship care."])
     return {
         "corrupt.pdf": (good_pdf[: len(good_pdf) // 3] + b"\x00garbage" * 50, "PDF"),
         "not-really.pdf": (b"just some notes, not a PDF at all\n", "PDF"),
         "locked.pdf": (_encrypted_pdf(folder), "encrypted"),
-        "scanned.pdf": (_pdf_bytes(rectangle_only=True), "OCR"),
+        "scanned.pdf": (pdf_bytes(rectangle_only=True), "OCR"),
         "empty.txt": (b"", "empty"),
         "blank.md": (b"   \n\n\t  \n", "no text"),
         "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40, "binary"),
         "controls.txt": (bytes(range(1, 32)) * 400, "binary"),
-        "utf16.txt": ("Kinship care in Leeds.".encode("utf-16"), "binary"),
+        "utf16-no-bom.txt": ("Kinship care in Leeds.".encode("utf-16-le"), "binary"),  # with a BOM: read
         "program.exe": (b"MZ\x90\x00" + b"\x00" * 100, "unsupported file type"),
         "no-suffix": (b"Plain words without a suffix.", "unsupported file type"),
         "page.html": (b"<html><body>Hello</body></html>", "unsupported file type"),
@@ -103,7 +89,7 @@ def test_each_bad_upload_is_refused_and_the_index_survives(indexed: Settings, tm
 
 def test_pdf_messages_are_specific(tmp_path: Path) -> None:
     scanned = tmp_path / "scan.pdf"
-    scanned.write_bytes(_pdf_bytes(rectangle_only=True))
+    scanned.write_bytes(pdf_bytes(rectangle_only=True))
     with pytest.raises(LoadError, match="scanned pages need OCR, which is not supported"):
         load_file(scanned)
     locked = tmp_path / "locked.pdf"

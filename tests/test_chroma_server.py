@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -37,11 +38,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not installed in this venv"),
 ]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ChromaServer:
@@ -95,7 +91,7 @@ class ChromaServer:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("chroma-server")
-    srv = ChromaServer(root / "db", _free_port(), root / "chroma.log")
+    srv = ChromaServer(root / "db", free_port(), root / "chroma.log")
     srv.start()
     yield srv
     srv.stop()
@@ -191,9 +187,11 @@ def test_new_builds_get_new_collections_and_pruned_ones_are_dropped(  # type: ig
 
 
 def test_server_restart_clear_error_fallback_and_recovery(  # type: ignore[no-untyped-def]
-    server_settings, server: ChromaServer, monkeypatch: pytest.MonkeyPatch
+    server_settings, server: ChromaServer
 ) -> None:
-    from assistant.api import Assistant
+    from dataclasses import replace
+
+    from assistant.api import Assistant, IndexUnavailableError
     from ingest.store import VectorStoreUnavailableError
 
     question = QUESTIONS[1]
@@ -205,12 +203,11 @@ def test_server_restart_clear_error_fallback_and_recovery(  # type: ignore[no-un
     server.stop()
     try:
         # strict mode: a specific error naming the server, not a traceback from the HTTP client
-        monkeypatch.setenv("CSC_CHROMA_FALLBACK", "0")
-        strict = Assistant(server_settings)  # starting while the server is down works (lazy connect)
-        with pytest.raises(VectorStoreUnavailableError, match=f"vector store unavailable at {server.url}"):
+        strict = Assistant(replace(server_settings, chroma_fallback=False))  # starts while it is down
+        with pytest.raises(IndexUnavailableError, match=re.escape(f"vector server ({server.url})")) as info:
             strict.ask(question)
+        assert isinstance(info.value.__cause__, VectorStoreUnavailableError)
         # default: the same answer from the build's local copy of the chunk vectors, flagged
-        monkeypatch.setenv("CSC_CHROMA_FALLBACK", "1")
         t0 = time.perf_counter()
         during = live.ask(question)
         assert time.perf_counter() - t0 < 30
@@ -225,3 +222,70 @@ def test_server_restart_clear_error_fallback_and_recovery(  # type: ignore[no-un
     assert live.snapshot().vectors.degraded is False  # back on the server
     assert server.collections()[collection] == count  # persisted in the server's path: nothing lost
     assert _summary(strict.ask(question)) == before  # the strict one reconnects too
+
+
+def _fresh_data(built_settings, tmp_path: Path, **overrides):  # type: ignore[no-untyped-def]
+    """A new data dir seeded with the session index's per-document caches (nothing re-embedded)."""
+    from ingest.config import load_settings
+
+    data = tmp_path / "data"
+    shutil.copytree(built_settings.data_dir / "cache", data / "cache")
+    return load_settings(data_dir=data, **overrides)
+
+
+def test_settings_url_alone_reaches_the_store_and_a_backend_switch_republishes(  # type: ignore[no-untyped-def]
+    server: ChromaServer, built_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from assistant.api import Assistant
+    from ingest.pipeline import run_ingest
+    from ingest.store import ServerVectors
+
+    monkeypatch.delenv("CSC_CHROMA_URL", raising=False)  # the Settings value must be enough
+    embedded = _fresh_data(built_settings, tmp_path, chroma_url="")
+    assert run_ingest(embedded).published
+    assert _meta(embedded)["vectors"]["backend"] == "embedded"
+
+    served = replace(embedded, chroma_url=server.url)
+    report = run_ingest(served)  # the same files: only the vectors' home changed
+    assert report.published and report.added == report.changed == report.removed == []
+    assert any("vector store changed" in w and server.url in w for w in report.warnings), report.warnings
+    vectors = _meta(served)["vectors"]
+    assert vectors["backend"] == "server" and vectors["url"] == server.url
+    assert server.collections()[vectors["collection"]] == report.chunks
+    live = Assistant(served)
+    assert isinstance(live.snapshot().vectors, ServerVectors) and live.snapshot().vectors.url == server.url
+    assert _summary(live.ask(QUESTIONS[0])) == _summary(Assistant(embedded).ask(QUESTIONS[0]))
+
+    assert run_ingest(served).published is False  # nothing changed now
+    back = run_ingest(embedded)
+    assert back.published and _meta(embedded)["vectors"]["backend"] == "embedded"
+
+
+def test_orphan_collections_of_this_data_dir_only_are_swept(  # type: ignore[no-untyped-def]
+    server: ChromaServer, built_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import store
+    from ingest.pipeline import run_ingest
+
+    monkeypatch.delenv("CSC_CHROMA_URL", raising=False)
+    settings = _fresh_data(built_settings, tmp_path, chroma_url=server.url)
+    assert run_ingest(settings).published
+    live = _meta(settings)["vectors"]["collection"]
+    owner = store.owner_id(settings.index_root)
+    client = store.http_client(server.url)
+    ours = "csc_chunks-19990101T000000-1-1"  # a build killed after its vectors were written
+    theirs = "csc_chunks-19990101T000000-2-2"  # another data dir's, sharing the server
+    client.create_collection(ours, metadata={store.OWNER_KEY: owner})
+    client.create_collection(theirs, metadata={store.OWNER_KEY: "another-data-dir"})
+    client.create_collection("unrelated", metadata={store.OWNER_KEY: owner})
+    try:
+        report = run_ingest(settings)  # unchanged sources: nothing published, orphans swept
+        assert report.published is False
+        on_server = server.collections()
+        assert ours not in on_server
+        assert theirs in on_server and "unrelated" in on_server and live in on_server
+    finally:
+        for name in (theirs, "unrelated"):
+            store.drop_collection(server.url, name)

@@ -49,8 +49,8 @@ def test_questions_during_ingests_see_old_or_new_never_half(work: Settings, tmp_
     loaded: list[tuple[Path, bool, int]] = []  # (build, had meta.json, number of documents)
     real_load = Snapshot.load.__func__  # type: ignore[attr-defined]
 
-    def recording_load(cls, index_root: Path, model_path: str) -> Snapshot:  # type: ignore[no-untyped-def]
-        snap = real_load(cls, index_root, model_path)
+    def recording_load(cls, index_root: Path, *args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]
+        snap = real_load(cls, index_root, *args, **kwargs)
         loaded.append((snap.build, (snap.build / "meta.json").exists(), len(snap.docs)))
         return snap
 

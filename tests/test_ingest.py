@@ -303,3 +303,26 @@ def test_concurrent_ingests_are_serialised(work: Settings) -> None:
     assert any(NEW_SENTENCE in c.text for c in chunks)
     assert not any(OLD_SENTENCE in c.text for c in chunks)
     assert not list(work.index_root.glob(".current-*"))
+
+
+def test_caches_no_kept_build_uses_are_pruned(work: Settings) -> None:
+    cache_root = work.data_dir / "cache"
+    news = work.corpus_dir / NEWS
+    original = news.read_text(encoding="utf-8")
+    first = _meta_files(work)
+    keys = [first[NEWS]]
+    for k in range(3):  # three edits: four versions of NEWS, two builds kept after each publish
+        news.write_text(original.replace(OLD_SENTENCE, NEW_SENTENCE + f" Revision {k}."), encoding="utf-8")
+        assert run_ingest(work).published
+        keys.append(_meta_files(work)[NEWS])
+    assert len(set(keys)) == 4
+    kept = {d["cache_key"] for b in _builds(work) for d in store.read_meta(b)["documents"]}
+    on_disk = {p.name for p in cache_root.iterdir()}
+    assert on_disk == kept  # the caches of the live and the fallback build, nothing else
+    assert keys[-1] in on_disk and keys[-2] in on_disk
+    assert keys[0] not in on_disk and keys[1] not in on_disk
+    assert first[EOI] in on_disk  # unchanged documents keep their one cache
+    # the fallback build still re-assembles from what is left: restoring it re-embeds nothing
+    news.write_text(original.replace(OLD_SENTENCE, NEW_SENTENCE + " Revision 1."), encoding="utf-8")
+    report = run_ingest(work)
+    assert report.changed == [NEWS] and _meta_files(work)[NEWS] == keys[-2]

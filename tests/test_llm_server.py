@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 from assistant.api import Assistant
 from assistant.cite import verify
@@ -57,11 +57,6 @@ def _has(module: str) -> bool:
         return False
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def gguf() -> Path:
@@ -70,7 +65,7 @@ def gguf() -> Path:
 
 @pytest.fixture(scope="module")
 def server_url(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llm-server") / "server.log"
     # one thread: on a busy 2-core machine a second spinning thread slows llama.cpp down, not up
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
@@ -158,7 +153,7 @@ def test_unreachable_model_server_falls_back_per_question(served_assistant: Assi
     """The server goes away after start-up: the question is still answered, extractively, with a reason."""
     from langchain_openai import ChatOpenAI
 
-    gone = ChatOpenAI(base_url=f"http://127.0.0.1:{_free_port()}/v1", model="x", api_key="x", max_retries=0)
+    gone = ChatOpenAI(base_url=f"http://127.0.0.1:{free_port()}/v1", model="x", api_key="x", max_retries=0)
     ans = served_assistant.with_llm(gone).ask(QUESTIONS[0])
     assert ans.mode == "extractive" and "language model call failed" in (ans.fallback_reason or "")
     _check_invariants(served_assistant, ans)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
+from support import pdf_bytes
 
 from ingest.loaders import MAX_FILE_BYTES, LoadError, load_file
 
@@ -16,21 +16,6 @@ PAGES = [
     "Charlie page three closes the document.",
 ]
 
-
-def _pdf_bytes(pages: list[str] | None = None, rectangle_only: bool = False) -> bytes:
-    pytest.importorskip("reportlab")
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    if rectangle_only:
-        c.rect(100, 100, 200, 200, fill=1)
-        c.showPage()
-    for text in pages or []:
-        c.drawString(72, 720, text)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -50,6 +35,29 @@ def _refused(path: Path, **kwargs: int) -> LoadError:
 
 
 # -- text files -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_unicode_text_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    text = "Children’s Social Care – £2m for 2016.\r\nSecond line: Ealing’s panel."
+    data = text.encode(encoding)
+    if encoding.endswith(("-le", "-be")):  # the codecs without a BOM of their own: write one, as Notepad does
+        data = "\ufeff".encode(encoding) + data
+    assert b"\x00" in data
+    loaded = load_file(_write(tmp_path, "notepad.txt", data))
+    assert loaded.text == text.replace("\r\n", "\n")
+    assert loaded.encoding.startswith("utf-")
+
+
+def test_truncated_utf16_is_refused_by_name(tmp_path: Path) -> None:
+    data = "Half a character follows".encode("utf-16") + b"\x41"  # an odd byte count
+    err = _refused(_write(tmp_path, "cut.txt", data))
+    assert "UTF-16" in err.reason
+
+
+def test_nul_bytes_without_a_byte_order_mark_are_still_binary(tmp_path: Path) -> None:
+    err = _refused(_write(tmp_path, "raw.txt", "no mark here".encode("utf-16-le")))
+    assert "binary" in err.reason
 
 
 def test_utf8_text(tmp_path: Path) -> None:
@@ -91,7 +99,7 @@ def test_markdown(tmp_path: Path) -> None:
 
 
 def test_pdf_pages_land_in_their_page_spans(tmp_path: Path) -> None:
-    loaded = load_file(_write(tmp_path, "three.pdf", _pdf_bytes(PAGES)))
+    loaded = load_file(_write(tmp_path, "three.pdf", pdf_bytes(PAGES)))
     assert [p.page for p in loaded.pages] == [1, 2, 3]
     for span, expected in zip(loaded.pages, PAGES, strict=True):
         page_text = loaded.text[span.start : span.end]
@@ -119,7 +127,7 @@ def test_corrupt_pdf_random_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fraction", [0.2, 0.5, 0.9])
 def test_truncated_pdf(tmp_path: Path, fraction: float) -> None:
-    data = _pdf_bytes(PAGES)
+    data = pdf_bytes(PAGES)
     err = _refused(_write(tmp_path, "truncated.pdf", data[: int(len(data) * fraction)]))
     assert "corrupt" in err.reason
 
@@ -131,7 +139,7 @@ def test_text_renamed_to_pdf(tmp_path: Path) -> None:
 def test_encrypted_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
-    plain = _write(tmp_path, "plain.pdf", _pdf_bytes(PAGES))
+    plain = _write(tmp_path, "plain.pdf", pdf_bytes(PAGES))
     writer = PdfWriter(clone_from=str(plain))
     writer.encrypt(user_password="secret", owner_password="owner")
     target = tmp_path / "locked.pdf"
@@ -143,7 +151,7 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
 
 
 def test_pdf_without_text_layer(tmp_path: Path) -> None:
-    err = _refused(_write(tmp_path, "scan.pdf", _pdf_bytes(rectangle_only=True)))
+    err = _refused(_write(tmp_path, "scan.pdf", pdf_bytes(rectangle_only=True)))
     assert "no text layer" in err.reason
 
 

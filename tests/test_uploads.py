@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import threading
 from pathlib import Path
 
 import pytest
+from support import free_port, pdf_bytes
 
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -291,11 +291,6 @@ def test_login_from_hashed_file(tmp_path: Path, no_admin_env: None) -> None:
     assert check_login(settings, "boss", "via the command")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def test_server_public_open_admin_behind_login(
     work: Settings, no_admin_env: None, monkeypatch: pytest.MonkeyPatch
@@ -307,7 +302,7 @@ def test_server_public_open_admin_behind_login(
     from ui.app import build_app
 
     app = build_app(Assistant(work), feedback_path=work.data_dir / "fb.sqlite", admin_path=ADMIN_PATH)
-    port = _free_port()
+    port = free_port()
     server = launch_with_admin(app, work, "127.0.0.1", port, block=False)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
@@ -357,7 +352,7 @@ def test_admin_upload_in_browser(
     monkeypatch.setenv("CSC_ADMIN_USER", "staff")
     monkeypatch.setenv("CSC_ADMIN_PASSWORD", "pw-123")
     app = build_app(Assistant(work), feedback_path=work.data_dir / "fb.sqlite", admin_path=ADMIN_PATH)
-    port = _free_port()
+    port = free_port()
     server = launch_with_admin(app, work, "127.0.0.1", port, block=False)
     src = tmp_path / "upload" / "Quillfeather pilot.md"
     src.parent.mkdir()
@@ -367,6 +362,10 @@ def test_admin_upload_in_browser(
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # a reader who opened the public app before the upload (checked after it, without a reload)
+            reader = browser.new_page(viewport={"width": 1280, "height": 900})
+            reader.goto(f"http://127.0.0.1:{port}/")
+            reader.get_by_role("tab", name="Documents").wait_for(timeout=30_000)
             # the public chat is open; its header links to the staff area
             page.goto(f"http://127.0.0.1:{port}/")
             page.get_by_role("link", name="Staff: add documents").click()
@@ -393,6 +392,12 @@ def test_admin_upload_in_browser(
             status = page.locator("#upload-status").inner_text()
             assert "indexed" in status and "Quillfeather pilot.md" in status, status
             assert "Quillfeather evaluation" in page.locator("#uploads-table").inner_text()
+            # the reader's Documents tab lists it as soon as they open the tab, and can open it
+            reader.get_by_role("tab", name="Documents").click()
+            reader.locator("#docs-table", has_text="Quillfeather evaluation").wait_for(timeout=30_000)
+            reader.locator("#doc-select input").first.click()
+            reader.get_by_role("option", name="Quillfeather evaluation").click()
+            reader.locator("#reader", has_text="48 kinship carers").wait_for(timeout=30_000)
             # the new document answers in the public chat at once
             page.goto(f"http://127.0.0.1:{port}/")
             answer = _ask(page, NEW_Q)
@@ -445,22 +450,21 @@ def test_failed_ingest_takes_the_new_upload_out_again(
 
 
 def test_pdf_upload_is_searchable_with_its_page(work: Settings, tmp_path: Path) -> None:
-    pytest.importorskip("reportlab")
-    from reportlab.pdfgen import canvas
-
     from assistant.api import Assistant
 
     src = tmp_path / "Harbourview review.pdf"
-    c = canvas.Canvas(str(src))
-    c.drawString(72, 720, "Harbourview review of family support services.")
-    c.showPage()
-    c.drawString(72, 720, "The Harbourview family hub supported 230 families in its first year.")
-    c.showPage()
-    c.save()
+    src.write_bytes(pdf_bytes([
+        "Harbourview review of family support services.",
+        "The Harbourview family hub supported 230 families in its first year.",
+    ]))  # fmt: skip
     batch = add_documents(work, [(src, src.name)], title="Harbourview review", date="2018")
     assert [r.status for r in batch.results] == ["added"], batch.results
     ans = Assistant(work).ask("How many families did the Harbourview family hub support?")
     cit = next(c for c in ans.citations if c.file == "Harbourview-review.pdf")
     assert "230 families" in cit.text and cit.title == "Harbourview review"
-    # the page shown is the page its chunk starts on (assistant/compose.py uses chunk.page), here 1 or 2
-    assert cit.page in (1, 2)
+    # the quote's own page, though its chunk (the whole short document) starts on page 1
+    build = store.current_build(work.index_root)
+    assert build is not None
+    [chunk] = [c for c in store.read_chunks(build) if c.chunk_id == cit.chunk_id]
+    assert chunk.page == 1 and chunk.start < cit.start
+    assert cit.page == 2

@@ -164,6 +164,16 @@ def _question_error() -> type[Exception]:
         return ValueError
 
 
+def _unavailable_error() -> type[Exception]:
+    """``assistant.api.IndexUnavailableError``: its message (try again shortly) is shown as it is."""
+    try:
+        from assistant.api import IndexUnavailableError
+
+        return IndexUnavailableError
+    except ImportError:  # pragma: no cover - only while the core is being written
+        return type("NeverRaised", (Exception,), {})
+
+
 def _answer_dict(ans: Any) -> dict[str, Any]:
     return ans.to_dict() if hasattr(ans, "to_dict") else dict(ans)
 
@@ -264,6 +274,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
     """
     store = FeedbackStore(feedback_path)
     question_error = _question_error()
+    unavailable_error = _unavailable_error()
     export_dir = Path(tempfile.mkdtemp(prefix="csc-export-"))
     docs = assistant.documents()
     doc_by_id = {d["doc_id"]: d for d in docs}
@@ -340,7 +351,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 ans = _answer_dict(result)
             else:
                 ans = _answer_dict(assistant.ask(message, history=history))
-        except question_error as exc:
+        except (question_error, unavailable_error) as exc:  # messages written for the user
             chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
             yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
             return
@@ -482,6 +493,16 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             None,
         )
 
+    def refresh_documents(selected: str | None) -> tuple[Any, ...]:
+        """The library as the index has it now: staff uploads appear without a restart."""
+        current = assistant.documents()
+        doc_by_id.update({d["doc_id"]: d for d in current})
+        choices = [(d["title"], d["doc_id"]) for d in current]
+        keep = not selected or any(doc_id == selected for _t, doc_id in choices)
+        # the value is left alone while it still exists: re-setting it would reset the reader
+        picker = gr.update(choices=choices) if keep else gr.update(choices=choices, value=None)
+        return render.documents_table_html(current), picker
+
     def jump(doc_id: str | None, value: str | None) -> Any:
         span = _parse_range(value)
         if not doc_id or span is None:
@@ -583,7 +604,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         """Ask one question (with optional earlier turns [{"q", "a"}]); returns the Answer as JSON."""
         try:
             return _answer_dict(assistant.ask(question, history=history or None))
-        except question_error as exc:
+        except (question_error, unavailable_error) as exc:
             raise gr.Error(str(exc)) from exc
 
     # ------------------------------------------------------------------ layout
@@ -773,8 +794,8 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                         proj_open_docs = gr.Button(
                             "Open in the Documents tab", size="sm", visible=False, elem_id="proj-open-in-docs"
                         )
-            with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
-                gr.HTML(render.documents_table_html(docs), js_on_load=None, elem_id="docs-table")
+            with gr.Tab("Documents", id="documents", elem_id="tab-documents") as docs_tab:
+                docs_table = gr.HTML(render.documents_table_html(docs), js_on_load=None, elem_id="docs-table")
                 with gr.Row():
                     doc_select = gr.Dropdown(
                         choices=[(d["title"], d["doc_id"]) for d in docs],
@@ -858,6 +879,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             api_visibility="private",
         )
         jump_to.change(jump, [doc_select, jump_to], reader, api_visibility="private")
+        for refresh_on in (docs_tab.select, app.load):
+            refresh_on(
+                refresh_documents, doc_select, [docs_table, doc_select], api_visibility="private",
+                show_progress="hidden",
+            )  # fmt: skip
         jump_page.change(jump, [doc_select, jump_page], reader, api_visibility="private")
         proj_filters = [proj_region, proj_theme, proj_org, proj_year, proj_min, proj_max, proj_search]
         proj_inputs = [*proj_filters, proj_sort, proj_selected]

@@ -114,7 +114,7 @@ def _assistant(llm: str | None = None):  # type: ignore[no-untyped-def]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.api import QuestionError
+    from assistant.api import IndexUnavailableError, QuestionError
     from assistant.snapshot import IndexMissingError
 
     try:
@@ -130,7 +130,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     history = json.loads(Path(args.history).read_text(encoding="utf-8")) if args.history else None
     try:
         ans = assistant.ask(" ".join(args.question), history)
-    except QuestionError as exc:
+    except (QuestionError, IndexUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     print(json.dumps(answer_json(ans), ensure_ascii=False, indent=2) if args.json else render_text(ans))
@@ -139,7 +139,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _ask_jsonl(assistant) -> int:  # type: ignore[no-untyped-def]
     """One JSON object per input line, in order, flushed; bad lines get an error object, not a crash."""
-    from assistant.api import QuestionError
+    from assistant.api import IndexUnavailableError, QuestionError
 
     for line in sys.stdin:
         if not line.strip():
@@ -149,7 +149,7 @@ def _ask_jsonl(assistant) -> int:  # type: ignore[no-untyped-def]
             if not isinstance(req, dict):
                 raise ValueError("each line must be a JSON object")
             out = answer_json(assistant.ask(req.get("question", ""), req.get("history") or []))
-        except (QuestionError, ValueError) as exc:
+        except (QuestionError, ValueError, IndexUnavailableError) as exc:
             out = {
                 "answer": "",
                 "abstained": False,
@@ -165,7 +165,7 @@ def _ask_jsonl(assistant) -> int:  # type: ignore[no-untyped-def]
 
 def _ask_loop(assistant) -> int:  # type: ignore[no-untyped-def]
     """Interactive session with memory of the conversation (used by `make run` without the UI)."""
-    from assistant.api import QuestionError
+    from assistant.api import IndexUnavailableError, QuestionError
 
     history: list[dict] = []
     print("Ask about the Children's Social Care Innovation Programme (documents 2016-2020). Ctrl-D to quit.")
@@ -177,7 +177,7 @@ def _ask_loop(assistant) -> int:  # type: ignore[no-untyped-def]
             return EXIT_OK
         try:
             ans = assistant.ask(q, history)
-        except QuestionError as exc:
+        except (QuestionError, IndexUnavailableError) as exc:
             print(f"error: {exc}")
             continue
         print(render_text(ans))
