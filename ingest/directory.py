@@ -49,47 +49,16 @@ THEME_LABELS_INFERRED: dict[str, str] = {
     "YPD": "young people with disabilities (inferred)",
 }
 
-MONTHS: dict[str, str] = {}
-for _i, _full in enumerate(
-    (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    start=1,
-):
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+MONTHS: dict[str, str] = {}  # "sept", "sep", "september" -> "September"
+for _full in _MONTH_NAMES:
     MONTHS[_full.lower()] = _full
     MONTHS[_full[:3].lower()] = _full
 MONTHS["sept"] = "September"
-MONTH_NUMBER: dict[str, int] = {
-    name: i
-    for i, name in enumerate(
-        (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
-        start=1,
-    )
-}
+MONTH_NUMBER: dict[str, int] = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
 
 
 @dataclass

@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ingest.directory import (
@@ -394,102 +394,49 @@ class ProjectStore:
             con.close()
 
     def rounds(self) -> list[Round]:
-        con = self._connect()
-        try:
-            rows = con.execute("SELECT * FROM rounds ORDER BY number").fetchall()
-        finally:
-            con.close()
-        return [
-            Round(
-                name=r["name"],
-                number=r["number"],
-                years=r["years"],
-                year_from=r["year_from"],
-                year_to=r["year_to"],
-                projects=r["projects"],
-                funding_gbp=r["funding_gbp"],
-                funding_text=r["funding_text"],
-                focus=json.loads(r["focus"]),
-                start=r["start"],
-                end=r["end"],
-                funding_start=r["funding_start"],
-                funding_end=r["funding_end"],
-                note=r["note"],
-            )
-            for r in rows
-        ]
+        return [_from_row(Round, r) for r in self._rows("SELECT * FROM rounds ORDER BY number")]
 
     def events(self) -> list[TimelineEvent]:
         """Timeline items in file order (the extract's order is not chronological)."""
+        return [_from_row(TimelineEvent, r) for r in self._rows("SELECT * FROM events ORDER BY idx")]
+
+    def _rows(self, sql: str, params: list[object] | None = None) -> list[sqlite3.Row]:
         con = self._connect()
         try:
-            rows = con.execute("SELECT * FROM events ORDER BY idx").fetchall()
+            return con.execute(sql, params or []).fetchall()
         finally:
             con.close()
+
+    def _records(self, sql: str, params: list[object]) -> list[ProjectRecord]:
+        rows = self._rows(sql, params)
+        numbers = [r["number"] for r in rows]
+        awards: dict[int, list[Award]] = {n: [] for n in numbers}
+        if numbers:
+            marks = ",".join("?" * len(numbers))
+            query = f"SELECT * FROM awards WHERE entry_number IN ({marks}) ORDER BY entry_number, idx"
+            for a in self._rows(query, numbers):
+                awards[a["entry_number"]].append(_from_row(Award, a))
         return [
-            TimelineEvent(
-                month=r["month"],
-                year=r["year"],
-                kind=r["kind"],
-                description=r["description"],
-                start=r["start"],
-                end=r["end"],
-                items=json.loads(r["items"]),
-            )
+            _from_row(ProjectRecord, r, has_shared_award=bool(r["has_shared"]), awards=awards[r["number"]])
             for r in rows
         ]
 
-    def _records(self, sql: str, params: list[object]) -> list[ProjectRecord]:
-        con = self._connect()
-        try:
-            rows = con.execute(sql, params).fetchall()
-            numbers = [r["number"] for r in rows]
-            awards: dict[int, list[Award]] = {n: [] for n in numbers}
-            if numbers:
-                marks = ",".join("?" * len(numbers))
-                for a in con.execute(
-                    f"SELECT * FROM awards WHERE entry_number IN ({marks}) ORDER BY entry_number, idx",
-                    numbers,
-                ):
-                    awards[a["entry_number"]].append(
-                        Award(
-                            month=a["month"],
-                            year=a["year"],
-                            amount_gbp=a["amount_gbp"],
-                            shared=bool(a["shared"]),
-                            raw=a["raw"],
-                            date_text=a["date_text"],
-                            amount_text=a["amount_text"],
-                            start=a["start"],
-                            end=a["end"],
-                            note=a["note"],
-                        )
-                    )
-        finally:
-            con.close()
-        return [
-            ProjectRecord(
-                number=r["number"],
-                name=r["name"],
-                themes=json.loads(r["themes"]),
-                organisations=r["organisations"],
-                region=r["region"],
-                region_known=bool(r["region_known"]),
-                region_note=r["region_note"],
-                region_candidates=json.loads(r["region_candidates"]),
-                heading_region=r["heading_region"],
-                description=r["description"],
-                complete=bool(r["complete"]),
-                start=r["start"],
-                end=r["end"],
-                head_end=r["head_end"],
-                heading_end=r["heading_end"],
-                description_start=r["description_start"],
-                description_end=r["description_end"],
-                awards_text=r["awards_text"],
-                amount_total=r["amount_total"],
-                has_shared_award=bool(r["has_shared"]),
-                awards=awards[r["number"]],
-            )
-            for r in rows
-        ]
+
+def _from_row(cls: type, row: sqlite3.Row, **given: object):  # type: ignore[no-untyped-def]
+    """A record from its table row: one column per field, named alike.
+
+    SQLite has no booleans or lists, so ``bool`` fields are cast back and ``list`` fields are
+    parsed from the JSON they were stored as; ``given`` supplies fields that are not plain columns.
+    """
+    values = dict(given)
+    for f in fields(cls):
+        if f.name in values:
+            continue
+        value = row[f.name]
+        kind = str(f.type)
+        if kind == "bool":
+            value = bool(value)
+        elif kind.startswith("list["):
+            value = json.loads(value)
+        values[f.name] = value
+    return cls(**values)

@@ -13,8 +13,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from support import pdf_bytes
-from test_uploads import KNOWN_Q, known_answer_ok, small_corpus
+from support import indexed_small_corpus, pdf_bytes
+from test_uploads import KNOWN_Q, known_answer_ok
 
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -41,10 +41,7 @@ def _encrypted_pdf(folder: Path) -> bytes:
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """One small index shared by the bad-upload cases: none of them may change it."""
-    root = tmp_path_factory.mktemp("bad-input")
-    settings = load_settings(data_dir=root / "data", corpus_dir=small_corpus(root))
-    assert run_ingest(settings).published
-    return settings
+    return indexed_small_corpus(tmp_path_factory.mktemp("bad-input"))
 
 
 def _bad_files(folder: Path) -> dict[str, tuple[bytes, str]]:

@@ -7,7 +7,6 @@ are serialised by the ingest lock, and two uploads at once both end up indexed.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,10 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_uploads import KNOWN_Q, NEW_DOC, NEW_Q, small_corpus
+from support import indexed_small_corpus, private_copy
+from test_uploads import KNOWN_Q, NEW_DOC, NEW_Q
 
 from ingest import store
-from ingest.config import Settings, load_settings
+from ingest.config import Settings
 from ingest.pipeline import run_ingest
 from ingest.uploads import add_documents
 
@@ -27,16 +27,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("concurrency")
-    settings = load_settings(data_dir=root / "data", corpus_dir=small_corpus(root))
-    assert run_ingest(settings).published
-    return settings
+    return indexed_small_corpus(tmp_path_factory.mktemp("concurrency"))
 
 
 @pytest.fixture
 def work(base: Settings, tmp_path: Path) -> Settings:
-    shutil.copytree(base.data_dir, tmp_path / "data", symlinks=True)
-    return load_settings(data_dir=tmp_path / "data", corpus_dir=base.corpus_dir)
+    return private_copy(base, tmp_path)
 
 
 def test_questions_during_ingests_see_old_or_new_never_half(work: Settings, tmp_path: Path) -> None:

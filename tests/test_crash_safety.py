@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_uploads import KNOWN_Q, known_answer_ok, small_corpus
+from support import small_corpus
+from test_uploads import KNOWN_Q, known_answer_ok
 
 from ingest import store
 from ingest.config import Settings, load_settings

@@ -9,15 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from support import EOI, NEWS, SMALL, small_corpus
 
 from ingest import store
 from ingest.config import Settings, load_settings
 from ingest.pipeline import IngestReport, run_ingest
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-NEWS = "community-care-innovation-plans-2016.txt"
-EOI = "targeted-funding-opportunity-eoi-2017.txt"
-SMALL = (NEWS, EOI)
 OLD_SENTENCE = (
     "The original innovation fund, which ran from 2014 to 2015, saw the Department for Education (DfE) "
     "spend £110m on 53 projects across England."
@@ -25,24 +22,6 @@ OLD_SENTENCE = (
 NEW_SENTENCE = (
     "The Quillfeather kinship pilot in Wolverhampton received £7.3m to recruit and train kinship carers."
 )
-
-
-def _manifest_subset(names: tuple[str, ...]) -> str:
-    """The real manifest's entries for ``names`` only."""
-    text = (CORPUS / "manifest.toml").read_text(encoding="utf-8")
-    blocks = text.split("[[document]]")[1:]
-    keep = [b for b in blocks if any(f'file = "{n}"' in b for n in names)]
-    assert len(keep) == len(names)
-    return "".join(f"[[document]]{b}" for b in keep)
-
-
-def _corpus(root: Path, names: tuple[str, ...] = SMALL) -> Path:
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for n in names:
-        shutil.copy2(CORPUS / n, corpus / n)
-    (corpus / "manifest.toml").write_text(_manifest_subset(names), encoding="utf-8")
-    return corpus
 
 
 def _settings(root: Path, corpus: Path) -> Settings:
@@ -69,7 +48,7 @@ def _builds(settings: Settings) -> list[Path]:
 def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestReport]:
     """The two small files ingested once; tests copy this folder instead of re-embedding."""
     root = tmp_path_factory.mktemp("ingest-base")
-    corpus = _corpus(root)
+    corpus = small_corpus(root)
     report = run_ingest(_settings(root, corpus))
     return root, report
 
@@ -172,7 +151,7 @@ def _bad_files(corpus: Path) -> dict[str, str]:
 
 
 def test_bad_files_are_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
-    corpus = _corpus(tmp_path, (EOI,))
+    corpus = small_corpus(tmp_path, (EOI,))
     bad = _bad_files(corpus)
     settings = _settings(tmp_path, corpus)
     report = run_ingest(settings)

@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from support import DIRECTORY, projects_store
 
 from assistant.projects import DirectoryAnswer, answer_from_directory
 from ingest.projects_store import ProjectStore, build_projects_db
 from ui.projects_cli import add_subparser, run
 
-SOURCE = Path(__file__).resolve().parent.parent / "corpus" / "programme-journey-and-project-directory.md"
+SOURCE = DIRECTORY
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +23,8 @@ def text() -> str:
 
 
 @pytest.fixture(scope="module")
-def store(text: str, tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
-    db = tmp_path_factory.mktemp("projects") / "projects.sqlite"
-    count = build_projects_db(
-        text, db, doc_id="programme-journey-directory", file=SOURCE.name, title="Directory", date="2020-03"
-    )
-    assert count == 69
-    return ProjectStore(db)
+def store(tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
+    return projects_store(tmp_path_factory.mktemp("projects"))
 
 
 def ask(question: str, store: ProjectStore, text: str) -> DirectoryAnswer:

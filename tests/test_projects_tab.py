@@ -9,16 +9,16 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from support import DIRECTORY, projects_store
 
 from ingest.directory import Award
-from ingest.projects_store import ProjectRecord, ProjectStore, build_projects_db
+from ingest.projects_store import ProjectRecord, ProjectStore
 from ui import render
 from ui.app import projects_query_args, projects_view
 
-SOURCE = Path(__file__).resolve().parent.parent / "corpus" / "programme-journey-and-project-directory.md"
+SOURCE = DIRECTORY
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +27,8 @@ def text() -> str:
 
 
 @pytest.fixture(scope="module")
-def store(text: str, tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
-    db = tmp_path_factory.mktemp("projects-tab") / "projects.sqlite"
-    build_projects_db(
-        text, db, doc_id="programme-journey-directory", file=SOURCE.name, title="Directory", date="2020-03"
-    )
-    return ProjectStore(db)
+def store(tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
+    return projects_store(tmp_path_factory.mktemp("projects-tab"))
 
 
 def headings_by_number(text: str) -> dict[int, tuple[str, list[str]]]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
-from support import free_port, pdf_bytes
+from support import CORPUS, EOI, NEWS, free_port, indexed_small_corpus, pdf_bytes, private_copy
 
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -28,9 +27,6 @@ from ingest.uploads import (
     uploaded_documents,
 )
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-NEWS = "community-care-innovation-plans-2016.txt"
-EOI = "targeted-funding-opportunity-eoi-2017.txt"
 KNOWN_Q = "How much did the DfE spend on the original innovation fund?"
 NEW_DOC = """# Quillfeather kinship pilot: evaluation summary
 
@@ -41,30 +37,14 @@ Each carer received a weekly visit from a named social worker, and the pilot cos
 NEW_Q = "How many kinship carers did the Quillfeather pilot recruit?"
 
 
-def small_corpus(root: Path) -> Path:
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True)
-    for n in (NEWS, EOI):
-        shutil.copy2(CORPUS / n, corpus / n)
-    text = (CORPUS / "manifest.toml").read_text(encoding="utf-8")
-    blocks = [b for b in text.split("[[document]]")[1:] if f'file = "{NEWS}"' in b or f'file = "{EOI}"' in b]
-    (corpus / "manifest.toml").write_text("".join(f"[[document]]{b}" for b in blocks), encoding="utf-8")
-    return corpus
-
-
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("uploads-base")
-    settings = load_settings(data_dir=root / "data", corpus_dir=small_corpus(root))
-    assert run_ingest(settings).published
-    return settings
+    return indexed_small_corpus(tmp_path_factory.mktemp("uploads-base"))
 
 
 @pytest.fixture
 def work(base: Settings, tmp_path: Path) -> Settings:
-    """A private copy of the indexed small corpus (caches included, so nothing is re-embedded)."""
-    shutil.copytree(base.data_dir, tmp_path / "data", symlinks=True)
-    return load_settings(data_dir=tmp_path / "data", corpus_dir=base.corpus_dir)
+    return private_copy(base, tmp_path)
 
 
 def known_answer_ok(settings: Settings) -> None:

@@ -746,33 +746,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                         min_width=110,
                         elem_id="proj-year",
                     )
-                    proj_org = gr.Textbox(
-                        label="Organisation contains", min_width=160, elem_id="proj-org", max_lines=1
-                    )
+                    proj_org = _filter_box("Organisation contains", "proj-org", min_width=160)
                 with gr.Row(elem_id="proj-filters-2"):
-                    proj_search = gr.Textbox(
-                        label="Search name and description",
-                        min_width=200,
-                        scale=3,
-                        elem_id="proj-search",
-                        max_lines=1,
-                    )
-                    proj_min = gr.Textbox(
-                        label="Min total £",
-                        placeholder="e.g. 500k",
-                        min_width=110,
-                        scale=1,
-                        elem_id="proj-min",
-                        max_lines=1,
-                    )
-                    proj_max = gr.Textbox(
-                        label="Max total £",
-                        placeholder="e.g. 2m",
-                        min_width=110,
-                        scale=1,
-                        elem_id="proj-max",
-                        max_lines=1,
-                    )
+                    proj_search = _filter_box("Search name and description", "proj-search", scale=3)
+                    proj_min = _filter_box("Min total £", "proj-min", placeholder="e.g. 500k")
+                    proj_max = _filter_box("Max total £", "proj-max", placeholder="e.g. 2m")
                     proj_clear = gr.Button(
                         "Clear filters", size="sm", scale=0, min_width=120, elem_id="proj-clear"
                     )
@@ -911,6 +889,16 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         )
         gr.api(api_ask, api_name="ask", concurrency_id="ask")
     return app
+
+
+def _filter_box(
+    label: str, elem_id: str, *, placeholder: str | None = None, scale: int = 1, min_width: int | None = None
+) -> gr.Textbox:
+    """One single-line filter of the Projects tab (its elem_id is what the browser tests find)."""
+    width = min_width or (200 if scale > 1 else 110)
+    return gr.Textbox(
+        label=label, placeholder=placeholder, min_width=width, scale=scale, elem_id=elem_id, max_lines=1
+    )
 
 
 def _const(value: str) -> Callable[[], str]:
