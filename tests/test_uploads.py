@@ -343,9 +343,11 @@ def test_admin_upload_in_browser(
             browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             # a reader who opened the public app before the upload (checked after it, without a reload)
-            reader = browser.new_page(viewport={"width": 1280, "height": 900})
+            # (its own browser context, as another person's browser would be)
+            reader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             reader.goto(f"http://127.0.0.1:{port}/")
             reader.get_by_role("tab", name="Documents").wait_for(timeout=30_000)
+            page.bring_to_front()  # a background tab's rendering is throttled
             # the public chat is open; its header links to the staff area
             page.goto(f"http://127.0.0.1:{port}/")
             page.get_by_role("link", name="Staff: add documents").click()
@@ -373,12 +375,14 @@ def test_admin_upload_in_browser(
             assert "indexed" in status and "Quillfeather pilot.md" in status, status
             assert "Quillfeather evaluation" in page.locator("#uploads-table").inner_text()
             # the reader's Documents tab lists it as soon as they open the tab, and can open it
+            reader.bring_to_front()
             reader.get_by_role("tab", name="Documents").click()
             reader.locator("#docs-table", has_text="Quillfeather evaluation").wait_for(timeout=30_000)
             reader.locator("#doc-select input").first.click()
             reader.get_by_role("option", name="Quillfeather evaluation").click()
             reader.locator("#reader", has_text="48 kinship carers").wait_for(timeout=30_000)
             # the new document answers in the public chat at once
+            page.bring_to_front()
             page.goto(f"http://127.0.0.1:{port}/")
             answer = _ask(page, NEW_Q)
             assert "48 kinship carers" in answer.inner_text()
