@@ -76,6 +76,12 @@ class IndexUnavailableError(RuntimeError):
         self.url = url
 
 
+def abstained(question: str, query: str, contexts: list[str], mode: str = "extractive") -> Answer:
+    """The answer that says the documents do not answer this (the same words in every mode)."""
+    return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts,
+                  mode=mode)  # fmt: skip
+
+
 class QuestionError(ValueError):
     """Input the assistant refuses; ``field`` names what was wrong, ``str()`` is the user message."""
 
@@ -260,9 +266,6 @@ class Assistant:
         answer.seconds = time.perf_counter() - t0
         yield answer
 
-    def _abstain(self, question: str, query: str, contexts: list[str]) -> Answer:
-        return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts)
-
     def _extractive(
         self,
         snap: Snapshot,
@@ -273,7 +276,7 @@ class Assistant:
         contexts: list[str],
     ) -> Answer:
         if abstain_reason(snap, query, passages, self.settings.abstain_threshold, qvec):
-            return self._abstain(question, query, contexts)
+            return abstained(question, query, contexts)
         cands = candidates(snap, query, qvec, passages)
         units = select(snap, cands)
         extra = find_conflicts(snap, query, cands, units)
@@ -296,7 +299,7 @@ class Assistant:
             if note and note not in notes:
                 notes.append(note)
         if not citations:
-            return self._abstain(question, query, contexts)
+            return abstained(question, query, contexts)
         notes.extend(conflict_notes(snap, cited))
         return Answer(
             question=question,

@@ -23,7 +23,7 @@ import numpy as np
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.abstain import abstain_reason
-from assistant.api import ABSTAIN_TEXT
+from assistant.api import ABSTAIN_TEXT, abstained
 from assistant.compose import candidates
 from assistant.dates import passed_note
 from assistant.groundcheck import CheckResult, Source, check_answer
@@ -137,16 +137,7 @@ def generate(
     """Yield the model's text as it arrives, then one :class:`Outcome`."""
     max_passages = max_passages or int(os.environ.get("CSC_LLM_PASSAGES") or MAX_PASSAGES)
     if abstain_reason(snap, query, passages, assistant.settings.abstain_threshold, qvec):
-        yield Outcome(
-            Answer(
-                question=question,
-                query=query,
-                answer=ABSTAIN_TEXT,
-                abstained=True,
-                contexts=contexts,
-                mode="generative",
-            )  # fmt: skip
-        )
+        yield Outcome(abstained(question, query, contexts, mode="generative"))
         return
     sources = select_sources(snap, query, qvec, passages, max_passages)
     if not sources:
@@ -168,10 +159,7 @@ def generate(
     for sentence, why in result.dropped:
         log.info("dropped generated sentence %r: %s", sentence, why)
     if result.abstained:
-        answer = Answer(
-            question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts,
-            mode="generative",
-        )  # fmt: skip
+        answer = abstained(question, query, contexts, mode="generative")
         yield Outcome(answer, check=result, raw=raw)
         return
     reason = result.failure()

@@ -37,7 +37,7 @@ class Snapshot:
 
     @classmethod
     def load(
-        cls, index_root: Path, model_path: str, chroma_url: str | None = None, chroma_fallback: bool = True
+        cls, index_root: Path, model_path: str, chroma_url: str = "", chroma_fallback: bool = True
     ) -> Snapshot:
         build = store.current_build(index_root)
         if build is None:
@@ -67,7 +67,7 @@ class Snapshot:
             docs=docs,
             chunk_counts=counts,
             lexical=LexicalIndex(build / "bm25", len(chunks)),
-            # embedded Chroma in the build, or the build's collection in a Chroma server (CSC_CHROMA_URL)
+            # embedded Chroma in the build, or the build's collection in a Chroma server
             vectors=store.open_vectors(
                 build, meta, model_path, [c.chunk_id for c in chunks], chunk_vecs, chroma_url, chroma_fallback
             ),

@@ -122,8 +122,8 @@ def _process(
     return info
 
 
-def _previous(settings: Settings) -> dict[str, dict]:
-    build = store.current_build(settings.index_root)
+def _previous(build: Path | None) -> dict[str, dict]:
+    """The live build's documents by file name (empty when there is none or it cannot be read)."""
     if build is None:
         return {}
     try:
@@ -140,10 +140,11 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
     cache_root.mkdir(parents=True, exist_ok=True)
     with ingest_lock(settings.lock_path):
         _remove_leftovers(settings, cache_root)
-        previous = _previous(settings)
+        live = store.current_build(settings.index_root)
+        previous = _previous(live)
         url = store.server_url(settings.chroma_url)
         backend = ("server", url) if url else ("embedded", "")
-        live_backend = store.vectors_backend(store.current_build(settings.index_root))
+        live_backend = store.vectors_backend(live)
         if previous and live_backend != backend:  # e.g. CSC_CHROMA_URL set or moved: same files, new home
             report.warnings.append(
                 f"vector store changed ({_describe(live_backend)} -> {_describe(backend)}): rebuilding"

@@ -43,9 +43,9 @@ class VectorStoreUnavailableError(RuntimeError):
         self.url = url
 
 
-def server_url(url: str | None = None) -> str:
-    """The Chroma server URL: ``url`` if given, else ``CSC_CHROMA_URL``; "" means embedded."""
-    return (os.environ.get("CSC_CHROMA_URL", "") if url is None else url).strip().rstrip("/")
+def server_url(url: str) -> str:
+    """``url`` (``Settings.chroma_url``) in one spelling, so two builds' URLs compare; "" means embedded."""
+    return url.strip().rstrip("/")
 
 
 def http_client(url: str):  # type: ignore[no-untyped-def]
@@ -125,13 +125,13 @@ def write_build(
     sent_spans: list[tuple[int, int, int]],
     sent_vecs: np.ndarray,
     model_path: str,
-    chroma_url: str | None = None,
+    chroma_url: str = "",
     owner: str = "",
 ) -> None:
     """Write every artefact of a build; ``docs`` is (info, cache key, source text).
 
-    The vectors go to the Chroma server at ``chroma_url`` (default ``CSC_CHROMA_URL``) when one is
-    set, into a new collection named after the build; otherwise into the build's own ``chroma/``.
+    The vectors go to the Chroma server at ``chroma_url`` when one is given, into a new collection
+    named after the build; otherwise into the build's own ``chroma/``.
     """
     from ingest.lexical import build_bm25
 
@@ -196,7 +196,7 @@ def current_build(index_root: Path) -> Path | None:
     return target if (target / "meta.json").exists() else None
 
 
-def publish(index_root: Path, folder: Path, keep: int = 2, chroma_url: str | None = None) -> list[Path]:
+def publish(index_root: Path, folder: Path, keep: int = 2, chroma_url: str = "") -> list[Path]:
     """Point ``current`` at ``folder`` atomically, then prune old builds; returns the builds kept."""
     link = index_root / "current"
     tmp = index_root / f".current-{os.getpid()}"
@@ -214,7 +214,7 @@ def publish(index_root: Path, folder: Path, keep: int = 2, chroma_url: str | Non
     return [folder, *survivors]
 
 
-def _drop_server_vectors(build: Path, chroma_url: str | None = None) -> None:
+def _drop_server_vectors(build: Path, chroma_url: str = "") -> None:
     """A pruned build's server collection goes with it (this node's server URL, else the recorded one)."""
     try:
         vectors = read_meta(build).get("vectors") or {}
@@ -340,7 +340,7 @@ def open_vectors(  # type: ignore[no-untyped-def]
     model_path: str,
     ids: list[str],
     vecs: np.ndarray,
-    chroma_url: str | None = None,
+    chroma_url: str = "",
     fallback: bool = True,
 ):
     """The vector store a published build names in its meta.json: embedded, or a server collection.

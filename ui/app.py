@@ -154,24 +154,12 @@ class AssistantLike(Protocol):
     def document_outline(self, doc_id: str) -> list[dict]: ...
 
 
-def _question_error() -> type[Exception]:
-    """``assistant.api.QuestionError`` when available; ValueError (its base) otherwise."""
-    try:
-        from assistant.api import QuestionError
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message is written for the user (a refused question, an index that cannot be
+    searched just now): shown as they are, where anything else gets the generic message."""
+    from assistant.api import IndexUnavailableError, QuestionError
 
-        return QuestionError
-    except ImportError:  # pragma: no cover - only while the core is being written
-        return ValueError
-
-
-def _unavailable_error() -> type[Exception]:
-    """``assistant.api.IndexUnavailableError``: its message (try again shortly) is shown as it is."""
-    try:
-        from assistant.api import IndexUnavailableError
-
-        return IndexUnavailableError
-    except ImportError:  # pragma: no cover - only while the core is being written
-        return type("NeverRaised", (Exception,), {})
+    return QuestionError, IndexUnavailableError
 
 
 def _answer_dict(ans: Any) -> dict[str, Any]:
@@ -273,8 +261,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
     ``admin_path``: where the staff area is mounted (``ui.admin``); the header links to it.
     """
     store = FeedbackStore(feedback_path)
-    question_error = _question_error()
-    unavailable_error = _unavailable_error()
+    user_errors = _user_errors()
     export_dir = Path(tempfile.mkdtemp(prefix="csc-export-"))
     docs = assistant.documents()
     doc_by_id = {d["doc_id"]: d for d in docs}
@@ -351,7 +338,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 ans = _answer_dict(result)
             else:
                 ans = _answer_dict(assistant.ask(message, history=history))
-        except (question_error, unavailable_error) as exc:  # messages written for the user
+        except user_errors as exc:
             chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
             yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
             return
@@ -604,7 +591,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         """Ask one question (with optional earlier turns [{"q", "a"}]); returns the Answer as JSON."""
         try:
             return _answer_dict(assistant.ask(question, history=history or None))
-        except (question_error, unavailable_error) as exc:
+        except user_errors as exc:
             raise gr.Error(str(exc)) from exc
 
     # ------------------------------------------------------------------ layout
