@@ -24,7 +24,7 @@ from assistant.cite import verify
 from assistant.compose import candidates, select, unit_citation, unit_prose
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
 from assistant.dates import passed_note
-from assistant.models import Answer, Citation, Passage  # noqa: F401
+from assistant.models import ABSTAIN_TEXT, Answer, Citation, Passage, abstained  # noqa: F401
 from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
@@ -32,9 +32,6 @@ from ingest import store
 from ingest.config import Settings, load_settings
 from ingest.embeddings import embed_query
 
-ABSTAIN_TEXT = (
-    "I'm sorry, but the programme documents I have do not cover that, so I can't answer it from them."
-)
 MAX_HISTORY_TURNS = 10
 _WANTS_PROSE = re.compile(
     r"\b(found|find|findings?|learn\w*|lessons?|say|says|said|report\w*|evaluat\w*|worked|working|results?"
@@ -74,12 +71,6 @@ class IndexUnavailableError(RuntimeError):
             "answering. Please try again in a minute; if it persists, tell the service's staff."
         )
         self.url = url
-
-
-def abstained(question: str, query: str, contexts: list[str], mode: str = "extractive") -> Answer:
-    """The answer that says the documents do not answer this (the same words in every mode)."""
-    return Answer(question=question, query=query, answer=ABSTAIN_TEXT, abstained=True, contexts=contexts,
-                  mode=mode)  # fmt: skip
 
 
 class QuestionError(ValueError):

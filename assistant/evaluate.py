@@ -294,7 +294,6 @@ def collect(assistant: Any, items: Sequence[dict], mode: str | None = None) -> R
     """
     how = {"mode": mode} if mode else {}
     from assistant.api import QuestionError
-    from ui.cli import answer_json
 
     responses: list[dict | None] = []
     errors: list[str | None] = []
@@ -304,7 +303,7 @@ def collect(assistant: Any, items: Sequence[dict], mode: str | None = None) -> R
         req = request_for(it)
         t0 = time.perf_counter()
         try:
-            resp: dict | None = answer_json(assistant.ask(req["question"], req["history"], **how))
+            resp: dict | None = assistant.ask(req["question"], req["history"], **how).to_json()
             err = None
         except QuestionError as exc:
             # the same error object the JSONL protocol writes, so the scores match; also counted

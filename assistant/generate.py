@@ -23,12 +23,11 @@ import numpy as np
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.abstain import abstain_reason
-from assistant.api import ABSTAIN_TEXT, abstained
 from assistant.compose import candidates
 from assistant.dates import passed_note
 from assistant.groundcheck import CheckResult, Source, check_answer
 from assistant.llm import stream_text
-from assistant.models import Answer, Passage
+from assistant.models import ABSTAIN_TEXT, Answer, Passage, abstained
 from assistant.snapshot import Snapshot
 from ingest.models import DocumentInfo
 

@@ -349,7 +349,7 @@ def check_answer(
     sentence share one citation.
     """
     if abstain_text is None:
-        from assistant.api import ABSTAIN_TEXT as abstain_text
+        from assistant.models import ABSTAIN_TEXT as abstain_text
     by_n = {s.n: s for s in sources}
     views: dict[int, _SourceView] = {}
     result = CheckResult()

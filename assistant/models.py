@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from ingest.models import Chunk
+
+ABSTAIN_TEXT = (
+    "I'm sorry, but the programme documents I have do not cover that, so I can't answer it from them."
+)
 
 
 @dataclass
@@ -82,7 +87,55 @@ class Answer:
     table: list[dict] | None = None  # rows for list answers (project directory)
     seconds: float = 0.0
     fallback_reason: str | None = None  # why a generative answer was replaced by the extractive one
+    analysis: dict[str, Any] | None = None  # how the question was read (assistant.analysis), for tracing
+    more: str = ""  # what the documents add beyond the short answer (shown on request: --full, "more")
 
     def to_dict(self) -> dict:
         data = asdict(self)
         return data
+
+    def to_json(self, full: bool = False) -> dict:
+        """The stable JSON protocol of ``ask --json`` / ``--jsonl`` and of the evaluator (see README).
+
+        ``full`` appends ``more`` to the answer text, for readers who asked for everything.
+        """
+        text = f"{self.answer}\n\n{self.more}" if full and self.more else self.answer
+        return {
+            "answer": text,
+            "abstained": self.abstained,
+            "query": self.query,
+            "citations": [
+                {
+                    "n": c.n,
+                    "title": c.title,
+                    "file": c.file,
+                    "date": c.date,
+                    "section": c.section,
+                    "paragraph": c.paragraph,
+                    "page": c.page,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in self.citations
+            ],
+            "contexts": self.contexts,
+            "notes": self.notes,
+            "mode": self.mode,
+            "fallback_reason": self.fallback_reason,
+            "table": self.table,
+            "analysis": self.analysis,
+            "more": self.more,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def abstained(question: str, query: str, contexts: list[str], mode: str = "extractive",
+              reason: str = "") -> Answer:  # fmt: skip
+    """The answer that says the documents do not answer this (the same first line in every mode).
+
+    ``reason`` (what is missing, and what the documents say nearby) follows the fixed sentence,
+    so that the refusal stays unmistakable and still tells the reader something useful.
+    """
+    text = f"{ABSTAIN_TEXT}\n\n{reason}" if reason else ABSTAIN_TEXT
+    return Answer(question=question, query=query, answer=text, abstained=True, contexts=contexts, mode=mode)

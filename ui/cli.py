@@ -28,34 +28,9 @@ def _settings():  # type: ignore[no-untyped-def]
     return load_settings()
 
 
-def answer_json(ans) -> dict:  # type: ignore[no-untyped-def]
-    """The stable JSON protocol of ``ask --json`` / ``--jsonl`` (see README)."""
-    return {
-        "answer": ans.answer,
-        "abstained": ans.abstained,
-        "query": ans.query,
-        "citations": [
-            {
-                "n": c.n,
-                "title": c.title,
-                "file": c.file,
-                "date": c.date,
-                "section": c.section,
-                "paragraph": c.paragraph,
-                "page": c.page,
-                "text": c.text,
-                "start": c.start,
-                "end": c.end,
-            }
-            for c in ans.citations
-        ],
-        "contexts": ans.contexts,
-        "notes": ans.notes,
-        "mode": ans.mode,
-        "fallback_reason": getattr(ans, "fallback_reason", None),
-        "table": ans.table,
-        "seconds": round(ans.seconds, 4),
-    }
+def answer_json(ans, full: bool = False) -> dict:  # type: ignore[no-untyped-def]
+    """The stable JSON protocol (``Answer.to_json``)."""
+    return ans.to_json(full)
 
 
 def render_text(ans) -> str:  # type: ignore[no-untyped-def]
