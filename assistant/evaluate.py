@@ -18,6 +18,14 @@ Rules (the reference docstring is the authority):
   length in one file holds >= 90% of its tokens *and* every token containing a digit (so an altered
   figure is not a real quote); fewer than 4 tokens is invalid; "..." elisions are checked part by part;
 * passages are cut to 2,000 characters before matching, so citing a whole document earns nothing.
+
+Two figures go beyond the reference and never enter its headline: ``answer_fact_accuracy_600``
+(the ``must_include`` regexes searched in ``answer[:600]`` only, as the maintainers measure answers
+that put the answer first) and the paraphrase-robustness comparison. ``eval/paraphrases.jsonl``
+holds three hand-written rewordings of every dev and gold question (``id`` "<source>-P1|P2|P3",
+``source_id``, ``source_set``; the source's evidence and ``must_include`` unchanged). When the
+sets it rewords are evaluated, the rewordings are run too and scored with the same rules, and
+the overfitting figure, headline(originals) - headline(paraphrases), is printed per set.
 """
 
 from __future__ import annotations
@@ -48,8 +56,12 @@ MIN_CITATION_TOKENS = 4
 VALIDITY_OVERLAP = 0.9
 EVIDENCE_COVERAGE = 0.8
 
+ANSWER_HEAD_CHARS = 600  # "facts, first 600 chars only": the default answer length the issue asks for
+
 GOLD_SET = PROJECT_ROOT / "eval" / "gold.jsonl"
 SHARED_DEV_SET = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+PARAPHRASE_SET = PROJECT_ROOT / "eval" / "paraphrases.jsonl"
+PARAPHRASE_STYLES = {"P1": "colloquial", "P2": "typos", "P3": "wordy"}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -371,6 +383,9 @@ def score_item(item: dict, resp: dict | None, error: str | None, corpus: Corpus)
     must_abstain = bool(item.get("must_abstain"))
     light_answer = " ".join(light(answer).split())
     facts = {rx: bool(re.search(rx, light_answer, re.IGNORECASE)) for rx in item.get("must_include", [])}
+    # the head is cut from the raw answer, then cleaned up like the whole answer
+    light_head = " ".join(light(answer[:ANSWER_HEAD_CHARS]).split())
+    facts_head = {rx: bool(re.search(rx, light_head, re.IGNORECASE)) for rx in facts}
     texts = citation_texts(resp)
     passages = [Passage(t) for t in texts]
     checks = [verify_citation(corpus, t, p) for t, p in zip(texts, passages, strict=True)]
@@ -388,6 +403,9 @@ def score_item(item: dict, resp: dict | None, error: str | None, corpus: Corpus)
         "abstention_correct": abstained == must_abstain,
         "facts": facts,
         "fact_accuracy": sum(facts.values()) / len(facts) if facts and not must_abstain else None,
+        "fact_accuracy_600": (
+            sum(facts_head.values()) / len(facts_head) if facts_head and not must_abstain else None
+        ),
         "evidence_hit": ev_hit, "evidence_matched": matched, "evidence_recall@5": recall5,
         "citations": [
             {"text": t[:300], "valid": c.valid, "overlap": round(c.overlap, 3), "file": c.file}
@@ -427,6 +445,7 @@ def aggregate(rs: Sequence[dict], headline_abstention: str = "balanced") -> dict
         "n": len(rs),
         "answer_fact_accuracy": fact,
         "answer_fact_accuracy_micro": sum(sum(r["facts"].values()) for r in ans) / n_rx if n_rx else None,
+        "answer_fact_accuracy_600": _mean(r.get("fact_accuracy_600") for r in ans),
         "evidence_hit@citations": ev,
         "evidence_recall@5": _mean(r["evidence_recall@5"] for r in rs),
         "citation_validity": sum(c["valid"] for c in cits) / len(cits) if cits else None,
@@ -497,6 +516,12 @@ def print_table(overall: dict, cats: dict[str, dict], timing: dict, out: TextIO 
         f"mean answer length: {overall['mean_answer_chars'] or 0:.0f} chars",
         file=out,
     )
+    print(
+        f"facts counting only the first {ANSWER_HEAD_CHARS} characters: "
+        f"{_fmt(overall.get('answer_fact_accuracy_600'))}   "
+        f"mean answer length: {overall['mean_answer_chars'] or 0:.0f} chars",
+        file=out,
+    )
     if timing:
 
         def s(v: float | None) -> str:
@@ -550,9 +575,24 @@ def evaluate_set(
     items = load_set(path)
     if not items:
         raise ValueError(f"{path}: no items")
-    print(f"running the assistant in process on {len(items)} items from {path.name} ...", file=sys.stderr)
+    return evaluate_items(assistant, items, path, corpus, show_failures, mode)
+
+
+def evaluate_items(
+    assistant: Any,
+    items: Sequence[dict],
+    path: Path | str,
+    corpus: Corpus,
+    show_failures: bool = False,
+    mode: str | None = None,
+) -> dict:
+    """Ask, score and print a list of items (a whole set, or the rewordings of some sets)."""
+    print(f"running the assistant in process on {len(items)} items from {path} ...", file=sys.stderr)
     run = collect(assistant, items, mode)
     results = score_items(items, run.responses, corpus, run.errors)
+    for it, r in zip(items, results, strict=True):
+        if "source_id" in it:  # a rewording: keep the link to the question it rewords
+            r["source_id"], r["source_set"] = it["source_id"], it.get("source_set")
     overall, cats = aggregate(results), per_category(results)
     timing = timing_summary(run.latencies, run.wall)
     modes = Counter(str((r or {}).get("mode", "")) for r in run.responses)
@@ -588,14 +628,191 @@ def print_mode_comparison(sections: Sequence[dict], out: TextIO | None = None) -
         )
 
 
+# ------------------------------------------------------------------------------------------------
+# paraphrase robustness
+# ------------------------------------------------------------------------------------------------
+def set_name(path: Path | str) -> str:
+    """The name a paraphrase line's ``source_set`` uses for a set file: ``dev``, ``gold``..."""
+    return Path(path).stem
+
+
+def style_of(item_id: object) -> str | None:
+    """``"D001-P2"`` -> ``"P2"``: which of the three rewordings an id is."""
+    m = re.search(r"-(P\d+)$", str(item_id))
+    return m.group(1) if m else None
+
+
+def select_paraphrases(paraphrases: Sequence[dict], source_ids: Iterable[object], name: str) -> list[dict]:
+    """The rewordings of one evaluated set: source id in the set, and its ``source_set`` (if given) agrees."""
+    ids = set(source_ids)
+    return [p for p in paraphrases if p.get("source_id") in ids and p.get("source_set", name) == name]
+
+
+def item_passes(r: dict) -> bool:
+    """Fully right: abstained exactly when it should; if it must answer, every fact and an evidence hit."""
+    if not r["abstention_correct"]:
+        return False
+    if r["must_abstain"]:
+        return True
+    return r["fact_accuracy"] in (None, 1.0) and r["evidence_hit"] != 0.0
+
+
+def pair_results(originals: Sequence[dict], paraphrases: Sequence[dict]) -> list[tuple[dict, list[dict]]]:
+    """Each original's result with the results of its rewordings (in file order)."""
+    by_source: dict[object, list[dict]] = {}
+    for r in paraphrases:
+        by_source.setdefault(r.get("source_id"), []).append(r)
+    return [(o, by_source.get(o["id"], [])) for o in originals]
+
+
+def overfitting(original: dict, reworded: dict) -> float | None:
+    """headline(originals) - headline(paraphrases): what the scores owe to the exact wording."""
+    a, b = original.get("headline"), reworded.get("headline")
+    return None if a is None or b is None else a - b
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def compare_paraphrases(originals: Sequence[dict], paraphrases: Sequence[dict]) -> dict:
+    """Originals against their rewordings: both aggregates, per style, the overfitting figure and
+    the rewordings that fail where their original passes (``regressions``) or the reverse (``gains``)."""
+    pairs = pair_results(originals, paraphrases)
+    orig, para = aggregate(originals), aggregate(paraphrases)
+    by_style = {}
+    for tag in sorted({style_of(r["id"]) for r in paraphrases} - {None}, key=str):
+        by_style[tag] = aggregate([r for r in paraphrases if style_of(r["id"]) == tag])
+
+    def brief(o: dict, p: dict) -> dict:
+        missing = [rx for rx, ok in p["facts"].items() if not ok] if not p["must_abstain"] else []
+        return {
+            "source_id": o["id"], "id": p["id"], "question": p["question"],
+            "original_question": o["question"], "abstained": p["abstained"],
+            "must_abstain": p["must_abstain"], "missing_facts": missing,
+            "evidence_hit": p["evidence_hit"], "answer_first_line": _first_line(p["answer"]),
+        }  # fmt: skip
+
+    known = {o["id"] for o in originals}
+    return {
+        "n_originals": len(originals),
+        "n_paraphrases": len(paraphrases),
+        "originals": orig,
+        "paraphrases": para,
+        "by_style": by_style,
+        "overfitting": overfitting(orig, para),
+        "regressions": [brief(o, p) for o, ps in pairs if item_passes(o) for p in ps if not item_passes(p)],
+        "gains": [brief(o, p) for o, ps in pairs if not item_passes(o) for p in ps if item_passes(p)],
+        "without_paraphrases": [o["id"] for o, ps in pairs if not ps],
+        "unpaired": [r["id"] for r in paraphrases if r.get("source_id") not in known],
+    }
+
+
+def print_paraphrase_comparison(
+    comparisons: dict[str, dict],
+    mode: str | None = None,
+    show_failures: bool = False,
+    out: TextIO | None = None,
+) -> None:
+    """The side-by-side table and, per set, the overfitting line (printed on every run)."""
+    out = out or sys.stdout
+    shown = f" (mode: {mode})" if mode else ""
+    print(
+        f"\nPARAPHRASE ROBUSTNESS{shown}: every question in three rewordings, same answers expected", file=out
+    )
+    head = (
+        f"{'set':6s} {'questions':16s} {'n':>4s} {'headline':>8s} {'facts':>6s} {'facts600':>8s} "
+        f"{'ev_hit':>6s} {'abst_rec':>8s} {'false_ab':>8s} {'mean_chars':>10s}"
+    )
+    print(head, file=out)
+    print("-" * len(head), file=out)
+
+    def row(name: str, label: str, agg: dict) -> None:
+        chars = agg.get("mean_answer_chars")
+        print(
+            f"{name:6s} {label:16s} {agg['n']:4d} {_fmt(agg['headline']):>8s} "
+            f"{_fmt(agg['answer_fact_accuracy']):>6s} {_fmt(agg.get('answer_fact_accuracy_600')):>8s} "
+            f"{_fmt(agg['evidence_hit@citations']):>6s} {_fmt(agg['abstention_recall']):>8s} "
+            f"{_fmt(agg['false_abstention_rate']):>8s} {'n/a' if chars is None else f'{chars:.0f}':>10s}",
+            file=out,
+        )
+
+    for name, c in comparisons.items():
+        row(name, "originals", c["originals"])
+        row(name, "paraphrases", c["paraphrases"])
+        for tag, agg in c["by_style"].items():
+            row(name, f"  {tag} {PARAPHRASE_STYLES.get(tag, '')}", agg)
+    print("-" * len(head), file=out)
+    for name, c in comparisons.items():
+        o, p, d = c["originals"]["headline"], c["paraphrases"]["headline"], c["overfitting"]
+        figure = "n/a" if d is None else f"{_fmt(o).strip()} − {_fmt(p).strip()} = {d:.3f}"
+        print(f"OVERFITTING ({name}): {figure}", file=out)
+    for name, c in comparisons.items():
+        reg = c["regressions"]
+        print(
+            f"{name}: {len(reg)} of {c['n_paraphrases']} rewordings fail where the original passes, "
+            f"{len(c['gains'])} pass where it fails",
+            file=out,
+        )
+        if reg and not show_failures:
+            print("   " + " ".join(r["id"] for r in reg), file=out)
+        for r in reg if show_failures else []:
+            why = "abstained" if r["abstained"] and not r["must_abstain"] else (
+                "did not abstain" if r["must_abstain"] else
+                f"missing {r['missing_facts']}" if r["missing_facts"] else "no evidence cited"
+            )  # fmt: skip
+            print(f"   [{r['id']}] {r['question']}\n      {why}; answer: {r['answer_first_line']}", file=out)
+        if c["without_paraphrases"]:
+            print(f"   no rewordings for: {' '.join(map(str, c['without_paraphrases']))}", file=out)
+
+
+def run_paraphrases(
+    assistant: Any,
+    para_path: Path,
+    sections: Sequence[dict],
+    corpus: Corpus,
+    show_failures: bool = False,
+) -> list[dict]:
+    """Run the rewordings of every evaluated set (once per mode) and compare them with the originals."""
+    paraphrases = load_set(para_path)
+    results_out = []
+    modes = list(dict.fromkeys(s.get("mode") for s in sections))
+    for mode in modes:
+        chosen: dict[str, tuple[dict, list[dict]]] = {}
+        for s in sections:
+            if s.get("mode") != mode:
+                continue
+            name = set_name(s["set"])
+            items = select_paraphrases(paraphrases, (r["id"] for r in s["items"]), name)
+            if items and name not in chosen:
+                chosen[name] = (s, items)
+        if not chosen:
+            print(f"\nparaphrases: {para_path.name} rewords none of the evaluated sets", file=sys.stdout)
+            continue
+        batch = [it for _, items in chosen.values() for it in items]
+        label = f"{para_path} (rewordings of {', '.join(chosen)})"
+        section = evaluate_items(assistant, batch, label, corpus, show_failures, mode)
+        comparisons, start = {}, 0
+        for name, (s, items) in chosen.items():  # the batch holds each set's rewordings in turn
+            comparisons[name] = compare_paraphrases(s["items"], section["items"][start : start + len(items)])
+            start += len(items)
+        print_paraphrase_comparison(comparisons, mode, show_failures)
+        section["comparison"] = comparisons
+        results_out.append(section)
+    return results_out
+
+
 def run_eval(
     assistant: Any,
     files: list[Path],
     show_failures: bool = False,
     out: str | None = None,
     modes: Sequence[str] | None = None,
+    paraphrases: Path | None = None,
 ) -> int:
-    """Evaluate each set in turn (once per mode in ``modes``, e.g. ``["extractive", "generative"]``).
+    """Evaluate each set in turn (once per mode in ``modes``, e.g. ``["extractive", "generative"]``),
+    then the rewordings in ``paraphrases`` of the sets just evaluated, side by side with them.
 
     Exit code 1 when a set is missing or malformed, else 0.
     """
@@ -610,6 +827,13 @@ def run_eval(
                 status = 1
     if modes and len(modes) > 1 and sections:
         print_mode_comparison(sections)
+    para_sections: list[dict] = []
+    if paraphrases is not None and sections:
+        try:
+            para_sections = run_paraphrases(assistant, Path(paraphrases), sections, corpus, show_failures)
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"error: {paraphrases}: {exc}", file=sys.stderr)
+            status = 1
     if out:
         report = {
             "settings": {
@@ -619,6 +843,7 @@ def run_eval(
                 "corpus_dir": str(assistant.settings.corpus_dir),
             },
             "sets": sections,
+            "paraphrases": para_sections,
         }  # fmt: skip
         Path(out).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"report written to {out}")

@@ -7,12 +7,14 @@ identical figures; if the two ever drift, the product's own ``eval`` numbers mea
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -160,6 +162,208 @@ def test_gold_set_is_well_formed_and_verbatim() -> None:
             assert it["history"] and all("a_hint" in h for h in it["history"])
     share = sum(bool(it["must_abstain"]) for it in items) / len(items)
     assert 0.08 <= share <= 0.16
+
+
+# ---------------------------------------------------------------------------------------------
+# (a2) facts in the first 600 characters, and the paraphrase-robustness comparison
+# ---------------------------------------------------------------------------------------------
+def test_facts_counted_only_in_the_first_600_characters(corpus: ev.Corpus) -> None:
+    item = {
+        "id": "H1",
+        "category": "funding",
+        "question": "q",
+        "must_include": ["alpha", "omega", r"\bmid\b"],
+    }
+    pad = "x" * (ev.ANSWER_HEAD_CHARS - len("alpha ") - len(" mid"))
+    answer = "alpha " + pad + " mid" + " and later omega"  # "mid" ends exactly at character 600
+    assert len(answer[: ev.ANSWER_HEAD_CHARS]) == 600 and answer[:600].endswith(" mid")
+    r = ev.score_item(item, {"answer": answer}, None, corpus)
+    assert r["fact_accuracy"] == 1.0
+    assert r["fact_accuracy_600"] == pytest.approx(2 / 3)
+    # a fact that straddles the cut is not counted
+    straddle = ev.score_item(item, {"answer": "alpha mid " + "y" * 587 + "omega"}, None, corpus)
+    assert straddle["fact_accuracy"] == 1.0 and straddle["fact_accuracy_600"] == pytest.approx(2 / 3)
+    abstain = {"id": "H2", "category": "out_of_scope", "question": "q", "must_abstain": True}
+    ra = ev.score_item(abstain, {"answer": "Sorry.", "abstained": True}, None, corpus)
+    assert ra["fact_accuracy_600"] is None
+    agg = ev.aggregate([r, ev.score_item(item, {"answer": "omega alpha mid"}, None, corpus), ra])
+    assert agg["answer_fact_accuracy"] == 1.0
+    assert agg["answer_fact_accuracy_600"] == pytest.approx((2 / 3 + 1.0) / 2)
+    lengths = [len(answer), len("omega alpha mid"), len("Sorry.")]
+    assert agg["mean_answer_chars"] == pytest.approx(sum(lengths) / 3)
+    out = io.StringIO()
+    ev.print_table(agg, ev.per_category([r]), {}, out=out)
+    assert "facts counting only the first 600 characters: 0.833" in out.getvalue()
+
+
+def test_paraphrases_are_selected_by_source_set_and_paired_with_their_source() -> None:
+    paras = [
+        {"id": "X1-P1", "source_id": "X1", "source_set": "alpha"},
+        {"id": "X1-P2", "source_id": "X1", "source_set": "alpha"},
+        {"id": "X1-P3", "source_id": "X1", "source_set": "beta"},  # same id, another set's rewording
+        {"id": "X2-P1", "source_id": "X2"},  # no source_set: goes with whichever set holds X2
+        {"id": "Y9-P1", "source_id": "Y9", "source_set": "alpha"},  # its source was not evaluated
+    ]
+    chosen = ev.select_paraphrases(paras, ["X1", "X2", "X3"], "alpha")
+    assert [p["id"] for p in chosen] == ["X1-P1", "X1-P2", "X2-P1"]
+    assert [p["id"] for p in ev.select_paraphrases(paras, ["X1"], "beta")] == ["X1-P3"]
+    assert ev.set_name(Path("/somewhere/dev.jsonl")) == "dev"
+    assert [ev.style_of(i) for i in ("D001-P1", "G055-P3", "D001", "P2")] == ["P1", "P3", None, None]
+    originals = [{"id": "X1"}, {"id": "X2"}, {"id": "X3"}]
+    results = [{"id": p["id"], "source_id": p["source_id"]} for p in chosen]
+    pairs = ev.pair_results(originals, results)
+    assert [(o["id"], [r["id"] for r in rs]) for o, rs in pairs] == [
+        ("X1", ["X1-P1", "X1-P2"]), ("X2", ["X2-P1"]), ("X3", []),
+    ]  # fmt: skip
+
+
+def _result(item: dict, answer: str, corpus: ev.Corpus, abstained: bool = False, cite: str = "") -> dict:
+    resp = {"answer": answer, "abstained": abstained, "citations": [{"text": cite}] if cite else []}
+    r = ev.score_item(item, resp, None, corpus)
+    if "source_id" in item:
+        r["source_id"] = item["source_id"]
+    return r
+
+
+def test_overfitting_is_the_headline_difference_and_regressions_are_listed(corpus: ev.Corpus) -> None:
+    quote = "Pause's 'Preventing Repeat Removals' project received £4.3m of funding"
+    ask = {"category": "funding", "question": "how much?", "must_include": [r"4\.3 ?m"],
+           "evidence": [{"file": "guide.md", "snippet": "project received £4.3m of funding"}]}  # fmt: skip
+    refuse = {"category": "out_of_scope", "question": "a poem?", "must_abstain": True}
+    originals = [
+        _result({**ask, "id": "A"}, "It received £4.3m.", corpus, cite=quote),
+        _result({**refuse, "id": "B"}, "Not in the documents.", corpus, abstained=True),
+    ]
+    orig = ev.aggregate(originals)
+    assert orig["headline"] == pytest.approx(1.0)
+    paraphrases = [
+        _result({**ask, "id": "A-P1", "source_id": "A"}, "It received £4.3m.", corpus, cite=quote),
+        _result({**ask, "id": "A-P2", "source_id": "A"}, "It got money.", corpus, cite=quote),  # fact lost
+        _result({**refuse, "id": "B-P1", "source_id": "B"}, "Autumn leaves...", corpus),  # answered
+        _result({**refuse, "id": "B-P2", "source_id": "B"}, "Not covered.", corpus, abstained=True),
+    ]
+    cmp = ev.compare_paraphrases(originals, paraphrases)
+    # paraphrases: facts 0.5, evidence hit 1.0, abstention recall 0.5 (false-abstention 0) -> balanced 0.75
+    para = cmp["paraphrases"]
+    assert para["answer_fact_accuracy"] == pytest.approx(0.5)
+    assert para["evidence_hit@citations"] == pytest.approx(1.0)
+    assert para["abstention_recall"] == pytest.approx(0.5)
+    assert para["headline"] == pytest.approx((0.5 + 1.0 + 0.75) / 3)
+    assert cmp["overfitting"] == pytest.approx(1.0 - (0.5 + 1.0 + 0.75) / 3)
+    assert ev.overfitting({"headline": 0.956}, {"headline": 0.89}) == pytest.approx(0.066)
+    assert ev.overfitting({"headline": None}, {"headline": 0.5}) is None
+    assert [r["id"] for r in cmp["regressions"]] == ["A-P2", "B-P1"]
+    assert cmp["regressions"][0]["missing_facts"] == [r"4\.3 ?m"]
+    assert cmp["regressions"][1]["answer_first_line"] == "Autumn leaves..."
+    assert cmp["gains"] == [] and cmp["without_paraphrases"] == [] and cmp["unpaired"] == []
+    # P1: A-P1 right, B-P1 answered -> facts 1, evidence 1, abstention balanced (0 + 1) / 2
+    assert set(cmp["by_style"]) == {"P1", "P2"}
+    assert cmp["by_style"]["P1"]["headline"] == pytest.approx((1.0 + 1.0 + 0.5) / 3)
+
+    out = io.StringIO()
+    ev.print_paraphrase_comparison({"dev": cmp}, out=out)
+    text = out.getvalue()
+    assert "OVERFITTING (dev): 1.000 − 0.750 = 0.250" in text
+    assert "dev: 2 of 4 rewordings fail where the original passes, 0 pass where it fails" in text
+    assert "A-P2 B-P1" in text
+
+
+class _FakeAnswer:
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def to_json(self) -> dict:
+        return self.data
+
+
+class _FakeAssistant:
+    """Answers from a table keyed by question; anything else gets an empty answer."""
+
+    def __init__(self, corpus_dir: Path, table: dict[str, dict]) -> None:
+        self.settings = types.SimpleNamespace(corpus_dir=corpus_dir)
+        self.table = table
+        self.asked: list[str] = []
+
+    def ask(self, question: str, history: list, **_: object) -> _FakeAnswer:
+        self.asked.append(question)
+        base = {"answer": "", "abstained": False, "citations": []}
+        return _FakeAnswer({**base, **self.table.get(question, {})})
+
+
+def test_run_eval_runs_the_rewordings_of_evaluated_sets_only(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    corpus_dir = tmp_path / "docs"
+    corpus_dir.mkdir()
+    (corpus_dir / "guide.md").write_text(SOURCE, encoding="utf-8")
+    base = {"category": "process_deadlines", "evidence": [], "must_abstain": False}
+    dev = [
+        {**base, "id": "Q1", "question": "first deadline?", "must_include": ["6 May"]},
+        {**base, "id": "Q2", "question": "second deadline?", "must_include": ["7 July"]},
+    ]
+    paras = [
+        {**base, "id": "Q1-P1", "source_id": "Q1", "source_set": "dev", "question": "earliest cut-off?",
+         "must_include": ["6 May"]},
+        {**base, "id": "Q2-P1", "source_id": "Q2", "source_set": "dev", "question": "later cut-off?",
+         "must_include": ["7 July"]},
+        {**base, "id": "Z1-P1", "source_id": "Z1", "source_set": "other", "question": "not asked",
+         "must_include": ["x"]},
+    ]  # fmt: skip
+    dev_path, para_path, report = tmp_path / "dev.jsonl", tmp_path / "para.jsonl", tmp_path / "r.json"
+    dev_path.write_text("".join(json.dumps(i) + "\n" for i in dev), encoding="utf-8")
+    para_path.write_text("".join(json.dumps(i) + "\n" for i in paras), encoding="utf-8")
+    table = {
+        "first deadline?": {"answer": "Friday 6 May"},
+        "second deadline?": {"answer": "Thursday 7 July"},
+        "earliest cut-off?": {"answer": "Friday 6 May"},
+        "later cut-off?": {"answer": "I do not know"},
+    }
+    bot = _FakeAssistant(corpus_dir, table)
+    assert ev.run_eval(bot, [dev_path], out=str(report), paraphrases=para_path) == 0
+    assert bot.asked == ["first deadline?", "second deadline?", "earliest cut-off?", "later cut-off?"]
+    text = capsys.readouterr().out
+    # originals: facts 1.0, no evidence, nothing to abstain on, no false abstention -> headline 1.0;
+    # rewordings: facts 0.5 -> headline 0.75
+    assert "OVERFITTING (dev): 1.000 − 0.750 = 0.250" in text
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    cmp = saved["paraphrases"][0]["comparison"]["dev"]
+    assert cmp["overfitting"] == pytest.approx(0.25)
+    assert [r["id"] for r in cmp["regressions"]] == ["Q2-P1"]
+    # no paraphrases asked for: the originals only
+    bot2 = _FakeAssistant(corpus_dir, table)
+    assert ev.run_eval(bot2, [dev_path], paraphrases=None) == 0
+    assert len(bot2.asked) == 2 and "OVERFITTING" not in capsys.readouterr().out
+
+
+def test_eval_cli_paraphrase_flags() -> None:
+    from ui.cli import build_parser
+
+    args = build_parser().parse_args(["eval"])
+    assert args.paraphrases is None and args.no_paraphrases is False
+    args = build_parser().parse_args(["eval", "x.jsonl", "--paraphrases", "p.jsonl", "--no-paraphrases"])
+    assert args.files == ["x.jsonl"] and args.paraphrases == "p.jsonl" and args.no_paraphrases
+
+
+def test_paraphrase_file_rewords_every_dev_and_gold_item() -> None:
+    if not ev.PARAPHRASE_SET.exists():
+        pytest.skip("no eval/paraphrases.jsonl")
+    paras = ev.load_set(ev.PARAPHRASE_SET)
+    sources = {"gold": {it["id"]: it for it in ev.load_set(ev.GOLD_SET)}}
+    if DEV_SET.exists():
+        sources["dev"] = {it["id"]: it for it in ev.load_set(DEV_SET)}
+    seen: dict[tuple[str, str], list[str]] = {}
+    for p in paras:
+        if p["source_set"] not in sources:
+            continue
+        src = sources[p["source_set"]][p["source_id"]]
+        style = ev.style_of(p["id"])
+        assert p["id"] == f"{src['id']}-{style}" and style in ev.PARAPHRASE_STYLES, p["id"]
+        for key in ("category", "evidence", "must_include", "must_abstain"):
+            assert p[key] == src[key], (p["id"], key)
+        assert p["question"].strip() and ev.normalise(p["question"]) != ev.normalise(src["question"]), p["id"]
+        assert bool(p.get("history")) == bool(src.get("history")), p["id"]
+        seen.setdefault((p["source_set"], p["source_id"]), []).append(ev.style_of(p["id"]) or "")
+    for name, items in sources.items():
+        for sid in items:
+            assert sorted(seen.get((name, sid), [])) == ["P1", "P2", "P3"], (name, sid)
 
 
 # ---------------------------------------------------------------------------------------------

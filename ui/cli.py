@@ -160,12 +160,20 @@ def _ask_loop(assistant) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import default_sets, run_eval
+    from assistant.evaluate import PARAPHRASE_SET, default_sets, run_eval
 
     files = [Path(f) for f in args.files] or default_sets()
     if not files:
         print("error: no evaluation set given and none found", file=sys.stderr)
         return EXIT_ERROR
+    paraphrases = None
+    if not args.no_paraphrases:
+        paraphrases = Path(args.paraphrases) if args.paraphrases else PARAPHRASE_SET
+        if not paraphrases.exists():
+            if args.paraphrases:
+                print(f"error: paraphrase file not found: {paraphrases}", file=sys.stderr)
+                return EXIT_ERROR
+            paraphrases = None  # the default file is optional
     modes = ["extractive", "generative"] if args.mode == "both" else [args.mode] if args.mode else None
     assistant = _assistant(args.llm)
     if modes and "generative" in modes and assistant.llm is None:
@@ -175,7 +183,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    return run_eval(assistant, files, show_failures=args.show_failures, out=args.out, modes=modes)
+    return run_eval(
+        assistant, files, show_failures=args.show_failures, out=args.out, modes=modes, paraphrases=paraphrases
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -236,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["extractive", "generative", "both"],
         help="score one answering mode, or both side by side (default: the configured one)",
     )
+    s.add_argument(
+        "--paraphrases",
+        metavar="FILE",
+        help="rewordings of the evaluated sets' questions, scored beside them "
+        "(default: eval/paraphrases.jsonl when it exists)",
+    )
+    s.add_argument("--no-paraphrases", action="store_true", help="skip the paraphrase-robustness comparison")
     s.add_argument("--llm", choices=LLM_CHOICES, help="language model backend (overrides CSC_LLM)")
     s.set_defaults(func=cmd_eval)
 
