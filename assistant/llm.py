@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
+
+from ingest.config import LLMSettings, Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -55,35 +56,42 @@ class LLMConfig:
     backend: str
     base_url: str | None = None
     model: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     model_path: str | None = None
-    temperature: float = 0.0
-    max_tokens: int = 400
-    timeout: float = 120.0
-    n_ctx: int = 4096
+    # the same defaults as Settings' llm group, for configs built directly (tests, benchmarks)
+    temperature: float = LLMSettings.model_fields["temperature"].default
+    max_tokens: int = LLMSettings.model_fields["max_tokens"].default
+    timeout: float = LLMSettings.model_fields["timeout"].default
+    n_ctx: int = LLMSettings.model_fields["n_ctx"].default
 
     @classmethod
-    def from_env(cls, backend: str | None = None) -> LLMConfig | None:
-        """The configuration from ``CSC_LLM*``; ``backend`` (e.g. ``ask --llm``) overrides ``CSC_LLM``.
+    def from_settings(cls, settings: Settings | None = None, backend: str | None = None) -> LLMConfig | None:
+        """The configuration of ``settings.llm`` (``CSC_LLM*``; ``None``: read the environment now);
+        ``backend`` (e.g. ``ask --llm``) overrides ``CSC_LLM``.
 
         ``None`` when no backend is chosen (the default).
         """
-        name = (backend if backend is not None else os.environ.get("CSC_LLM", "")).strip().lower()
+        llm = (settings or load_settings()).llm
+        name = (backend if backend is not None else llm.backend).strip().lower()
         if name in OFF:
             return None
         name = _ALIASES.get(name, name)
-        env = os.environ.get
         return cls(
             backend=name,
-            base_url=env("CSC_LLM_BASE_URL") or None,
-            model=env("CSC_LLM_MODEL") or None,
-            api_key=env("CSC_LLM_API_KEY") or None,
-            model_path=env("CSC_LLM_MODEL_PATH") or None,
-            temperature=float(env("CSC_LLM_TEMPERATURE") or 0.0),
-            max_tokens=int(env("CSC_LLM_MAX_TOKENS") or 400),
-            timeout=float(env("CSC_LLM_TIMEOUT") or 120.0),
-            n_ctx=int(env("CSC_LLM_N_CTX") or 4096),
+            base_url=llm.base_url or None,
+            model=llm.model or None,
+            api_key=llm.api_key.get_secret_value() if llm.api_key else None,
+            model_path=llm.model_path or None,
+            temperature=llm.temperature,
+            max_tokens=llm.max_tokens,
+            timeout=llm.timeout,
+            n_ctx=llm.n_ctx,
         )
+
+    @classmethod
+    def from_env(cls, backend: str | None = None) -> LLMConfig | None:
+        """:meth:`from_settings` with the environment as it is now."""
+        return cls.from_settings(None, backend)
 
     def describe(self) -> str:
         where = self.model_path if self.backend == "llamacpp" else self.base_url
@@ -202,9 +210,13 @@ def build_chat_model(config: LLMConfig, *, check: bool = True, check_timeout: fl
     )
 
 
-def load_chat_model(backend: str | None = None) -> Any:
-    """The configured chat model, or ``None`` (not configured, or unusable: reported once)."""
-    config = LLMConfig.from_env(backend)
+def load_chat_model(backend: str | None = None, settings: Settings | None = None) -> Any:
+    """The configured chat model, or ``None`` (not configured, or unusable: reported once).
+
+    ``settings`` (default: read from the environment now) gives ``settings.llm``; ``backend``
+    overrides its ``backend``.
+    """
+    config = LLMConfig.from_settings(settings, backend)
     if config is None:
         return None
     try:

@@ -70,9 +70,16 @@ def write_admin_file(data_dir: Path, user: str, password: str) -> Path:
     return path
 
 
+def _env_login() -> tuple[str, str] | None:
+    """``CSC_ADMIN_USER`` / ``CSC_ADMIN_PASSWORD`` (``Settings.admin``), read afresh at every sign-in."""
+    admin = load_settings().admin
+    password = admin.password.get_secret_value() if admin.password else ""
+    return (admin.user, password) if admin.user and password else None
+
+
 def credentials_source(settings: Settings) -> str | None:
     """Where the admin login comes from ("environment" or the file's path), or None if unset."""
-    if os.environ.get("CSC_ADMIN_USER") and os.environ.get("CSC_ADMIN_PASSWORD"):
+    if _env_login():
         return "environment"
     path = settings.data_dir / ADMIN_FILE
     return str(path) if path.is_file() else None
@@ -80,8 +87,9 @@ def credentials_source(settings: Settings) -> str | None:
 
 def check_login(settings: Settings, user: str, password: str) -> bool:
     """True only for the configured user and password (constant-time comparisons)."""
-    env_user, env_pw = os.environ.get("CSC_ADMIN_USER"), os.environ.get("CSC_ADMIN_PASSWORD")
-    if env_user and env_pw:
+    env_login = _env_login()
+    if env_login:
+        env_user, env_pw = env_login
         ok_user = hmac.compare_digest(user.encode(), env_user.encode())
         ok_pw = hmac.compare_digest(password.encode(), env_pw.encode())
         return ok_user and ok_pw
@@ -270,12 +278,7 @@ def create_server(public: gr.Blocks, admin: gr.Blocks, settings: Settings):  # t
     opts = {k: v for k, v in public_app.launch_options().items() if k != "quiet"}
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # the same queue as ``ui.app.launch`` gives the public app when it is served alone
-    public.queue(
-        default_concurrency_limit=int(
-            os.environ.get("CSC_CONCURRENCY") or getattr(public_app, "ASK_CONCURRENCY", 4)
-        ),
-        max_size=int(os.environ.get("CSC_QUEUE_MAX") or getattr(public_app, "QUEUE_MAX", 128)),
-    )
+    public.queue(default_concurrency_limit=settings.server.concurrency, max_size=settings.server.queue_max)
     admin.queue(default_concurrency_limit=1)
     gr.mount_gradio_app(
         server,
@@ -331,11 +334,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 2 or args[0] != "set-password":
         print("usage: python -m ui.admin set-password USER", file=sys.stderr)
         return 1
-    password = os.environ.get("CSC_NEW_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    settings = load_settings()
+    preset = settings.admin.new_password  # CSC_NEW_ADMIN_PASSWORD: scripted set-ups, no prompt
+    password = preset.get_secret_value() if preset else getpass.getpass("Password: ")
     if not password:
         print("error: empty password", file=sys.stderr)
         return 1
-    path = write_admin_file(load_settings().data_dir, args[1], password)
+    path = write_admin_file(settings.data_dir, args[1], password)
     print(f"stored a salted hash for {args[1]!r} in {path}")
     return 0
 

@@ -36,6 +36,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402  (the environment must be set before Gradio reads it)
 
+from ingest.config import ServerSettings, Settings, load_settings  # noqa: E402
 from ui import render  # noqa: E402
 from ui.export import conversation_markdown  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_db_path  # noqa: E402
@@ -43,17 +44,16 @@ from ui.feedback import FeedbackStore, feedback_db_path  # noqa: E402
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
+# Defaults of Settings.server (ingest/config.py says why each exists), kept here for readers and
+# benchmarks: every way of asking (chat box, Ask button, example buttons, the /ask API) shares one
+# pool of ASK_CONCURRENCY workers, and up to QUEUE_MAX events wait their turn; other events
+# (sources, documents, projects) are cheap and keep Gradio's per-event default of ASK_CONCURRENCY.
+# Overridable per replica with CSC_CONCURRENCY / CSC_QUEUE_MAX.
+DEFAULT_HOST: str = ServerSettings.model_fields["host"].default
+DEFAULT_PORT: int = ServerSettings.model_fields["port"].default
 STREAM_DELAY = 0.04  # seconds between streamed sentences: visible progress, negligible wait
-# Queue: every way of asking (chat box, Ask button, example buttons, the /ask API) shares one pool of
-# ASK_CONCURRENCY workers; answering is CPU-bound (embedding, numpy), so more workers than ~2x the
-# cores only adds contention. Up to QUEUE_MAX events wait their turn (users see their place in the
-# queue); beyond that Gradio refuses new ones with "queue is full" instead of letting latency grow
-# without bound. Other events (sources, documents, projects) are cheap and keep Gradio's per-event
-# default of ASK_CONCURRENCY. Overridable per replica with CSC_CONCURRENCY / CSC_QUEUE_MAX.
-ASK_CONCURRENCY = 4
-QUEUE_MAX = 128
+ASK_CONCURRENCY: int = ServerSettings.model_fields["concurrency"].default
+QUEUE_MAX: int = ServerSettings.model_fields["queue_max"].default
 FALLBACK_NOTE = (
     "The language model's draft did not pass the citation checks, so this answer is quoted from the "
     "documents instead."
@@ -897,30 +897,31 @@ def _const(value: str) -> Callable[[], str]:
     return fn
 
 
-def launch(app: gr.Blocks, host: str, port: int, *, block: bool = True) -> None:
-    """Start the server on ``host:port`` with the offline options; ``block=False`` returns at once (tests)."""
-    app.queue(
-        default_concurrency_limit=int(os.environ.get("CSC_CONCURRENCY") or ASK_CONCURRENCY),
-        max_size=int(os.environ.get("CSC_QUEUE_MAX") or QUEUE_MAX),
-    )
+def launch(
+    app: gr.Blocks, host: str, port: int, *, block: bool = True, settings: Settings | None = None
+) -> None:
+    """Start the server on ``host:port`` with the offline options; ``block=False`` returns at once (tests).
+
+    The ask queue's size comes from ``settings.server`` (default: read from the environment now).
+    """
+    server = (settings or load_settings()).server
+    app.queue(default_concurrency_limit=server.concurrency, max_size=server.queue_max)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options())
 
 
 def serve(host: str | None = None, port: int | None = None, assistant: AssistantLike | None = None) -> None:
     """``csc-assistant serve``: load the index and serve the UI (blocks until interrupted).
 
-    Host and port come from the arguments, else ``CSC_HOST``/``CSC_PORT``, else
-    127.0.0.1:7860 — loopback by default, because the app has no login.
+    Host and port come from the arguments, else ``CSC_HOST``/``CSC_PORT`` (``settings.server``),
+    else 127.0.0.1:7860 — loopback by default, because the app has no login.
     """
-    host = host or os.environ.get("CSC_HOST") or DEFAULT_HOST
-    port = int(port or os.environ.get("CSC_PORT") or DEFAULT_PORT)
-    from ingest.config import load_settings
-
     settings = load_settings()
+    host = host or settings.server.host
+    port = int(port or settings.server.port)
     if assistant is None:
         from assistant.api import Assistant
 
-        assistant = Assistant()
+        assistant = Assistant(settings)
     from ui.admin import ADMIN_PATH, launch_with_admin
 
     app = build_app(assistant, feedback_path=feedback_db_path(settings.data_dir), admin_path=ADMIN_PATH)

@@ -257,8 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("serve", help="start the Gradio app")
-    s.add_argument("--host", default=os.environ.get("CSC_HOST", "127.0.0.1"))
-    s.add_argument("--port", type=int, default=int(os.environ.get("CSC_PORT", "7860")))
+    s.add_argument("--host", help="interface to listen on (default: CSC_HOST, else 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port to listen on (default: CSC_PORT, else 7860)")
     s.add_argument("--llm", choices=LLM_CHOICES, help="language model backend (overrides CSC_LLM)")
     s.set_defaults(func=cmd_serve)
 
@@ -283,7 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     for noisy in ("sentence_transformers", "chromadb", "bm25s", "httpx", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return int(args.func(args) or 0)
+    from ingest.config import ConfigError
+
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:  # a CSC_* variable with an unusable value: say which, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":
