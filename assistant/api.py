@@ -20,11 +20,14 @@ from typing import Any
 import numpy as np
 
 from assistant.abstain import abstain_reason
+from assistant.analysis import QuestionAnalysis, analyse, ask_clause
+from assistant.answerability import Verdict, judge, names_covered
 from assistant.cite import verify
-from assistant.compose import candidates, select, unit_citation, unit_prose
+from assistant.compose import candidates, merge_adjacent, select, unit_citation, unit_prose
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.models import ABSTAIN_TEXT, Answer, Citation, Passage, abstained  # noqa: F401
+from assistant.references import resolve
 from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
@@ -33,11 +36,6 @@ from ingest.config import Settings, load_settings
 from ingest.embeddings import embed_query
 
 MAX_HISTORY_TURNS = 10
-_WANTS_PROSE = re.compile(
-    r"\b(found|find|findings?|learn\w*|lessons?|say|says|said|report\w*|evaluat\w*|worked|working|results?"
-    r"|differ\w*|disagree\w*|conflict\w*|seen|heard|evidence|impact|outcomes?|progress)\b",
-    re.I,
-)
 
 
 def _merge(first: Answer, second: Answer) -> Answer:
@@ -56,6 +54,21 @@ def _merge(first: Answer, second: Answer) -> Answer:
 
 
 __all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "IndexUnavailableError", "QuestionError"]
+
+
+_ROLE = re.compile(
+    r"\b(?:lead|leader|manager|director|head|chair|minister|officer|person|people|staff|contact|name of"
+    r"|phone|e-?mail|address|evaluat\w*)\b",
+    re.I,
+)
+
+
+def _is_about_dates(analysis: QuestionAnalysis) -> bool:
+    """ "This date has passed" belongs only to answers about when something happens or is due."""
+    return analysis.answer_type in {"date", "duration"} or bool(
+        {"deadlin", "close", "closing", "submit", "submiss", "apply", "appli", "event", "workshop"}
+        & set(analysis.focus)
+    )
 
 
 class IndexUnavailableError(RuntimeError):
@@ -221,6 +234,7 @@ class Assistant:
         text = clean_question(question, limit)
         turns = clean_history(history, limit)
         query = rewrite(text, turns)
+        analysis = analyse(text, query)
         snap = self.snapshot()
         qvec = self.embed(query)
         try:
@@ -228,8 +242,8 @@ class Assistant:
         except store.VectorStoreUnavailableError as exc:
             raise IndexUnavailableError(exc.url) from exc
         contexts = [p.chunk.text for p in passages]
-        answer = self._from_directory(snap, text, query, contexts)
-        if answer is None and self.llm is not None and mode != "extractive":
+        answer = self._from_directory(snap, analysis, text, query, contexts)
+        if answer is None and self.llm is not None and mode != "extractive" and not analysis.reference:
             from assistant.generate import generate
 
             reason = None
@@ -239,56 +253,115 @@ class Assistant:
                 else:
                     answer, reason = item.answer, item.fallback_reason
             if answer is None:
-                answer = self._extractive(snap, text, query, qvec, passages, contexts)
+                answer = self._extractive(snap, analysis, text, query, qvec, passages, contexts)
                 answer.fallback_reason = reason
         elif answer is None:
-            answer = self._extractive(snap, text, query, qvec, passages, contexts)
+            answer = self._extractive(snap, analysis, text, query, qvec, passages, contexts)
         else:
             # a mixed question gets the directory's record plus what the other documents say; any
             # question gets the other documents' account too when its figures contradict the record
             others = [p for p in passages if snap.docs[p.chunk.doc_id].kind != "directory"]
-            prose = self._extractive(snap, text, query, qvec, others, contexts) if others else None
+            prose = (
+                self._extractive(snap, analysis, text, query, qvec, others, contexts, decline=False)
+                if others
+                else None
+            )
             if prose is not None and not prose.abstained:
                 shifted = [replace(c, n=c.n + len(answer.citations)) for c in prose.citations]
                 disputes = citation_conflicts(snap, answer.citations, shifted, query)
-                if disputes or _WANTS_PROSE.search(query):
+                if disputes or analysis.wants_prose:
                     answer = _merge(answer, prose)
                     answer.notes.extend(d for d in disputes if d not in answer.notes)
+        answer.analysis = analysis.to_dict()
         answer.seconds = time.perf_counter() - t0
         yield answer
+
+    def _decline(self, question: str, query: str, contexts: list[str], reason: str) -> Answer:
+        return abstained(question, query, contexts, reason=reason)
 
     def _extractive(
         self,
         snap: Snapshot,
+        analysis: QuestionAnalysis,
         question: str,
         query: str,
         qvec: np.ndarray,
         passages: list[Passage],
         contexts: list[str],
+        decline: bool = True,
     ) -> Answer:
-        if abstain_reason(snap, query, passages, self.settings.abstain_threshold, qvec):
-            return abstained(question, query, contexts)
-        cands = candidates(snap, query, qvec, passages)
-        units = select(snap, cands)
+        cfg = self.settings
+        if analysis.not_documents:
+            return self._decline(
+                question, query, contexts,
+                f"This is {analysis.not_documents}. I only answer questions about the Children's Social "
+                "Care Innovation Programme, by quoting its documents.",
+            )  # fmt: skip
+        if analysis.reference:
+            found = resolve(snap, analysis, passages, self.embed)
+            if found is not None:
+                text, cits = found
+                if all(verify(c, snap.texts[c.doc_id]) for c in cits):
+                    return Answer(question=question, query=query, answer=text, abstained=False,
+                                  citations=cits, contexts=contexts, mode="reference")  # fmt: skip
+            if analysis.reference.get("kind") == "paragraph":
+                numbered = sorted({snap.docs[c.doc_id].title for c in snap.chunks if c.paragraph})
+                return self._decline(
+                    question, query, contexts,
+                    f"No document has a paragraph {analysis.reference['number']}. "
+                    "Numbered paragraphs are in: "
+                    + "; ".join(f"“{t}”" for t in numbered) + ".",
+                )  # fmt: skip
+        # words around the ask (who is asking, why, pasted junk) do not make a question unanswerable
+        why = abstain_reason(snap, ask_clause(query), passages, cfg.abstain_threshold, qvec)
+        if why:
+            return self._decline(question, query, contexts, f"The documents do not cover this: {why}.")
+        cands = candidates(snap, query, qvec, passages, analysis.answer_type,
+                           prose_first=analysis.intent in {"explain", "yesno"})  # fmt: skip
+        verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
+                        count_window=cfg.count_window)  # fmt: skip
+        if verdict.lead is None:
+            if not decline:
+                return abstained(question, query, contexts)
+            return self._near_miss(snap, question, query, contexts, verdict)
+        units = merge_adjacent(select(snap, cands, lead=verdict.lead))
         extra = find_conflicts(snap, query, cands, units)
         units.extend(extra)
         pieces: list[str] = []
+        more: list[str] = []
         citations: list[Citation] = []
         cited: list[tuple[list, Citation]] = []
         notes: list[str] = []
+        lead_score = units[0][0].score if units else 0.0
+        size = 0
         for unit in units:
+            short = not pieces or unit in extra or unit[0].score >= lead_score - cfg.extra_margin
             cit = unit_citation(snap, unit, len(citations) + 1)
             if not verify(cit, snap.texts[cit.doc_id]):
                 continue  # never show a quote that is not verbatim
             prose = unit_prose(snap, unit, cit)
             if not prose:
                 continue
-            citations.append(cit)
-            cited.append((unit, cit))
-            pieces.append(f"{prose} [{cit.n}]")
-            note = passed_note(prose, cit.date, cit.title, self.settings.today)
-            if note and note not in notes:
-                notes.append(note)
+            piece_len = len(prose) + 6
+            if short and pieces and size + piece_len > cfg.answer_chars:
+                short = False
+            if short:
+                citations.append(cit)
+                pieces.append(f"{prose} [{cit.n}]")
+                size += piece_len
+                cited.append((unit, cit))
+                if _is_about_dates(analysis):
+                    note = passed_note(prose, cit.date, cit.title, cfg.today)
+                    if note and note not in notes:
+                        notes.append(note)
+            else:
+                more.append((prose, cit))
+        # the short answer's sources are numbered first; "more" continues the numbering after them
+        renumbered = []
+        for i, (prose, cit) in enumerate(more, start=len(citations) + 1):
+            renumbered.append((f"{prose} [{i}]", replace(cit, n=i)))
+        more_text = [t for t, _c in renumbered]
+        more_cits = [c for _t, c in renumbered]
         if not citations:
             return abstained(question, query, contexts)
         notes.extend(conflict_notes(snap, cited))
@@ -300,22 +373,44 @@ class Assistant:
             citations=citations,
             contexts=contexts,
             notes=notes,
+            more="\n\n".join(more_text),
+            more_citations=more_cits,
         )
 
+    def _near_miss(
+        self, snap: Snapshot, question: str, query: str, contexts: list[str], verdict: Verdict
+    ) -> Answer:
+        """Decline, saying what is missing, and quote the nearest sentence so the reader can look on."""
+        reason = f"The documents were searched, but {verdict.missing}."
+        answer = abstained(question, query, contexts, reason=reason)
+        if verdict.nearby is not None:
+            cit = unit_citation(snap, [verdict.nearby], 1)
+            if verify(cit, snap.texts[cit.doc_id]):
+                answer.answer += f"\n\nThe nearest they come: “{unit_prose(snap, [verdict.nearby], cit)}” [1]"
+                answer.citations = [cit]
+        return answer
+
     def _from_directory(
-        self, snap: Snapshot, question: str, query: str, contexts: list[str]
+        self, snap: Snapshot, analysis: QuestionAnalysis, question: str, query: str, contexts: list[str]
     ) -> Answer | None:
-        try:
-            from assistant.projects import answer_from_directory, answer_rounds
-        except ImportError:
+        if analysis.intent in {"reference", "not_documents"} or analysis.answer_type in {"share", "date"}:
+            return None  # a paragraph, a share of projects, a date: answered from the prose
+        if analysis.intent == "explain" and analysis.directory != "list":
             return None
+        if analysis.answer_type in {"person", "contact", "frequency"} and _ROLE.search(analysis.query):
+            return None  # the directory names organisations, never their staff or contact details
+        from assistant.projects import answer_from_directory, answer_rounds, answer_superlative
+
         projects = self.project_store()
         if projects is None:
             return None
         source = snap.texts.get(projects.doc_id, "")
-        result = answer_rounds(query, projects, source) or answer_from_directory(query, projects, source)
-        if result is None:
-            return None
+        if analysis.directory == "superlative":
+            result = answer_superlative(query, projects, source)
+        else:
+            result = answer_rounds(query, projects, source) or answer_from_directory(query, projects, source)
+        if result is None or not names_covered(analysis, result.answer):
+            return None  # a record that does not name the asked subject does not answer
         info = snap.docs.get(projects.doc_id)
         citations = []
         for c in result.citations:

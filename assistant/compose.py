@@ -16,27 +16,12 @@ import numpy as np
 
 from assistant.models import Citation, Passage
 from assistant.snapshot import Snapshot
-from assistant.text import clean_for_display, content_stems
+from assistant.text import COUNT_RE, clean_for_display, content_stems, dangling_start, has_value
 
 MAX_UNITS = 4
 W_COS, W_LEX, W_PRIOR = 0.7, 0.3, 0.2  # sentence score: meaning, question words, passage rank
 MARGIN = 0.18  # runners-up within this of the best sentence join the answer
 CONTINUATION_MARGIN = 0.35  # the sentences right after a chosen one, in its paragraph
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
-_DATE_RE = re.compile(
-    rf"\b(\d{{1,2}}(st|nd|rd|th)?( of)? ({_MONTHS})\b"
-    rf"|\b({_MONTHS})\s+\d{{4}}|\b\d{{1,2}}(\.\d\d)?\s?[ap]\.?m\b)",
-    re.I,
-)
-_MONEY_RE = re.compile(r"£\s?\d|\d\s?(m|bn|k)\b|million|billion", re.I)
-_NUMBER_RE = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I
-)
-
-
 @dataclass
 class Candidate:
     idx: int
@@ -50,30 +35,7 @@ class Candidate:
     is_question: bool = False
 
 
-def question_wants(question: str) -> set[str]:
-    """Coarse answer types the question asks for."""
-    q = question.lower()
-    wants: set[str] = set()
-    if re.search(r"\bwhen\b|\bdeadline|\bdate\b|what time|which (day|month|year)|what years?\b", q):
-        wants.add("date")
-    if re.search(r"how much|budget|\bcost|\bspend|\bfunding\b.*\b(total|amount)|£|\bmoney\b|worth", q):
-        wants.add("money")
-    if re.search(
-        r"how many|number of|what share|what proportion|percentage|\bper ?cent|\brate\b|how stable", q
-    ):
-        wants.add("number")
-    return wants
-
-
-def _has_type(text: str, kind: str) -> bool:
-    if kind == "date":
-        return bool(_DATE_RE.search(text))
-    if kind == "money":
-        return bool(_MONEY_RE.search(text))
-    return bool(_NUMBER_RE.search(text))
-
-
-def _idf(snap: Snapshot) -> dict[str, float]:
+def idf_table(snap: Snapshot) -> dict[str, float]:
     cached = getattr(snap, "_idf_cache", None)
     if cached is None:
         df: dict[str, int] = {}
@@ -86,13 +48,26 @@ def _idf(snap: Snapshot) -> dict[str, float]:
     return cached
 
 
-def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Passage]) -> list[Candidate]:
-    """Every sentence of the retrieved passages, scored for this query."""
-    idf = _idf(snap)
+DIRECTORY_PENALTY = 0.15  # a prose question (why, what was learned, did it work) reads prose, not records
+
+
+def candidates(
+    snap: Snapshot,
+    query: str,
+    qvec: np.ndarray,
+    passages: list[Passage],
+    answer_type: str | None = None,
+    prose_first: bool = False,
+) -> list[Candidate]:
+    """Every sentence of the retrieved passages, scored for this query.
+
+    ``answer_type`` (from the question analysis) gives a small bonus to sentences that hold a
+    value of the asked kind; whether one *answers* is decided later (``assistant.answerability``).
+    """
+    idf = idf_table(snap)
     default_idf = math.log(1 + len(snap.chunks))
     q_stems = set(content_stems(query))
     q_weight = sum(idf.get(s, default_idf) for s in q_stems) or 1.0
-    wants = question_wants(query)
     best_passage = passages[0].score if passages else 1.0
     out: list[Candidate] = []
     for passage in passages:
@@ -104,6 +79,7 @@ def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Pass
         cos = snap.sent_vecs[idxs] @ qvec
         prior = passage.score / best_passage
         first_start = passage.chunk.segments[0][0] if passage.chunk.segments else passage.chunk.start
+        record = DIRECTORY_PENALTY if prose_first and passage.chunk.block in {"entry", "timeline"} else 0.0
         heading_stems = set(content_stems(passage.chunk.section.split(" > ")[-1])) & q_stems
         group: list[Candidate] = []
         for j, idx in enumerate(idxs):
@@ -118,7 +94,7 @@ def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Pass
             ) / q_weight
             cand = Candidate(int(idx), row, a, b, sent, 0.8 * float(cos[j]) + 0.2 * passage.dense, lex)
             cand.is_question = a == first_start and sent.rstrip().endswith("?")
-            bonus = sum(0.12 for kind in wants if _has_type(sent, kind))
+            bonus = 0.12 if answer_type and has_value(sent, answer_type) else 0.0
             n_words = len(_WORDS.findall(sent))
             lead_in = sent.rstrip().rstrip("*_").rstrip().endswith(":")
             short = (
@@ -127,10 +103,10 @@ def candidates(snap: Snapshot, query: str, qvec: np.ndarray, passages: list[Pass
                 else 0.15
                 if n_words < 6
                 else 0.1
-                if len(sent) < 40 and not _NUMBER_RE.search(sent)
+                if len(sent) < 40 and not COUNT_RE.search(sent)
                 else 0.0
             )
-            cand.score = W_COS * cand.cos + W_LEX * lex + W_PRIOR * prior + bonus - short
+            cand.score = W_COS * cand.cos + W_LEX * lex + W_PRIOR * prior + bonus - short - record
             group.append(cand)
         # a lead-in ("... these three questions:") is as relevant as the list it introduces
         for j, cand in enumerate(group):
@@ -181,20 +157,45 @@ def _follow(snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int)
     return out
 
 
-def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -> list[list[Candidate]]:
-    """Best sentence first, then close runners-up; a lead-in ending in ':' brings its list."""
+def _subject_before(snap: Snapshot, cand: Candidate) -> Candidate | None:
+    """The sentence before ``cand`` in its paragraph when ``cand`` opens with a pronoun ("Its project...")."""
+    if cand.idx == 0 or not dangling_start(cand.text):
+        return None
+    row, a, b = (int(v) for v in snap.sent_spans[cand.idx - 1])
+    source = snap.texts[snap.chunks[cand.row].doc_id]
+    if snap.chunks[row].doc_id != snap.chunks[cand.row].doc_id or b > cand.start:
+        return None
+    if source[a:b].rstrip().endswith("?"):
+        return None  # a Q&A item's question is not the subject of its answer
+    if "\n" in source[b : cand.start] or not _CLEAN_GAP.match(source[b : cand.start]):
+        return None  # another paragraph: its subject is the heading's, shown in the citation label
+    return Candidate(cand.idx - 1, row, a, b, source[a:b], cand.cos, cand.lex, cand.score)
+
+
+def select(
+    snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS, lead: Candidate | None = None
+) -> list[list[Candidate]]:
+    """``lead`` (else the best sentence) first, then close runners-up; lead-ins bring their lists.
+
+    ``lead`` is chosen by answerability (the sentence that holds the asked value), so it may score
+    below the best sentence; runners-up are still measured against the best.
+    """
     ranked = sorted(cands, key=lambda c: -c.score)
     if not ranked:
         return []
-    best = ranked[0].score
+    if lead is not None:
+        ranked = [lead, *(c for c in ranked if c.idx != lead.idx)]
+    best = max(c.score for c in ranked)
     units: list[list[Candidate]] = []
     chosen: list[Candidate] = []
     for cand in ranked:
-        if len(units) >= max_units or cand.score < best - MARGIN or cand.score <= 0:
+        if units and (len(units) >= max_units or cand.score < best - MARGIN or cand.score <= 0):
             break
         if cand.is_question or _near_duplicate(snap, cand, chosen):
             continue
-        unit = [cand]
+        before = _subject_before(snap, cand)
+        fresh = before is not None and not any(c.idx == before.idx for c in chosen)
+        unit = [before, cand] if fresh and before is not None else [cand]
         bare = cand.text.rstrip().rstrip("*_").rstrip()
         if bare.endswith(":"):
             unit.extend(_follow(snap, cand, 8, 1200))
@@ -220,6 +221,25 @@ def select(snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS) -
     return units
 
 
+def merge_adjacent(units: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Units that are consecutive sentences of one text become one unit, in document order.
+
+    Two quotes that are really one passage read better, and cite more honestly, as one.
+    """
+    out: list[list[Candidate]] = []
+    for unit in units:
+        for kept in out:
+            if unit[0].idx == kept[-1].idx + 1:
+                kept.extend(unit)
+                break
+            if unit[-1].idx + 1 == kept[0].idx:
+                kept[:0] = unit
+                break
+        else:
+            out.append(list(unit))
+    return out
+
+
 def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
     """One citation for a run of consecutive sentences: the verbatim span from first to last."""
     chunk = snap.chunks[unit[0].row]
@@ -230,17 +250,43 @@ def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
             end = c.end
         else:
             break
-    return Citation.from_span(chunk, source, start, end, n)
+    return Citation.from_span(chunk, source, start, sentence_end(source, end), n)
+
+
+_CUT = re.compile(r"[.!?:;…]['’”\")*_]*\s*$")
+_NEXT_STOP = re.compile(r"[.!?](?=['’”\")*_]*(?:\s|$))|\n\s*\n")
+
+
+def sentence_end(source: str, end: int, limit: int = 400) -> int:
+    """``end`` moved on to the end of its sentence when a chunk boundary cut the sentence short.
+
+    A quote that stops mid-sentence ("...and have not been") misleads; the rest of the sentence is
+    still verbatim source text, usually on the next line or after page furniture.
+    """
+    if _CUT.search(source[max(0, end - 3) : end]) or end >= len(source):
+        return end
+    if source[end : end + 1] not in {" ", "\n", "\t", ""} and not source[end - 1 : end].isspace():
+        return end  # not a cut between words: leave it
+    pos, stop = end, min(len(source), end + limit)
+    while True:
+        m = _NEXT_STOP.search(source, pos, stop)
+        if m is None:
+            return end
+        if not m.group(0).startswith("\n"):
+            return m.end()
+        after = source[m.end() : m.end() + 1]
+        if not after.islower():  # a real paragraph break, not a page break inside a sentence
+            return end
+        pos = m.end()
 
 
 def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str:
     """The answer text for one unit: cleaned sentences within the cited span, lists kept as lists."""
     source = snap.texts[citation.doc_id]
-    parts = [
-        clean_for_display(source[c.start : c.end])
-        for c in unit
-        if citation.start <= c.start and c.end <= citation.end
-    ]
+    inside = [c for c in unit if citation.start <= c.start and c.end <= citation.end]
+    parts = [clean_for_display(source[c.start : c.end]) for c in inside]
+    if inside and citation.end > inside[-1].end:  # the sentence a chunk boundary had cut short
+        parts[-1] = clean_for_display(source[inside[-1].start : citation.end])
     parts = [p for p in parts if p]
     if len(parts) > 1 and parts[0].rstrip("*_ ").endswith(":"):
         return parts[0] + "\n" + "\n".join(f"- {p}" for p in parts[1:])

@@ -89,6 +89,7 @@ class Answer:
     fallback_reason: str | None = None  # why a generative answer was replaced by the extractive one
     analysis: dict[str, Any] | None = None  # how the question was read (assistant.analysis), for tracing
     more: str = ""  # what the documents add beyond the short answer (shown on request: --full, "more")
+    more_citations: list[Citation] = field(default_factory=list)  # the sources of ``more``, numbered on
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -100,6 +101,7 @@ class Answer:
         ``full`` appends ``more`` to the answer text, for readers who asked for everything.
         """
         text = f"{self.answer}\n\n{self.more}" if full and self.more else self.answer
+        cits = [*self.citations, *self.more_citations] if full else self.citations
         return {
             "answer": text,
             "abstained": self.abstained,
@@ -117,7 +119,7 @@ class Answer:
                     "start": c.start,
                     "end": c.end,
                 }
-                for c in self.citations
+                for c in cits
             ],
             "contexts": self.contexts,
             "notes": self.notes,
@@ -126,6 +128,7 @@ class Answer:
             "table": self.table,
             "analysis": self.analysis,
             "more": self.more,
+            "more_citations": [c.to_dict() for c in self.more_citations],
             "seconds": round(self.seconds, 4),
         }
 

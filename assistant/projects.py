@@ -265,6 +265,41 @@ def _ranges(numbers: list[int]) -> str:
 # --------------------------------------------------------------------------- question parsing
 
 
+FUZZY_NAME_SCORE = 88  # rapidfuzz similarity (0-100) at which a typed name is taken to mean an entry's
+
+
+def _fuzzy_names(q: str, qf: str, name_index: list, p: _Parsed, mark_span) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """Entry names the question spells loosely: one or two slips, words run together or split."""
+    from rapidfuzz import fuzz
+
+    squeezed_q = re.sub(r"[^a-z0-9]", "", qf)
+    best: tuple[float, str, int, int, int] | None = None
+    for seq, variant, number in name_index:
+        words = _content(seq)
+        if len(words) < 2 and len(variant) < 8:
+            continue  # short one-word names match too much by accident
+        target = variant.lower().replace("’", "'")
+        if len(target) < 6:
+            continue
+        al = fuzz.partial_ratio_alignment(target, qf, score_cutoff=FUZZY_NAME_SCORE)
+        squeezed = re.sub(r"[^a-z0-9]", "", target)
+        score = al.score if al is not None else 0.0
+        if al is None and len(squeezed) >= 8 and squeezed in squeezed_q:
+            score, al = 100.0, None
+        if score and (best is None or score > best[0] or (score == best[0] and len(target) > len(best[1]))):
+            span = (al.dest_start, al.dest_end) if al is not None else (0, 0)
+            best = (score, variant, number, *span)
+    if best is None:
+        return
+    _score, variant, number, start, end = best
+    if end > start:
+        mark_span(start, end)
+    p.names.append(_norm_seq(variant))
+    p.name_texts.append(variant)
+    p.name_spans.append(q[start:end] if end > start else variant)
+    p.name_numbers.add(number)
+
+
 def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tuple[_Parsed, bool] | None:
     """Pull filters out of the question; returns (parsed, has_filters) or None if not ours."""
     q = question.strip()
@@ -312,6 +347,10 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
                 p.name_texts.append(variant)
                 p.name_spans.append(q[toks[i].start : toks[i + n - 1].end])
             p.name_numbers.add(number)
+
+    # 1b. a misspelt or re-spaced entry name ("life long links", "belhaven servise"): typo-tolerant match
+    if not p.names:
+        _fuzzy_names(q, qf, name_index, p, mark_span)
 
     # 2. organisation names written out in full
     frags: dict[tuple[str, ...], str] = {}
@@ -944,3 +983,44 @@ def answer_rounds(question: str, store: ProjectStore, source_text: str) -> Direc
         kind="round",
         filters={"rounds": numbers},
     )
+
+
+_SMALLEST = re.compile(r"\b(?:smallest|lowest|least|tiniest|minimum)\b", re.I)
+
+
+def answer_superlative(question: str, store: ProjectStore, source_text: str) -> DirectoryAnswer | None:
+    """ "Which award was the largest?": one line with the record and its value, not a list of 69.
+
+    Awards are compared one by one as printed (a shared pot is not one project's award, so it is
+    left out); the extract is partial, so the answer says the ranking is within the extract.
+    """
+    smallest = bool(_SMALLEST.search(question))
+    best: tuple[float, ProjectRecord, str] | None = None
+    for r in store.all():
+        for a in r.awards:
+            if a.amount_gbp is None or a.shared:
+                continue
+            if best is None or (a.amount_gbp < best[0] if smallest else a.amount_gbp > best[0]):
+                best = (a.amount_gbp, r, a.raw)
+    if best is None:
+        return None
+    _amount, r, raw = best
+    loc = _locate(r, source_text)
+    if loc is None:
+        return None
+    start, head_end, _end = loc
+    meta = store.metadata()
+    citation = {"n": 1, "text": source_text[start:head_end], "start": start, "end": head_end,
+                "section": r.section(), "paragraph": None, "page": None, **meta}  # fmt: skip
+    word = "smallest" if smallest else "largest"
+    money = re.search(r"£\s?[\d.,]+\s?(?:m|bn|k|million)?", raw)
+    when = raw[: money.start()].strip(" (") if money else ""
+    value = f"{money.group(0).strip()}{f', awarded {when},' if when else ''}" if money else raw.strip()
+    text = (
+        f"The {word} single award in the project directory is {value} to {r.name} "
+        f"({r.organisations}) [1]. {_partial_note(store)}"
+    )
+    row = {"n": 1, "number": r.number, "name": r.name, "themes": ", ".join(r.themes),
+           "organisations": r.organisations, "region": r.region if r.region_known else "unknown",
+           "awards": r.awards_display(), "amount_total": r.amount_total}  # fmt: skip
+    return DirectoryAnswer(text, [citation], [row], "superlative", {"order": word})

@@ -174,3 +174,97 @@ def clean_for_display(text: str) -> str:
     t = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", t)
     t = re.sub(r"^\s*[-•▪●◦]\s+", "", t)
     return " ".join(t.split())
+
+
+# -- typed values: the one place that says what a date, an amount, a count or a name looks like --
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+    "dozen|half|a third|a quarter"
+)
+DATE_RE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{MONTHS})\b|\b(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"|\b(?:{MONTHS})\s+(?:19|20)\d{{2}}\b|\b(?:spring|summer|autumn|winter|early|late|end of|mid)[\s-]"
+    rf"(?:of\s+)?(?:19|20)\d{{2}}\b|\b(?:in|since|from|until|by|during|before|after)\s+(?:19|20)\d{{2}}\b"
+    rf"|\b(?:19|20)\d{{2}}\s*(?:-|–|to)\s*(?:19|20)?\d{{2}}\b|\b\d{{1,2}}(?:[.:]\d\d)?\s?[ap]\.?m\b"
+    rf"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:the )?summer\b",
+    re.I,
+)
+MONEY_RE = re.compile(r"£\s?\d|\$\s?\d|\b\d[\d,.]*\s?(?:m|bn|k)\b"
+                      r"|\b\d[\d,.]*\s+(?:million|billion|thousand)\b"
+                      r"|\bmillion\b|\bbillion\b|\bpounds\b", re.I)  # fmt: skip
+COUNT_RE = re.compile(rf"\b\d[\d,]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
+SHARE_RE = re.compile(r"\d\s?%|\bper ?cent\b|\b(?:half|a third|a quarter|two[- ]thirds|three[- ]quarters"
+                      r"|majority|minority|proportion|one in \w+)\b", re.I)  # fmt: skip
+DURATION_RE = re.compile(rf"\b(?:\d+|{NUMBER_WORDS}|a|an)(?:\s+(?:or|to|and)\s+(?:\d+|{NUMBER_WORDS}))?"
+                         r"[\s-]+(?:years?|months?|weeks?|days?)\b", re.I)  # fmt: skip
+# A name: two or more capitalised words (Edward Timpson, Spring Consortium), or a title and a name.
+PERSON_RE = re.compile(
+    r"\b(?:Sir|Dame|Lord|Baroness|Dr|Professor|Mr|Mrs|Ms|Minister|Secretary)\s+[A-Z][a-z]+"
+    r"|\b(?!(?:The|This|These|That|In|A|An|It|We|Our|Its|For|On|At|By|If|As)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\b"
+)
+FREQUENCY_RE = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})(?:\s+(?:to|or)\s+\w+)?\s+times\b"
+                          r"|\b(?:daily|weekly|fortnightly"
+                          r"|monthly|quarterly|annually|yearly|every|each (?:week|month|year)|once|twice)\b",
+                          re.I)  # fmt: skip
+# A reported result: a change, a saving, a finding, a measured share.
+FINDING_RE = re.compile(
+    r"\b(?:reduc\w*|increas\w*|improv\w*|fell|fallen|rose|risen|decreas\w*|fewer|halved|doubled|sav(?:ed|ing|ings)"
+    r"|achiev\w*|found|show(?:ed|n|s)|demonstrat\w*|led to|result(?:ed|s)? in|outcomes? (?:have|has)"
+    r"|success\w*)\b"
+    r"|\d+\s?%|\bper cent\b",
+    re.I,
+)
+CONTACT_RE = re.compile(
+    r"(?:\+44|\b0)\d[\d ]{8,12}\d\b|[\w.+-]+@[\w-]+\.[\w.]+|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
+)
+PLACE_RE = re.compile(r"\b(?:in|at|across|from)\s+(?:the\s+)?[A-Z][a-z]+", re.M)
+VALUE_RE = {
+    "date": DATE_RE,
+    "money": MONEY_RE,
+    "count": COUNT_RE,
+    "share": SHARE_RE,
+    "duration": DURATION_RE,
+    "person": PERSON_RE,
+    "place": PLACE_RE,
+    "contact": CONTACT_RE,
+    "frequency": FREQUENCY_RE,
+    "finding": FINDING_RE,
+}
+VALUE_PHRASE = {
+    "date": "a date",
+    "money": "an amount",
+    "count": "a number",
+    "share": "a share or percentage",
+    "duration": "a length of time",
+    "person": "a name",
+    "place": "a place",
+    "contact": "contact details",
+    "frequency": "how often",
+    "finding": "a finding",
+}
+
+
+def has_value(text: str, kind: str | None) -> bool:
+    """Does ``text`` state a value of ``kind`` (see ``VALUE_RE``)? No kind: nothing to check."""
+    if kind is None:
+        return True
+    pattern = VALUE_RE.get(kind)
+    return bool(pattern.search(text)) if pattern else True
+
+
+_DANGLING = re.compile(
+    r"^\W*(?:it|its|it's|they|their|them|he|she|his|her|both"
+    r"|(?:this|these|those|that|such)\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|means?"
+    r"|includes?|shows?|allows?|helps?|led|leads))\b",
+    re.I,
+)
+
+
+def dangling_start(sentence: str) -> bool:
+    """A sentence that opens with a pronoun whose subject lies in an earlier sentence."""
+    return bool(_DANGLING.match(sentence))

@@ -61,6 +61,16 @@ def _blocks(text: str) -> list[_Block]:
             lead = len(raw) - len(raw.lstrip())
             s, e = a + lead, a + len(raw.rstrip())
             if e > s:
+                prev = out[-1] if out else None
+                if (
+                    prev is not None
+                    and not text[prev.end : s].strip()
+                    and re.search(r"[A-Za-z,]$", prev.text)
+                    and text[s : s + 1].islower()
+                    and "\n\n" in text[prev.end : s]
+                ):  # a paragraph a page break cut in two: one block, so one unit
+                    out[-1] = _Block(prev.start, e, text[prev.start : e])
+                    continue
                 out.append(_Block(s, e, text[s:e]))
     return out
 
@@ -73,6 +83,15 @@ def _looks_like_heading(block: _Block) -> bool:
         return False
     words = t.split()
     return 0 < len(words) <= 18
+
+
+_CREDIT = re.compile(r"^(?:photo(?:graph)?|image|picture|illustration|credit)s?\s*(?:by\s*)?[:©]", re.I)
+
+
+def _question_line(block: _Block) -> bool:
+    """One line that asks a question (a Q&A item's question), however long."""
+    t = block.text
+    return "\n" not in t and t.endswith("?") and len(t) <= 300 and t[:1].isupper() and not _BULLET.match(t)
 
 
 def _norm_title(t: str) -> str:
@@ -94,10 +113,18 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
     opening: set[str] = set()  # short blocks of the title pages: a repeat of one is furniture
     joinable = False
     run_of_headings = 0  # heading-like blocks in a row: only the first of a plain run is a heading
+    before: _Block | None = None
     for b in blocks:
         first = b.text.split("\n", 1)[0].strip()
+        prev_block, before = before, b
+        if _CREDIT.match(first) and "\n" not in b.text:
+            b.kind = "furniture"  # "Photo: agency/name": a caption credit, never a section heading
+            continue
         if back_matter:
             b.kind = "furniture"
+            continue
+        if b.start > len(text) * 0.6 and re.match(r"^(?:©|\(c\))\s*crown copyright\b", first, re.I):
+            b.kind, back_matter = "furniture", True  # the licence page: publisher's furniture, not content
             continue
         if b.start < 3000 and len(b.text) <= 80:
             if b.text in opening:
@@ -132,8 +159,13 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
             and not _NUMBERED.match(first)
             and any(_similar(norm, c) for c in contents_titles)
         )
-        heading_like = not is_markdown and _looks_like_heading(b)
-        demote = heading_like and not in_toc and run_of_headings > 0 and not joinable
+        heading_like = not is_markdown and (_looks_like_heading(b) or _question_line(b))
+        if heading_like and prev_block is not None and prev_block.text.lstrip().startswith(("“", '"')):
+            heading_like = False  # the name under a quotation is its credit line, not a heading
+        # a question line under a heading opens a Q&A item ("Funding" > "How much is available?")
+        demote = (
+            heading_like and not in_toc and run_of_headings > 0 and not joinable and not _question_line(b)
+        )
         run_of_headings = run_of_headings + 1 if (heading_like or in_toc) else 0
         joinable = in_toc or bool(_SECTION_LETTER.match(first)) or first.lower().startswith("case study")
         if not is_markdown and (in_toc or (heading_like and not demote)):

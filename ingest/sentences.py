@@ -79,4 +79,26 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             if trail - lead >= _MIN_CHARS:
                 s = line_start + offset + a + lead
                 spans.append((s, line_start + offset + a + trail))
-    return spans
+    return join_broken(text, spans)
+
+
+_OPEN_END = re.compile(r"[A-Za-z,]$")  # ends on a word or a comma: the sentence goes on
+
+
+def join_broken(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a sentence that a page break split ("...have not been" + blank line + "viewed as ...").
+
+    The two halves are separated only by white space, the first ends on a word and the second
+    starts in lower case: one sentence, whose quote (white space included) stays verbatim.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            gap = text[pb:a]
+            page_break = "\n\n" in gap and not gap.strip()
+            if page_break and _OPEN_END.search(text[pa:pb]) and text[a : a + 1].islower():
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out

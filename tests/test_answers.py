@@ -37,9 +37,9 @@ IN_SCOPE = [
     "What did the interim learning report say about No Wrong Door?",
 ]
 OFF_TOPIC = [
-    "Write me a short poem about autumn leaves.",
-    "How do I apply for a UK passport?",
-    "What's the weather like in Manchester tomorrow?",
+    "Compose a limerick about my cat.",
+    "How do I renew my driving licence?",
+    "Will it rain in Leeds on Saturday?",
 ]
 
 
@@ -119,8 +119,9 @@ def test_who_can_apply_cites_the_guidance_answer(answers: dict[str, Answer]) -> 
 def test_off_topic_abstains(answers: dict[str, Answer], question: str) -> None:
     ans = answers[question]
     assert ans.abstained is True
-    assert ans.answer == ABSTAIN_TEXT
-    assert ans.citations == [] and ans.notes == []
+    assert ans.answer.splitlines()[0] == ABSTAIN_TEXT  # the refusal is unmistakable: it comes first
+    assert ans.notes == []
+    assert len(ans.answer.split("\n\n")) >= 2, "a refusal says why"
 
 
 @pytest.mark.parametrize(
@@ -145,19 +146,26 @@ def test_funding_length_answer(answers: dict[str, Answer]) -> None:
 # -- dates that have passed ------------------------------------------------------------------------
 
 
-def test_second_deadline_carries_passed_note(built_settings) -> None:  # type: ignore[no-untyped-def]
-    q = "What is the second deadline for expressions of interest?"
-    after = Assistant(replace(built_settings, today=date(2016, 8, 1))).ask(q)
-    assert any("7 July" in c.text for c in after.citations), [c.text for c in after.citations]
-    notes = [n for n in after.notes if "7 July" in n]
+def test_passed_note_depends_on_today(built_settings) -> None:  # type: ignore[no-untyped-def]
+    q = "When did the 2016 guidance expect funding to be released from?"
+    after = Assistant(replace(built_settings, today=date(2017, 1, 10))).ask(q)
+    assert not after.abstained, after.answer
+    assert any("summer" in c.text for c in after.citations), [c.text for c in after.citations]
+    notes = [n for n in after.notes if "summer" in n.lower()]
     assert notes, after.notes
-    assert "has passed" in notes[0] and "1 August 2016" in notes[0]
+    assert "has passed" in notes[0] and "10 January 2017" in notes[0]
 
-    # the same answer before the second deadline: the first deadline has passed, the second has not
-    before = Assistant(replace(built_settings, today=date(2016, 6, 1))).ask(q)
-    assert any("7 July" in c.text for c in before.citations)
-    assert not any("7 July" in n for n in before.notes), before.notes
-    assert any("6 May" in n and "has passed" in n for n in before.notes), before.notes
+    # asked before that summer was over, the same answer carries no passed note
+    before = Assistant(replace(built_settings, today=date(2016, 5, 1))).ask(q)
+    assert any("summer" in c.text for c in before.citations)
+    assert not any("summer" in n.lower() for n in before.notes), before.notes
+
+
+def test_notes_stay_off_answers_that_are_not_about_dates(assistant_instance: Assistant) -> None:
+    """A statistic's or a publication's date is not a deadline: no "has passed" note on it."""
+    ans = assistant_instance.ask("How many children were looked after in England in 2015?")
+    assert not ans.abstained
+    assert not any("has passed" in n for n in ans.notes), ans.notes
 
 
 # -- follow-ups -------------------------------------------------------------------------------------
@@ -241,7 +249,7 @@ def test_hostile_input_comes_back_as_plain_text(
         for c in ans.citations:
             assert c.text in corpus_texts[c.file]
     else:
-        assert ans.answer == ABSTAIN_TEXT
+        assert ans.answer.splitlines()[0] == ABSTAIN_TEXT
 
 
 # -- the CLI end to end ----------------------------------------------------------------------------
@@ -282,7 +290,7 @@ def test_cli_ask_jsonl(built_settings) -> None:  # type: ignore[no-untyped-def]
         json.dumps({"question": "Who can apply for funding?"}),
         "{this is not json",
         "",
-        json.dumps({"question": "Write me a short poem about autumn leaves."}),
+        json.dumps({"question": "Please write a sonnet about the sea."}),
         json.dumps(["not", "an", "object"]),
         json.dumps({"question": ""}),
         json.dumps(
@@ -301,7 +309,7 @@ def test_cli_ask_jsonl(built_settings) -> None:  # type: ignore[no-untyped-def]
 
     assert WHO_CAN_APPLY in objs[0]["citations"][0]["text"] and "error" not in objs[0]
     assert objs[1]["error"] and objs[1]["citations"] == [] and objs[1]["answer"] == ""
-    assert objs[2]["abstained"] is True and objs[2]["answer"] == ABSTAIN_TEXT
+    assert objs[2]["abstained"] is True and objs[2]["answer"].splitlines()[0] == ABSTAIN_TEXT
     assert "JSON object" in objs[3]["error"]
     assert objs[4]["error"].startswith("question:")
     assert "Pause" in objs[5]["query"] and "error" not in objs[5]
@@ -309,16 +317,26 @@ def test_cli_ask_jsonl(built_settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "missing"),
     [
-        "How much did the Spring Consortium get paid?",  # sums in the corpus, none for this subject
-        "What's the phone number for the Innovation Programme team?",  # an email exists, no phone
-        "Which projects were funded in Scotland?",  # a place the documents never mention
+        ("What fee was the Spring Consortium paid for its role?", "amount"),  # sums exist, none for it
+        ("whats the telephone number for the programme team", "contact"),  # an email exists, no phone
+        ("Which projects got money in Wales?", None),  # a place the documents never mention
+        ("How many social workers did the Rees Centre employ?", "number"),  # counts exist, not this one
+        ("On what date did the Rees Centre sign its contract?", "date"),
     ],
 )
-def test_in_topic_but_unanswered_abstains(assistant_instance: Assistant, question: str) -> None:
+def test_in_topic_but_unanswered_abstains(
+    assistant_instance: Assistant, corpus_texts: dict[str, str], question: str, missing: str | None
+) -> None:
     ans = assistant_instance.ask(question)
-    assert ans.abstained and ans.answer == ABSTAIN_TEXT and not ans.citations
+    assert ans.abstained, ans.answer
+    first, *rest = ans.answer.split("\n\n")
+    assert first == ABSTAIN_TEXT and rest, "the refusal comes first and then says what is missing"
+    if missing:
+        assert missing in rest[0] or "do not" in rest[0], rest[0]
+    for c in ans.citations:  # a nearby sentence may be quoted: it must be verbatim
+        assert corpus_texts[c.file][c.start : c.end] == c.text
 
 
 def test_how_much_with_a_sourced_amount_is_answered(assistant_instance: Assistant) -> None:

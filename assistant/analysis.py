@@ -1,0 +1,292 @@
+"""One reading of the question, made once and read by everything downstream.
+
+Retrieval, directory routing, composition, answerability and notes all need to know the same
+things about a question: is it asking for a passage by its reference (paragraph 41, the Q&A on
+X), for a list of projects, for a value of some type (a date, an amount, a count, a name), for an
+explanation, or for something the documents cannot give at all (a poem, a personal matter)? Each
+of those used to be re-derived by its own regexes; now :func:`analyse` decides once and the
+result travels with the answer (``Answer.analysis``) so that a wrong answer can be traced to a
+wrong reading.
+
+The rules are about the *form* of English questions (interrogatives, the nouns that name a kind
+of value), never about particular questions of any evaluation set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from assistant.text import content_stems
+
+# -- answer types: what kind of value a reply must contain --------------------------------------
+# Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
+# outranks a "when" later in the sentence only when it comes first, so we take the earliest hit.
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "contact",
+        re.compile(
+            r"\b(?:phone|telephone|mobile|fax) (?:number|no)\b|\be-?mail address\b"
+            r"|\bcontact details\b|\bpostal address\b|\bpostcode\b"
+            r"|\bhow (?:can|do|could) (?:i|we) (?:contact|reach|phone|email|ring)\b",
+            re.I,
+        ),
+    ),  # fmt: skip
+    (
+        "share",
+        re.compile(
+            r"\bwhat (?:share|proportion|percentage|fraction|per ?cent)\b|\bhow big a share\b"
+            r"|\bwhat % |\bhow many per ?cent\b",
+            re.I,
+        ),
+    ),  # fmt: skip
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bhow much of\b(?=\s+\w+s\b)", re.I)),
+    (
+        "money",
+        re.compile(
+            r"\bhow much\b|\bhow big (?:was|were|is) the (?:award|grant|budget|pot|fund)"
+            r"|\bwhat (?:was |is )?the (?:total |overall )?(?:budget|cost|value|amount)\b"
+            r"|\bhow expensive\b|\bwhat did \w+ (?:cost|receive|get)\b"
+            r"|\bwhat(?:'s)? (?:\w+ ){0,3}(?:savings?|budget|costs?|price|sum|fees?|payments?|salary|wages?)\b",
+            re.I,
+        ),
+    ),  # fmt: skip
+    ("frequency", re.compile(r"\bhow (?:often|frequently|regularly)\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b|\bfor what period\b|\bover what period\b", re.I)),
+    (
+        "date",
+        re.compile(
+            r"(?:^|[,;:(]\s*|\b(?:and|so|but|or|by|since|until|know|ask|tell me|wondering)\s+)"
+            r"when\b(?!\s+(?:i|we|you|they|it|a|an|the|my|our)\s)|^\s*when\b"
+            r"|\bwhat (?:date|day|time|month|year)\b|\bwhich (?:date|day|month|year)\b"
+            r"|\bby what date\b|\bwhat(?:'s| is| was| were) the (?:\w+ )?(?:deadline|closing date)s?\b",
+            re.I,
+        ),
+    ),  # fmt: skip
+    (
+        "person",
+        re.compile(
+            r"^\s*(?:and\s+)?who\b(?!\s+(?:can|could|is eligible|are eligible|should|may|might"
+            r"|would|will be able))|\bwhich (?:minister|person|people|official)\b"
+            r"|\bwhat (?:is|was) the name of\b|\bwho (?:launched|announced|wrote|chairs|led|leads"
+            r"|runs|ran|is responsible)\b",
+            re.I,
+        ),
+    ),  # fmt: skip
+    (
+        "place",
+        re.compile(r"^\s*where\b(?!\s+(?:can|do|should) (?:i|we) (?:find|get|read|send|submit))", re.I),
+    ),
+]
+
+# -- intents ------------------------------------------------------------------------------------
+_PARAGRAPH_REF = re.compile(
+    r"(?:\b(?:paragraph|para(?:graph)?s?\.?)|¶)\s*(?:no\.?\s*|number\s*)?(\d{1,3})\b", re.I
+)
+_VERBATIM = re.compile(
+    r"\bword[- ]for[- ]word\b|\bverbatim\b|\bexact(?:ly)? (?:wording|words|text|what)\b|\bquote\b"
+    r"|\bfull text\b|\bin full\b|\bwhat exactly does\b|\bexact terms\b|\bprecise wording\b|\bwording\b",
+    re.I,
+)
+_QA_REF = re.compile(r"\bq\s*&\s*a\b|\bq and a\b|\bquestions? and answers?\b|\bfaqs?\b", re.I)
+_TABLE_REF = re.compile(r"\btable\b|\bgrid\b|\bmatrix\b", re.I)
+_LIST_REF = re.compile(
+    r"\b(?:bullet(?:ed)? (?:points?|list)|lettered list|numbered list|the list of)\b", re.I
+)
+_YESNO = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?:is|are|can|could|does|do|did|will|would|should|may|might|must|has|have"
+    r"|am|was|were|shall)\b",
+    re.I,
+)
+_EXPLAIN = re.compile(
+    r"\b(?:learn\w*|lessons?|found|find(?:ings?)?|worked|works|working well|what works|achiev\w*|impact"
+    r"|outcomes?|results?|evidence|insights?|why|how (?:did|do|does|can|could|should|would|will)"
+    r"|challenges?|barriers?|difficult\w*|success\w*|recommend\w*|advice|tips?|say about|said about"
+    r"|tell us)\b",
+    re.I,
+)
+# A request to write something new: the product only quotes the documents, it never writes.
+_WRITING_TASK = re.compile(
+    r"^\s*(?:(?:please|can you|could you|would you|will you|i need you to|i want you to|help me)\s+)*"
+    r"(?:write|compose|draft|pen|create|generate|make up|invent|sing|rewrite|translate)\b(?!-)"
+    r"(?!\s+(?:out\s+)?(?:down\s+)?(?:the|a)?\s*(?:summary|list|quote)\b)",
+    re.I,
+)
+_TELL_A = re.compile(
+    r"^\s*(?:please\s+)?tell (?:me|us) (?:a|an|some) (?:joke|poem|riddle|bedtime story|story about)\b",
+                     re.I)  # fmt: skip
+# Matters about the asker's own life that no programme document can speak to.
+_PERSONAL = re.compile(
+    r"\b(?:my|our) (?:own )?(?:birthday|wedding|marriage|divorce|girlfriend|boyfriend|wife|husband|partner's"
+    r"|holiday|diet|horoscope|pet|dog|cat|mortgage|tax return|lottery|love life|relationship)\b"
+    r"|\b(?:should i (?:marry|date|break up|divorce)|am i in love|what should i eat|lottery numbers)\b"
+    r"|\b(?:my|our) (?:own )?(?:sister|brother|mum|mother|dad|father|son|daughter|niece|nephew|grand\w+"
+    r"|ex|neighbour|friend)(?:'s|’s)?\b|\bwhat are (?:my|her|his|their) rights\b",
+    re.I,
+)
+_DIRECTORY_NOUN = re.compile(
+    r"\bprojects?\b|\bfunded\b|\bawards?\b|\bawarded\b|\bgrants?\b|\bwho got\b|\bwhich (?:councils?|local "
+    r"authorities|las|organisations?|charities|boroughs?)\b|\binitiatives?\b|\bschemes?\b|\bpilots?\b",
+    re.I,
+)
+_SUPERLATIVE = re.compile(
+    r"\b(?:largest|biggest|highest|most money|most funding|smallest|lowest|least|largest award|top)\b", re.I
+)
+_LIST_ASK = re.compile(r"^\s*(?:list|name|show|give me|tell me)\b|\bwhich\b|\bwhat (?:projects|councils)\b"
+                       r"|\ball (?:the )?projects\b|\bany projects\b", re.I)  # fmt: skip
+_RESULT_ASK = re.compile(
+    r"\b(?:achiev\w*|results?|outcomes?|impact|found|find(?:ings?)?|worked|work well|succe\w*|difference"
+    r"|effect\w*"
+    r"|evidence|seen)\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
+# Words that frame a question rather than say what it is about (never part of its focus).
+_FRAME = frozenset(
+    content_stems(
+        "what when where which who whom whose why how much many long tell me please say says said "
+        "document documents programme guidance report give exactly word wording verbatim quote full text "
+        "paragraph para section page know find out question answer q&a faq mean means meaning "
+        "date amount number figure total name whether also already just actually really each any"
+    )
+)
+
+
+@dataclass
+class QuestionAnalysis:
+    """How a question was read. ``to_dict`` is what ``Answer.analysis`` carries."""
+
+    question: str
+    query: str  # the stand-alone form searched (after follow-up rewriting)
+    intent: str  # reference | directory | fact | explain | yesno | not_documents
+    answer_type: str | None = None  # date | money | count | share | duration | person | place
+    focus: list[str] = field(default_factory=list)  # content stems the answer must be about
+    focus_words: list[str] = field(default_factory=list)  # the same, as written (for messages)
+    reference: dict | None = None  # {"kind": "paragraph", "number": "41"} | {"kind": "qa"} | table | list
+    verbatim: bool = False  # the asker wants the source text itself, whole
+    directory: str | None = None  # list | lookup | superlative, when the directory may answer
+    count_noun: list[str] = field(default_factory=list)  # "how many women": the stems a count must be of
+    years: list[int] = field(default_factory=list)  # a time frame named in the question
+    not_documents: str | None = None  # why no document can answer (a writing task, a personal matter)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def wants_prose(self) -> bool:
+        """Lessons, findings, reasons: answered from the documents' prose even when projects are named."""
+        return self.intent == "explain"
+
+
+def answer_type(text: str) -> str | None:
+    """The type of value the question asks for: the earliest interrogative that fixes one wins."""
+    best: tuple[int, str] | None = None
+    for kind, pattern in _TYPE_PATTERNS:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind)
+    return best[1] if best else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")
+_INTERROGATIVE = re.compile(r"\b(?:what|whats|when|where|which|who|whom|whose|why|how|whether)\b", re.I)
+_EMBEDDED = re.compile(
+    r"\b(?:know|find out|tell (?:me|us)|wondering|wonder|asked|check|understand|confirm|clarify|see)\s+"
+    r"(?=(?:whether|if|what|when|where|which|who|how)\b)",
+    re.I,
+)
+
+
+def ask_clause(text: str) -> str:
+    """The part of a long question that asks: the sentence with the interrogative, from the asking word on.
+
+    "I'm compiling figures for a report. For round two, what was the total?" asks only its last
+    sentence; "my manager wants to know whether X" asks X. Context around the ask (who is asking,
+    why) must not count as what the answer has to be about.
+    """
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
+    if len(parts) > 1:
+        asks = [p for p in parts if p.endswith("?")] or [p for p in parts if _INTERROGATIVE.search(p)]
+        typed = [p for p in asks if answer_type(p)]
+        text = (typed or asks or parts)[-1] if (typed or asks) else text
+    m = _EMBEDDED.search(text)
+    if m:
+        text = text[m.end() :]
+    return text
+
+
+def _focus(text: str) -> tuple[list[str], list[str]]:
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|\d+", text)
+    stems = content_stems(" ".join(words))
+    seen: dict[str, str] = {}
+    for word in words:
+        st = content_stems(word)
+        if st and st[0] not in _FRAME and st[0] not in seen:
+            seen[st[0]] = word
+    kept = [s for s in dict.fromkeys(stems) if s not in _FRAME]
+    return kept, [seen.get(s, s) for s in kept]
+
+
+_SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
+
+
+def _tidy(text: str) -> str:
+    """Typed-in-a-hurry forms read as written out: "whats" is "what's", "wat" is "what"."""
+    text = _SLOPPY.sub(r"\1's", text)
+    return re.sub(r"\bwat\b", "what", re.sub(r"\bhw\b", "how", text, flags=re.I), flags=re.I)
+
+
+def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
+    """Read ``question`` (and its stand-alone ``query`` when it is a follow-up) once."""
+    q = _tidy(query or question)
+    focus, focus_words = _focus(ask_clause(q))
+    a = QuestionAnalysis(question=question, query=q, intent="fact", focus=focus, focus_words=focus_words)
+    a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
+    if _WRITING_TASK.search(question) or _TELL_A.search(question):
+        a.intent, a.not_documents = "not_documents", "a request to write something new"
+        return a
+    if _PERSONAL.search(question):
+        a.intent, a.not_documents = (
+            "not_documents",
+            "a personal matter the programme documents do not address",
+        )
+        return a
+    a.verbatim = bool(_VERBATIM.search(q))
+    para = _PARAGRAPH_REF.search(q)
+    if para:
+        a.intent, a.reference = "reference", {"kind": "paragraph", "number": para.group(1)}
+        return a
+    if _QA_REF.search(q):
+        a.intent, a.reference = "reference", {"kind": "qa"}
+        return a
+    if a.verbatim and _TABLE_REF.search(q):
+        a.intent, a.reference = "reference", {"kind": "table"}
+        return a
+    if a.verbatim and _LIST_REF.search(q):
+        a.intent, a.reference = "reference", {"kind": "list"}
+        return a
+    if a.verbatim:
+        a.intent, a.reference = "reference", {"kind": "passage"}
+        return a
+    a.answer_type = answer_type(ask_clause(q))
+    if a.answer_type == "count":
+        m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
+        if m:
+            a.count_noun = [s for s in content_stems(m.group(1)) if s not in _FRAME][:2]
+    explain = bool(_EXPLAIN.search(q))
+    if _DIRECTORY_NOUN.search(q) and not explain:
+        if _SUPERLATIVE.search(q):
+            a.directory = "superlative"
+        elif a.answer_type in {"count", "money"} or _LIST_ASK.search(q):
+            a.directory = "list"
+        else:
+            a.directory = "lookup"
+    if explain and a.answer_type is None:
+        a.intent = "explain"
+        if _RESULT_ASK.search(ask_clause(q)):
+            a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
+    elif a.answer_type is None and _YESNO.match(q):
+        a.intent = "yesno"
+    else:
+        a.intent = "fact" if a.answer_type or not explain else "explain"
+    return a

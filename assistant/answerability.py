@@ -1,0 +1,194 @@
+"""Answer only when a retrieved sentence states a value of the asked type about the asked subject.
+
+A question that asks *when*, *how much*, *how many*, *who* is answered by a sentence that holds
+a date, an amount, a count of the asked thing, a name, and that is about the question's focus.
+Retrieval always returns *something* that shares the question's words; without this check that
+near-miss text was shown as if it answered. When no sentence qualifies the assistant declines and
+says what is missing and what the documents do say nearby.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import process
+
+from assistant.analysis import QuestionAnalysis, ask_clause
+from assistant.compose import Candidate, idf_table
+from assistant.snapshot import Snapshot
+from assistant.text import COUNT_RE, PERSON_RE, VALUE_PHRASE, content_stems, has_value
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
+
+
+@dataclass
+class Verdict:
+    """The lead sentence that answers, or why none does (``missing``) and the nearest text."""
+
+    lead: Candidate | None
+    missing: str = ""
+    nearby: Candidate | None = None
+
+
+def _context(snap: Snapshot, cand: Candidate) -> str:
+    """What a sentence is about: itself, its heading trail and the sentence before it."""
+    chunk = snap.chunks[cand.row]
+    text = snap.texts[chunk.doc_id]
+    before = ""
+    if cand.idx > 0:
+        row, a, b = (int(v) for v in snap.sent_spans[cand.idx - 1])
+        if row == cand.row:
+            before = text[a:b]
+    return f"{chunk.section}\n{before}\n{cand.text}"
+
+
+def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> float:
+    """Share of the question's focus (IDF-weighted) that ``text`` mentions."""
+    if not analysis.focus:
+        return 1.0
+    idf = idf_table(snap)
+    default = math.log(1 + len(snap.chunks))
+    have = set(content_stems(text))
+    total = sum(idf.get(s, default) for s in analysis.focus)
+    got = sum(idf.get(s, default) for s in analysis.focus if s in have)
+    return got / total if total else 1.0
+
+
+_NAMED = re.compile(
+    r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,}(?:-[A-Za-z]+)*(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]{2,}(?:-[A-Za-z]+)*)*)"
+)
+_ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
+
+
+def names_covered(analysis: QuestionAnalysis, text: str) -> bool:
+    """Every title-case name in the question's ask appears (allowing typing slips) in ``text``."""
+    names = [m.group(1) for m in _NAMED.finditer(ask_clause(analysis.query).strip())]
+    names = [n for n in names if n.lower() not in _ASKING]
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    for name in names:
+        for w in re.findall(r"[a-z0-9]+", name.lower()):
+            if len(w) < 3 or w in {"the", "and", "for"}:
+                continue
+            if w not in words and not (len(w) >= 5 and process.extractOne(w, words, score_cutoff=85)):
+                return False
+    return True
+
+
+def _names_subject(snap: Snapshot, analysis: QuestionAnalysis, context: str) -> bool:
+    """A subject the question names (Spring Consortium, Pause) is named by the sentence's context.
+
+    Sharing common words with the question ("funding", "contract") does not make a sentence about
+    the asked subject. Only title-case names count: acronyms (DfE, EOI) are often spelt out in
+    the documents, and lower-case words are covered by the focus share. A name's words are
+    matched with a small tolerance for typing slips (rapidfuzz), as a reader would.
+    """
+    return names_covered(analysis, context)
+
+
+def count_of(text: str, nouns: list[str], window: int) -> bool:
+    """A number followed, within ``window`` words, by one of the counted nouns ("160 women")."""
+    if not nouns:
+        return bool(COUNT_RE.search(text))
+    toks = _TOKEN.findall(text)  # each token stemmed alone: content_stems drops stop words
+    for i, tok in enumerate(toks):
+        if COUNT_RE.fullmatch(tok.rstrip("%")) or tok.lower() in {"a", "an"}:
+            for nxt in toks[i + 1 : i + 1 + window]:
+                st = content_stems(nxt)
+                if st and st[0] in nouns:
+                    return True
+    return False
+
+
+_ACRONYM = re.compile(r"\(([A-Z]{2,6})s?\)")
+
+
+def acronyms(snap: Snapshot) -> dict[str, set[str]]:
+    """Acronyms the documents define ("Expressions of Interest (EOIs)") mapped to the stems they stand for.
+
+    Readers count in the short form ("how many EOIs") while the documents count in the long one
+    ("1,200 expressions of interest"); the documents' own definitions join the two.
+    """
+    cached = getattr(snap, "_acronym_cache", None)
+    if cached is not None:
+        return cached
+    found: dict[str, set[str]] = {}
+    for text in snap.texts.values():
+        for m in _ACRONYM.finditer(text):
+            short = m.group(1)
+            words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[max(0, m.start() - 120) : m.start()])
+            small = {"of", "and", "for", "the", "to", "in"}
+            for letters in ([w for w in words if w.lower() not in small], words):  # "Expressions of Interest"
+                tail = letters[-len(short) :]
+                if len(tail) == len(short) and "".join(w[0] for w in tail).upper() == short:
+                    found.setdefault(short.lower(), set()).update(content_stems(" ".join(tail)))
+                    break
+    object.__setattr__(snap, "_acronym_cache", found)
+    return found
+
+
+def states_value(snap: Snapshot, analysis: QuestionAnalysis, text: str, window: int) -> bool:
+    """Does ``text`` hold a value of the type the question asks for?
+
+    A count must be of the asked noun ("160 women"), unless the documents never use that noun
+    ("kids", "ppl"): then the reader's word cannot be matched and any count is a candidate.
+    """
+    if analysis.answer_type == "person":
+        asked = analysis.query.lower()
+        return any(
+            not all(w in asked for w in re.findall(r"[a-z]+", m.group(0).lower()))
+            for m in PERSON_RE.finditer(text)
+        )  # "who replaced X" is not answered by a sentence that names only X
+    if analysis.answer_type == "count":
+        idf = idf_table(snap)
+        known = acronyms(snap)
+        nouns: list[str] = []
+        for n in analysis.count_noun:
+            if n in idf:
+                nouns.append(n)
+            nouns.extend(known.get(n, ()))
+        if analysis.count_noun and not nouns:
+            return bool(COUNT_RE.search(text))
+        return count_of(text, nouns, window)
+    return has_value(text, analysis.answer_type)
+
+
+def judge(
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    cands: list[Candidate],
+    *,
+    lead_margin: float,
+    min_focus: float,
+    count_window: int,
+) -> Verdict:
+    """Pick the sentence to lead with, or say why none can."""
+    ranked = sorted((c for c in cands if not c.is_question), key=lambda c: -c.score)
+    if not ranked:
+        return Verdict(None, "nothing relevant was retrieved")
+    best = ranked[0].score
+    if analysis.answer_type is None:
+        return Verdict(ranked[0])
+    if analysis.answer_type == "finding":  # a preference, not a condition: lessons are often qualitative
+        close = [c for c in ranked if c.score >= best - lead_margin / 2]
+        return Verdict(next((c for c in close if has_value(c.text, "finding")), ranked[0]))
+    for cand in ranked:
+        if cand.score < best - lead_margin:
+            break
+        if not states_value(snap, analysis, cand.text, count_window):
+            continue
+        context = _context(snap, cand)
+        if focus_coverage(snap, analysis, context) >= min_focus and _names_subject(snap, analysis, context):
+            return Verdict(cand)
+    phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
+    if analysis.answer_type == "count" and analysis.count_noun:
+        phrase = f"a number of {' '.join(_words_for(analysis, analysis.count_noun))}"
+    about = " ".join(analysis.focus_words[:6])
+    return Verdict(None, f"they do not give {phrase} for {about}" if about else f"they do not give {phrase}",
+                   nearby=ranked[0])  # fmt: skip
+
+
+def _words_for(analysis: QuestionAnalysis, stems: list[str]) -> list[str]:
+    by_stem = dict(zip(analysis.focus, analysis.focus_words, strict=False))
+    return [by_stem.get(s, s) for s in stems]

@@ -1,0 +1,208 @@
+"""Exact references for programme staff: a paragraph by its number, a Q&A item, a table, a list.
+
+Staff ask for text they will quote onwards ("paragraph 41 word for word", "the Q&A on who can
+apply"). Semantic search cannot find "41" and returns neighbours; here the reference is resolved
+against the units ingest recorded (each numbered paragraph and each Q&A pair is a chunk with its
+number or block kind), and the unit is returned whole and verbatim, headed with where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.analysis import QuestionAnalysis
+from assistant.models import Citation, Passage
+from assistant.snapshot import Snapshot
+from assistant.text import content_stems
+from ingest.models import Chunk
+
+Embed = Callable[[str], np.ndarray]
+
+_TITLE_WORDS = re.compile(r"[A-Za-z]{4,}")
+
+
+def _doc_hint(snap: Snapshot, question: str, candidates: set[str]) -> str | None:
+    """The document the question names (by title words or file name), among ``candidates``."""
+    q = question.lower()
+    best, best_hits = None, 0
+    for doc_id in candidates:
+        info = snap.docs.get(doc_id)
+        if info is None:
+            continue
+        words = {w.lower() for w in _TITLE_WORDS.findall(f"{info.title} {info.file} {info.kind}")}
+        words -= {"children", "social", "care", "innovation", "programme", "with"}
+        hits = sum(1 for w in words if w in q)
+        if info.date[:4] in q:
+            hits += 1
+        if hits > best_hits:
+            best, best_hits = doc_id, hits
+    return best
+
+
+def _whole(snap: Snapshot, chunks: list[Chunk], n: int) -> Citation:
+    """One citation spanning ``chunks`` (consecutive parts of one unit) from first to last."""
+    chunks = sorted(chunks, key=lambda c: c.start)
+    source = snap.texts[chunks[0].doc_id]
+    start, end = chunks[0].start, chunks[-1].end
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return Citation.from_span(chunks[0], source, start, end, n)
+
+
+def _heading(cit: Citation, snap: Snapshot) -> str:
+    info = snap.docs.get(cit.doc_id)
+    when = info.display_date if info else cit.date
+    where = cit.locator()
+    return f"“{cit.title}” ({when}){', ' + where if where else ''}:"
+
+
+def _display(text: str) -> str:
+    """The verbatim unit laid out for reading: table rows stay rows, bullets stay bullets."""
+    lines = []
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            if lines and lines[-1] != "":
+                lines.append("")
+            continue
+        if "\t" in line:  # a table row: its cells joined by " | "
+            cells = [c.strip() for c in line.split("\t")]
+            line = " | ".join(c for c in cells if c)
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def paragraph(snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage]) -> list[Citation] | None:
+    """The numbered paragraph asked for, whole; None when no document has that number."""
+    number = (analysis.reference or {}).get("number")
+    if not number:
+        return None
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in snap.chunks:
+        if c.paragraph == number:
+            by_doc.setdefault(c.doc_id, []).append(c)
+    if not by_doc:
+        return None
+    doc = _doc_hint(snap, analysis.query, set(by_doc))
+    if doc is None:  # the retrieved document that has this paragraph, else the first that has it
+        ranked = [p.chunk.doc_id for p in passages if p.chunk.doc_id in by_doc]
+        doc = ranked[0] if ranked else sorted(by_doc)[0]
+    return [_whole(snap, by_doc[doc], 1)]
+
+
+def _best_unit(snap: Snapshot, analysis: QuestionAnalysis, rows: list[int], embed: Embed) -> int | None:
+    """The unit among ``rows`` that best matches what the reference is about (its focus words).
+
+    The words that make the request a reference ("the Q&A on", "word for word", "table") say
+    nothing about which unit is meant, so they are left out of the matching.
+    """
+    if not rows:
+        return None
+    about = " ".join(analysis.focus_words) or analysis.query
+    vec = embed(about)
+    want = set(content_stems(about))
+    best, best_score = None, -1.0
+    for row in rows:
+        chunk = snap.chunks[row]
+        head = f"{chunk.section} {chunk.text[:200]}"
+        overlap = len(want & set(content_stems(head))) / len(want) if want else 0.0
+        score = float(snap.chunk_vecs[row] @ vec) + 0.5 * overlap
+        if score > best_score:
+            best, best_score = row, score
+    return best
+
+
+def qa_item(snap: Snapshot, analysis: QuestionAnalysis, embed: Embed) -> list[Citation] | None:
+    """The best-matching Q&A pair, question and answer together."""
+    rows = [i for i, c in enumerate(snap.chunks) if c.block == "qa"]
+    row = _best_unit(snap, analysis, rows, embed)
+    return None if row is None else [_whole(snap, [snap.chunks[row]], 1)]
+
+
+def section_unit(
+    snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage], embed: Embed
+) -> list[Citation] | None:
+    """A table or list asked for verbatim: the best unit that holds one, with its lead-in paragraph."""
+    kind = (analysis.reference or {}).get("kind")
+    is_kind = (lambda t: "\t" in t) if kind == "table" else (
+        lambda t: bool(re.search(r"^\s*(?:[-•*▪●◦]|\(?[a-z]\)|[a-z]\.)\s", t, re.M))
+    )  # fmt: skip
+    row = _best_unit(snap, analysis, [i for i, c in enumerate(snap.chunks) if is_kind(c.text)], embed)
+    ranked = [Passage(snap.chunks[row], 1.0)] if row is not None else []
+    for p in ranked + passages[:5]:
+        text = p.chunk.text
+        is_table = "\t" in text
+        is_list = bool(re.search(r"^\s*(?:[-•*▪●◦]|\(?[a-z]\)|[a-z]\.)\s", text, re.M))
+        if (kind == "table" and is_table) or (kind == "list" and is_list):
+            parts = [c for c in snap.chunks if c.doc_id == p.chunk.doc_id and c.section == p.chunk.section]
+            if kind == "table":
+                parts = [c for c in parts if "\t" in c.text or c.chunk_id == p.chunk.chunk_id]
+                # the paragraph that introduces the table ("... the following criteria:")
+                lead = [c for c in snap.chunks if c.doc_id == p.chunk.doc_id and c.end <= p.chunk.start
+                        and c.end >= p.chunk.start - 200]  # fmt: skip
+                parts = lead[-1:] + parts
+            parts = _consecutive(parts, p.chunk)
+            return [_whole(snap, parts, 1)]
+    return None
+
+
+def passage(
+    snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage], embed: Embed
+) -> list[Citation] | None:
+    """Text asked for verbatim without a number: the best retrieved unit, whole, with the list it opens."""
+    rows = [snap.row_of[p.chunk.chunk_id] for p in passages[:5]]
+    row = _best_unit(snap, analysis, rows, embed)
+    if row is None:
+        return None
+    parts = [snap.chunks[row]]
+    while len(parts) < 4 and row + 1 < len(snap.chunks):
+        nxt = snap.chunks[row + 1]
+        last = parts[-1]
+        introduces = last.text.rstrip().rstrip("*_ ").endswith(":") or _LIST_LINE.match(nxt.text)
+        if nxt.doc_id != last.doc_id or nxt.start - last.end > 4 or not introduces:
+            break
+        parts.append(nxt)
+        row += 1
+    return [_whole(snap, parts, 1)]
+
+
+_LIST_LINE = re.compile(r"^\s*(?:[-•*▪●◦]|\(?[a-z]\)|[a-z]\.|\d{1,2}[.)])\s")
+
+
+def _consecutive(parts: list[Chunk], anchor: Chunk) -> list[Chunk]:
+    """The run of ``parts`` around ``anchor`` with no other text between them (gaps under 400 chars)."""
+    parts = sorted({c.chunk_id: c for c in parts}.values(), key=lambda c: c.start)
+    i = next(i for i, c in enumerate(parts) if c.chunk_id == anchor.chunk_id)
+    lo = hi = i
+    while lo > 0 and parts[lo].start - parts[lo - 1].end < 400:
+        lo -= 1
+    while hi + 1 < len(parts) and parts[hi + 1].start - parts[hi].end < 400:
+        hi += 1
+    return parts[lo : hi + 1]
+
+
+def resolve(
+    snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage], embed: Embed
+) -> tuple[str, list[Citation]] | None:
+    """(answer text, citations) for an exact reference, or None to answer it as a question."""
+    kind = (analysis.reference or {}).get("kind")
+    if kind == "paragraph":
+        cits = paragraph(snap, analysis, passages)
+    elif kind == "qa":
+        cits = qa_item(snap, analysis, embed)
+    elif kind in {"table", "list"}:
+        cits = section_unit(snap, analysis, passages, embed)
+    elif kind == "passage":
+        cits = passage(snap, analysis, passages, embed)
+    else:
+        return None
+    if not cits:
+        return None
+    cit = cits[0]
+    body = _display(cit.text)
+    return f"{_heading(cit, snap)}\n\n{body} [{cit.n}]", cits

@@ -1,0 +1,168 @@
+"""The one question analysis: each intent in several phrasings (plain, colloquial, misspelt, long).
+
+The phrasings are our own, written for the kind of reading each intent needs; none comes from an
+evaluation set. A failure here means a whole class of questions is read wrongly.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.analysis import analyse, answer_type
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Give me paragraph 12 word for word",
+        "para. 30 please",
+        "can u quote para 7 exactly",
+        "What does paragraph no. 55 of the guidance say, verbatim?",
+        "I'm drafting a briefing note for my director and need the precise wording of paragraph 19 so I "
+        "can quote it accurately",
+        "¶ 44",
+    ],
+)
+def test_paragraph_references_carry_their_number(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "reference"
+    assert a.reference and a.reference["kind"] == "paragraph"
+    assert a.reference["number"] in question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the Q&A about timescales",
+        "What does the FAQ say about partners?",
+        "show me the questions and answers item on costs",
+        "q and a on whether we can bid twice",
+        "Could you pull up the Q & A entry that covers match funding, I need it for a meeting",
+    ],
+)
+def test_qa_references(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "reference" and a.reference == {"kind": "qa"}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did the workshops take place?", "date"),
+        ("whens the closing date", "date"),
+        ("What was the closing date for bids?", "date"),
+        ("by what date did proposals have to be in", "date"),
+        ("Which month were the results announced?", "date"),
+        ("How much did the pilot in Leeds receive?", "money"),
+        ("how much money was avaliable overall", "money"),
+        ("What was the total budget for the scheme?", "money"),
+        ("what savings do they expect to make", "money"),
+        ("How many councils signed up?", "count"),
+        ("number of young people supported by the hub", "count"),
+        ("how many staff did they recruit in the first year?", "count"),
+        ("What proportion of projects were led by charities?", "share"),
+        ("what percentage of authorities took part", "share"),
+        ("How long can funding last?", "duration"),
+        ("who launched the programme?", "person"),
+        ("Who runs the helpline?", "person"),
+        ("What is the phone number for the programme team?", "contact"),
+        ("how do I contact the team", "contact"),
+        ("How often are the sessions held?", "frequency"),
+    ],
+)
+def test_answer_types(question: str, kind: str) -> None:
+    assert answer_type(analyse(question).query) == kind
+    assert analyse(question).answer_type == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who can apply?",
+        "who is eligible to bid",
+        "Can a housing association put in a bid?",
+        "is it ok for a school to apply",
+        "Would a partnership of two boroughs be considered?",
+    ],
+)
+def test_eligibility_questions_are_yes_no_not_a_name(question: str) -> None:
+    a = analyse(question)
+    assert a.answer_type != "person"
+    assert a.intent in {"yesno", "fact"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the projects learn about working with schools?",
+        "what lessons came out of the pilots on staff turnover",
+        "Why did some projects struggle to engage partners?",
+        "what worked well for family group conferences",
+        "Tell us what the report found on caseloads",
+    ],
+)
+def test_lessons_are_explanations_and_never_directory_lists(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "explain"
+    assert a.directory is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "write me a poem about foster carers",
+        "Please compose a song about the programme",
+        "can you draft a cover letter for my job application",
+        "Tell me a joke about social workers",
+        "make up a story about a care leaver",
+        "should I marry my girlfriend?",
+        "what should i eat for dinner tonight",
+    ],
+)
+def test_writing_tasks_and_personal_matters_are_not_for_the_documents(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "not_documents" and a.not_documents
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tell me the story of how the programme started",
+        "is there one call for bids or several?",
+        "Can I call the team to discuss my idea?",
+        "Write-ups of the evaluations: where are they published?",
+    ],
+)
+def test_ordinary_questions_with_writing_words_are_still_questions(question: str) -> None:
+    assert analyse(question).intent != "not_documents"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which projects in Yorkshire were funded?", "list"),
+        ("list the projects working with care leavers", "list"),
+        ("which award was the biggest", "superlative"),
+        ("What was the largest grant given to a single project?", "superlative"),
+        ("How many projects got funding in the north west?", "list"),
+    ],
+)
+def test_directory_questions(question: str, kind: str) -> None:
+    assert analyse(question).directory == kind
+
+
+def test_focus_keeps_the_subject_and_drops_question_framing() -> None:
+    a = analyse("When was the deadline for the Staying Close bids?")
+    assert {"stay", "close"} <= set(a.focus) or {"stai", "close"} <= set(a.focus) or "close" in a.focus
+    assert "when" not in a.focus
+    assert "deadlin" in a.focus
+
+
+def test_count_questions_name_what_is_counted() -> None:
+    a = analyse("How many foster carers were recruited?")
+    assert a.count_noun and a.count_noun[0].startswith("foster")
+
+
+def test_analysis_serialises() -> None:
+    d = analyse("how much did the hub get in 2016?").to_dict()
+    assert d["answer_type"] == "money" and d["years"] == [2016] and d["intent"] == "fact"
