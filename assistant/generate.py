@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -29,11 +28,14 @@ from assistant.groundcheck import CheckResult, Source, check_answer
 from assistant.llm import stream_text
 from assistant.models import ABSTAIN_TEXT, Answer, Passage, abstained
 from assistant.snapshot import Snapshot
+from ingest.config import LLMSettings
 from ingest.models import DocumentInfo
 
 log = logging.getLogger(__name__)
 
-MAX_PASSAGES = int(os.environ.get("CSC_LLM_PASSAGES") or 5)  # passages shown to the model
+# passages shown to the model by default; a run uses its Settings (``settings.llm.passages``,
+# CSC_LLM_PASSAGES), read when the Settings is built, never from the environment here
+MAX_PASSAGES: int = LLMSettings.model_fields["passages"].default
 MAX_SENTENCES = 5
 
 SYSTEM_PROMPT = f"""You answer questions about the Department for Education's Children's Social Care \
@@ -133,8 +135,11 @@ def generate(
     *,
     max_passages: int | None = None,
 ) -> Iterator[str | Outcome]:
-    """Yield the model's text as it arrives, then one :class:`Outcome`."""
-    max_passages = max_passages or int(os.environ.get("CSC_LLM_PASSAGES") or MAX_PASSAGES)
+    """Yield the model's text as it arrives, then one :class:`Outcome`.
+
+    ``max_passages`` (default: ``assistant.settings.llm.passages``) passages are shown to the model.
+    """
+    max_passages = max_passages or assistant.settings.llm.passages  # an explicit argument wins
     if abstain_reason(snap, query, passages, assistant.settings.abstain_threshold, qvec):
         yield Outcome(abstained(question, query, contexts, mode="generative"))
         return

@@ -11,12 +11,14 @@ from assistant.conflicts import disagree, typed_figures
 CONFLICTS = [
     # (question, values that must both be cited, the documents that give them)
     (
-        "How many Tri-Borough staff are being trained under Focus on Practice?",
+        "What size of workforce is Focus on Practice training across the three boroughs? I've come "
+        "across two numbers.",
         ["700", "600"],
         {"how-to-get-involved", "interim-learning-report"},
     ),
     (
-        "What years did the first round of the innovation fund cover? Sources seem to give different dates.",
+        "Over which years was the programme's opening funding round in operation? The sources seem to "
+        "disagree.",
         ["2015", "2016"],
         {"community-care-innovation-plans"},
     ),
@@ -49,8 +51,10 @@ def test_conflicting_figures_are_both_cited_with_a_note(assistant_instance, ques
 
 
 def test_a_question_with_one_figure_gets_no_conflict_note(assistant_instance) -> None:
-    ans = assistant_instance.ask("How many looked after children were there in England in March 2015?")
-    assert not any(n.startswith("The documents differ") for n in ans.notes)
+    ans = assistant_instance.ask("What did children's social care cost altogether in 2014-15?")
+    assert not ans.abstained, ans.answer
+    assert any("£7 billion" in c.text for c in ans.citations), [c.text for c in ans.citations]
+    assert not any(n.startswith("The documents differ") for n in ans.notes), ans.notes
 
 
 def test_figures_are_compared_like_with_like() -> None:
