@@ -1,0 +1,572 @@
+"""Read a question against the project directory: question -> filters and answer kind.
+
+Split out of ``assistant/projects.py`` so that reading a question (tokens, stop words, entry
+names typed exactly or loosely, organisations, regions, theme words and codes, amounts, years,
+phrases from the entries) can be read and tested apart from answering it (matching records,
+locating them in the source, phrasing and citing), which stays in ``assistant/projects.py``.
+``_parse`` turns a question into a ``_Parsed`` set of filters; ``_classify`` decides whether it
+is a directory question at all and of which kind (list, lookup, count, total). Nothing here
+imports ``assistant.projects``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.directory import parse_amount
+from ingest.projects_store import ProjectRecord, fold_text
+
+# --------------------------------------------------------------------------- vocabulary
+
+# Readable words -> raw theme code. The codes are undefined in the document; the
+# mapping is our reading of the descriptions and is reported as inferred.
+THEME_WORDS: list[tuple[str, str]] = [
+    (r"care[- ]?leav\w*|leaving care|leave care|leavers? care", "CL"),
+    (r"adopt(?:ion|ive|ers?)|foster(?:ing|ed)?|foster[- ]care(?:rs?)?|kinship", "FA"),
+    (r"mental (?:ill[- ])?health", "MH"),
+    (r"residential(?: care)?|children'?s homes?", "RES"),
+    (r"looked[- ]after(?: children)?|children looked after|children in care", "LAC"),
+    (r"adolescen\w*|teenagers?", "AD"),
+    (r"edge of care|children in need", "EOC/CIN"),
+    (r"alternative delivery models?", "ADM"),
+    (r"(?:child )?sexual exploitation", "CSE"),
+    (r"female genital mutilation", "FGM"),
+    (r"disabilit\w*|disabled", "YPD"),
+    (r"parents|parental|parenting", "PAR"),
+    (r"social work practice|social work reform", "SWP"),
+    (r"education(?:al)?|schools?", "ED"),
+]
+
+# Region words as users type them. Deliberately no bare "national"/"England".
+QUESTION_REGIONS: dict[str, str] = {
+    "east midlands": "East Midlands",
+    "east of england": "East of England",
+    "greater london": "Greater London",
+    "london": "Greater London",
+    "multiple or nationwide": "Multiple or Nationwide",
+    "nationwide": "Multiple or Nationwide",
+    "national projects": "Multiple or Nationwide",
+    "multiple regions": "Multiple or Nationwide",
+    "north east": "North East",
+    "north-east": "North East",
+    "north west": "North West",
+    "north-west": "North West",
+    "south east": "South East",
+    "south-east": "South East",
+    "south west": "South West",
+    "south-west": "South West",
+    "west midlands": "West Midlands",
+    "yorkshire and the humber": "Yorkshire and the Humber",
+    "yorkshire and humber": "Yorkshire and the Humber",
+    "yorkshire": "Yorkshire and the Humber",
+}
+
+_STOPWORD_TEXT = """
+    a an the and or of in on at to for from by with without about into across within as is are was were
+    be been being has have had do does did done which what who whom whose where when why how many much
+    me my i we our us you your they their them it its this that these those there here any all every
+    everything anything some each other show list tell give find get got gets getting receive received
+    went go goes gone given awarded funded funding fund funds money total totals altogether combined
+    overall sum number count project projects programme programmes directory theme themes code codes
+    coded tagged marked carry carries carrying run runs ran running lead leads led
+    behind deliver delivers delivering delivered support supports supporting help helps helping
+    focus focuses focusing involve involves involving use uses using cover covers covering tackle
+    tackles tackling organisation organisations organization organizations council councils
+    local authority authorities charity charities body bodies partner partners over under above below
+    more less than least most between up just only also please can could would should will did
+    name names called known entry entries area areas region regions based located rolling out
+    year years award awards grant grants million m k £ s"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+PHRASE_START_STOP = frozenset({"work", "works", "working", "focu", "aim", "aiming"})
+GENERIC_NAME_WORDS = frozenset({"project", "programme", "pilot", "service", "model", "scheme"})
+GENERIC_PHRASES = frozenset(
+    {
+        "young people",
+        "young person",
+        "children and young people",
+        "social care",
+        "children's social care",
+        "social work",
+        "local authority",
+        "local authorities",
+        "children's service",
+        "children and family",
+    }
+)
+
+_COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b")
+_TOTAL_RE = re.compile(
+    r"\bin total\b|\btotal(?:led|ed)?\b|\baltogether\b|\bcombined\b|\bin all\b|\bsum of\b"
+    r"|\bhow much (?:money |funding |in funding )?(?:went|has gone|was (?:spent|given|awarded) to)\b"
+)
+_LOOKUP_RE = re.compile(
+    r"\b(?:which|what) (?:organi[sz]ations?|councils?|local authorit(?:y|ies)|charit(?:y|ies)|bod(?:y|ies)"
+    r"|partners?|areas?|places?|boroughs?)\b"
+    r"|\bwho(?:'s| is| was| are| were)? (?:runs?|ran|leads?|led|behind|delivers?|delivered|running"
+    r"|manages?|operates?|in charge|got)\b"
+    r"|\bhow much (?:\w+ )?(?:did|was|were|has|have)\b|\btell me (?:about|more)\b"
+    r"|\bdetails? (?:of|for|on)\b|\bwhere (?:is|was|does|did)\b"
+    r"|\bwhat (?:is|was|does|did) (?:the )?[\w'’ -]+ (?:project|do|get|receive)\b"
+)
+_LIST_RE = re.compile(
+    r"\b(?:which|what) (?:\w+ )?projects?\b|\bshow(?: me)?\b|\blist\b"
+    r"|\bwhat (?:was|were|got|has been|have been) funded\b|\beverything funded\b"
+    r"|\ball (?:the )?projects\b|\bany projects\b"
+)
+_PROJECT_WORD_RE = re.compile(
+    r"\bprojects?\b|\bdirectory\b|\btheme codes?\b|\bfunded\b|\bawards?\b|\bawarded\b|\bgrants?\b"
+)
+# "we", "our", "I": the asker's own project or bid, an eligibility question, not a directory search
+_FIRST_PERSON_RE = re.compile(r"\b(?:we|we're|we've|our|ours|us|i|i'm|i've|my)\b")
+_ROUND_RE = re.compile(
+    r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b"
+    r"|\b(?:first|second|third|1st|2nd|3rd|original|last) (?:round|phase)\b"
+)
+# words of the programme's own name and generic nouns: in a project name they identify nothing
+_GENERIC_WORDS = frozenset(
+    [
+        "innovation",
+        "innovations",
+        "programme",
+        "program",
+        "children",
+        "childrens",
+        "social",
+        "care",
+        "project",
+        "projects",
+        "council",
+        "councils",
+        "service",
+        "services",
+        "fund",
+        "funding",
+        "department",
+        "dfe",
+    ]
+)
+_LEARNING_RE = re.compile(
+    r"\b(?:found|find|findings?|learn(?:ed|t|ing)?|lessons?|evidence|evaluat\w*|impact|effective"
+    r"|conclu\w*|say about|said about|what worked|outcomes? (?:for|of))\b"
+)
+_AMOUNT_RE = re.compile(
+    r"\b(?P<op>over|more than|above|at least|greater than|exceeding|under|less than|below|at most|up to"
+    r"|between)\s+£\s?(?P<a>\d[\d.,]*)\s*(?P<ua>bn|million|thousand|m|k)?(?![a-z])"
+    r"(?:\s+(?:and|to)\s+£\s?(?P<b>\d[\d.,]*)\s*(?P<ub>bn|million|thousand|m|k)?(?![a-z]))?"
+)
+_YEAR_RANGE_RE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d{2})\s+(?:and|to|-)\s+((?:19|20)\d{2})\b")
+_YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-/]*")
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    orig: str
+    norm: str
+
+
+@dataclass
+class _Parsed:
+    kind: str
+    region: str | None = None
+    themes: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    min_amount: float | None = None
+    min_inclusive: bool = True
+    max_amount: float | None = None
+    max_inclusive: bool = True
+    phrases: list[tuple[str, ...]] = field(default_factory=list)  # normalised token tuples
+    phrase_texts: list[str] = field(default_factory=list)
+    names: list[tuple[str, ...]] = field(default_factory=list)  # exact entry-name matches
+    name_texts: list[str] = field(default_factory=list)
+    name_spans: list[str] = field(default_factory=list)  # as typed in the question
+    name_numbers: set[int] = field(default_factory=set)
+    partial_name_numbers: set[int] = field(default_factory=set)
+    shared: bool = False  # only entries with a shared ("share of") award
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _norm(token: str) -> str:
+    """Token for matching: lowercase, straight quotes, no possessive, crude singular."""
+    t = token.lower().replace("’", "'").strip("'-/")
+    if t.endswith("'s"):
+        t = t[:-2]
+    if len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
+        t = t[:-1]
+    return t
+
+
+_STOP = frozenset(STOPWORDS | {_norm(w) for w in STOPWORDS})
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.start(), m.end(), m.group(), _norm(m.group())) for m in _TOKEN_RE.finditer(text)]
+
+
+def _norm_seq(text: str) -> tuple[str, ...]:
+    return tuple(t.norm for t in _tokens(text) if t.norm)
+
+
+def _contains(hay: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return n > 0 and any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _content(seq: tuple[str, ...]) -> list[str]:
+    return [t for t in seq if t not in _STOP and t not in GENERIC_NAME_WORDS]
+
+
+def _name_variants(name: str) -> list[str]:
+    """Full name, name without "(ACRONYM)", and the acronym itself."""
+    out = [name]
+    stripped = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    if stripped and stripped != name:
+        out.append(stripped)
+    out += re.findall(r"\(([A-Z][A-Za-z]{2,})\)", name)
+    return out
+
+
+def _org_fragments(orgs: str) -> list[str]:
+    parts = [orgs, *re.split(r",|\band\b|\bwith\b", orgs)]
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+# --------------------------------------------------------------------------- question parsing
+
+
+@lru_cache(maxsize=4)
+def _record_index(records: tuple[tuple[int, str, str, str], ...]):  # type: ignore[no-untyped-def]
+    """Normalised names, organisation fragments and texts of the records, computed once per store.
+
+    Every question is matched against all of them; normalising 69 records per question was most
+    of a directory answer's time.
+    """
+    name_index: list[tuple[tuple[str, ...], str, int]] = []
+    frags: dict[tuple[str, ...], str] = {}
+    texts = []
+    for number, name, orgs, desc in records:
+        for variant in _name_variants(name):
+            seq = _norm_seq(variant)
+            if seq:
+                name_index.append((seq, variant, number))
+        for frag in _org_fragments(orgs):
+            seq = _norm_seq(frag)
+            if len(seq) >= 2 or (len(seq) == 1 and len(frag) >= 4 and frag[0].isupper()):
+                frags.setdefault(seq, frag)
+        texts.append(_norm_seq(f"{name} \n {desc}"))
+    name_index.sort(key=lambda x: -len(x[0]))
+    return name_index, frags, texts
+
+
+FUZZY_NAME_SCORE = 88  # rapidfuzz similarity (0-100) at which a typed name is taken to mean an entry's
+
+
+def _fuzzy_names(q: str, qf: str, name_index: list, p: _Parsed, mark_span) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """Entry names the question spells loosely: one or two slips, words run together or split."""
+    from rapidfuzz import fuzz
+
+    squeezed_q = re.sub(r"[^a-z0-9]", "", qf)
+    best: tuple[float, str, int, int, int] | None = None
+    for seq, variant, number in name_index:
+        words = _content(seq)
+        if len(words) < 2 and len(variant) < 8:
+            continue  # short one-word names match too much by accident
+        target = variant.lower().replace("’", "'")
+        if len(target) < 6:
+            continue
+        al = fuzz.partial_ratio_alignment(target, qf, score_cutoff=FUZZY_NAME_SCORE)
+        squeezed = re.sub(r"[^a-z0-9]", "", target)
+        score = al.score if al is not None else 0.0
+        if al is None and len(squeezed) >= 8 and squeezed in squeezed_q:
+            score, al = 100.0, None
+        if score and (best is None or score > best[0] or (score == best[0] and len(target) > len(best[1]))):
+            span = (al.dest_start, al.dest_end) if al is not None else (0, 0)
+            best = (score, variant, number, *span)
+    if best is None:
+        return
+    _score, variant, number, start, end = best
+    if end > start:
+        mark_span(start, end)
+    p.names.append(_norm_seq(variant))
+    p.name_texts.append(variant)
+    p.name_spans.append(q[start:end] if end > start else variant)
+    p.name_numbers.add(number)
+
+
+def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tuple[_Parsed, bool] | None:
+    """Pull filters out of the question; returns (parsed, has_filters) or None if not ours."""
+    q = question.strip()
+    qf = q.lower().replace("’", "'").replace("‘", "'").replace("–", "-")  # same length as q
+    toks = _tokens(q)
+    used = [False] * len(toks)
+    norms = tuple(t.norm for t in toks)
+
+    def mark(i: int, j: int) -> None:
+        for k in range(i, j):
+            used[k] = True
+
+    def free(i: int, j: int) -> bool:
+        return not any(used[i:j])
+
+    def mark_span(s: int, e: int) -> None:
+        for k, t in enumerate(toks):
+            if t.start < e and t.end > s:
+                used[k] = True
+
+    p = _Parsed(kind="list")
+
+    # 1. exact entry names (longest first); single-word names only with their own casing
+    keyed = tuple((r.number, r.name, r.organisations, r.description) for r in records)
+    name_index, frags, texts = _record_index(keyed)
+    for seq, variant, number in name_index:
+        n = len(seq)
+        for i in range(len(toks) - n + 1):
+            if norms[i : i + n] != seq:
+                continue
+            if n == 1 and toks[i].orig.replace("’", "'") != variant.replace("’", "'"):
+                continue
+            if n > 1 and not _content(seq):
+                continue
+            if not free(i, i + n) and seq not in p.names:
+                continue
+            mark(i, i + n)
+            if seq not in p.names:
+                p.names.append(seq)
+                p.name_texts.append(variant)
+                p.name_spans.append(q[toks[i].start : toks[i + n - 1].end])
+            p.name_numbers.add(number)
+
+    # 1b. a misspelt or re-spaced entry name ("life long links", "belhaven servise"): typo-tolerant match
+    if not p.names:
+        _fuzzy_names(q, qf, name_index, p, mark_span)
+
+    # 2. organisation names written out in full
+    for seq in sorted(frags, key=len, reverse=True):
+        n = len(seq)
+        for i in range(len(toks) - n + 1):
+            if norms[i : i + n] != seq or not free(i, i + n):
+                continue
+            if n == 1 and toks[i].orig != frags[seq]:
+                continue
+            mark(i, i + n)
+            if frags[seq] not in p.orgs:
+                p.orgs.append(frags[seq])
+
+    # 3. region
+    for alias in sorted(QUESTION_REGIONS, key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(alias)}\b", qf):
+            idx = [k for k, t in enumerate(toks) if t.start < m.end() and t.end > m.start()]
+            if idx and free(idx[0], idx[-1] + 1) and p.region is None:
+                p.region = QUESTION_REGIONS[alias]
+                mark(idx[0], idx[-1] + 1)
+
+    # 4. themes: raw codes in capitals (or next to "code"), then readable words
+    code_parts = {c: c for c in codes}
+    for c in codes:
+        for part in c.split("/"):
+            code_parts.setdefault(part, c)
+    near_code = bool(re.search(r"\b(?:theme|code|codes|tagged|coded)\b", qf))
+    for k, t in enumerate(toks):
+        if used[k]:
+            continue
+        cand = t.orig.upper()
+        if cand in code_parts and (t.orig.isupper() or (near_code and len(cand) >= 2)):
+            code = code_parts[cand] if cand not in codes else cand
+            if code not in p.themes:
+                p.themes.append(code)
+            used[k] = True
+    for pattern, code in THEME_WORDS:
+        for m in re.finditer(rf"\b(?:{pattern})\b", qf):
+            idx = [k for k, t in enumerate(toks) if t.start < m.end() and t.end > m.start()]
+            if idx and free(idx[0], idx[-1] + 1):
+                mark(idx[0], idx[-1] + 1)
+                if code not in p.themes:
+                    p.themes.append(code)
+
+    # 5. amounts and years
+    for m in _AMOUNT_RE.finditer(qf):
+        a = parse_amount(m.group("a"), m.group("ua"))
+        op = m.group("op")
+        if op == "between" and m.group("b"):
+            p.min_amount, p.max_amount = a, parse_amount(m.group("b"), m.group("ub") or m.group("ua"))
+        elif op in ("over", "more than", "above", "greater than", "exceeding"):
+            p.min_amount, p.min_inclusive = a, False
+        elif op == "at least":
+            p.min_amount = a
+        elif op in ("under", "less than", "below"):
+            p.max_amount, p.max_inclusive = a, False
+        else:
+            p.max_amount = a
+        mark_span(m.start(), m.end())
+    sm = re.search(r"\bshare of\b|\bshared (?:award|pot|funding|grant)s?\b", qf)
+    if sm:
+        p.shared = True
+        mark_span(sm.start(), sm.end())
+    rm = _YEAR_RANGE_RE.search(qf)
+    if rm:
+        p.year_from, p.year_to = int(rm.group(1)), int(rm.group(2))
+        mark_span(rm.start(), rm.end())
+    else:
+        years = [
+            m
+            for m in _YEAR_RE.finditer(qf)
+            if any(not used[k] for k, t in enumerate(toks) if t.start == m.start())
+        ]
+        if years:
+            p.year_from = p.year_to = int(years[0].group(1))
+            mark_span(years[0].start(), years[0].end())
+
+    # 6. phrases that occur in entry names/descriptions (longest first, >= 2 content words)
+    i = 0
+    while i < len(toks):
+        found = False
+        for j in range(len(toks), i + 1, -1):
+            if not free(i, j):
+                continue
+            seq = norms[i:j]
+            if seq[0] in _STOP or seq[0] in PHRASE_START_STOP or seq[-1] in _STOP:
+                continue
+            if len(_content(seq)) < 2:
+                continue
+            text = " ".join(seq)
+            if text in GENERIC_PHRASES:
+                continue
+            if any(_contains(t, seq) for t in texts):
+                p.phrases.append(seq)
+                p.phrase_texts.append(q[toks[i].start : toks[j - 1].end])
+                mark(i, j)
+                i = j
+                found = True
+                break
+        if not found:
+            i += 1
+
+    # 7. fuzzy entry names for capitalised spans nothing else explained (typos)
+    if not p.names:
+        span_re = r"[A-Z][\w'’-]*(?:\s+(?:of|and|the|for|to|on|[A-Z][\w'’-]*))*\s+[A-Z][\w'’-]*"
+        for m in re.finditer(span_re, q):
+            idx = [k for k, t in enumerate(toks) if t.start < m.end() and t.end > m.start()]
+            while idx and toks[idx[0]].orig.lower() in STOPWORDS:
+                idx.pop(0)
+            if len(idx) < 2 or not free(idx[0], idx[-1] + 1):
+                continue
+            span = q[toks[idx[0]].start : toks[idx[-1]].end]
+            best: tuple[float, ProjectRecord | None] = (0.0, None)
+            for r in records:
+                for variant in _name_variants(r.name):
+                    ratio = difflib.SequenceMatcher(None, fold_text(span), fold_text(variant)).ratio()
+                    if ratio > best[0]:
+                        best = (ratio, r)
+            if best[1] is not None and best[0] >= 0.86:
+                p.names.append(_norm_seq(best[1].name))
+                p.name_texts.append(best[1].name)
+                p.name_spans.append(span)
+                p.name_numbers.add(best[1].number)
+                mark(idx[0], idx[-1] + 1)
+
+    # 8. remaining capitalised words: an organisation, a word of a project's name, or a place
+    orgs_fold = [(r.number, fold_text(r.organisations)) for r in records]
+    for k, t in enumerate(toks):
+        if used[k] or not t.orig[0].isupper() or t.norm in _STOP or len(t.orig) < 3:
+            continue
+        if k == 0 and t.orig.lower() in STOPWORDS:
+            continue
+        word = fold_text(t.orig)
+        pat = re.compile(rf"\b{re.escape(word)}\b")
+        lower_word = re.compile(rf"\b{re.escape(t.orig.lower())}\b")
+        common = any(lower_word.search(f"{r.name} {r.description}") for r in records)
+        if not common and any(pat.search(o) for _, o in orgs_fold):
+            p.orgs.append(t.orig)
+            used[k] = True
+            continue
+        if t.norm in _GENERIC_WORDS:
+            continue
+        in_name = {r.number for r in records if t.norm in _norm_seq(r.name)}
+        if in_name:
+            p.partial_name_numbers |= in_name
+            p.phrases.append((t.norm,))
+            p.phrase_texts.append(t.orig)
+            used[k] = True
+        elif any(t.norm in tx for tx in texts):
+            p.phrases.append((t.norm,))
+            p.phrase_texts.append(t.orig)
+            used[k] = True
+
+    has_filters = bool(
+        p.region
+        or p.themes
+        or p.orgs
+        or p.year_from
+        or p.min_amount is not None
+        or p.max_amount is not None
+        or p.phrases
+        or p.names
+        or p.shared
+    )
+    return p, has_filters
+
+
+def _strong(p: _Parsed) -> bool:
+    return bool(
+        p.region
+        or p.themes
+        or p.orgs
+        or p.year_from
+        or p.names
+        or p.shared
+        or p.min_amount is not None
+        or p.max_amount is not None
+    )
+
+
+def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
+    """Decide the kind, or None when the question is not clearly about the directory."""
+    qf = fold_text(question)
+    lookup_cue = bool(_LOOKUP_RE.search(qf))
+    entity = bool(p.names or p.orgs or p.partial_name_numbers)
+    project_word = bool(_PROJECT_WORD_RE.search(qf))
+    if _COUNT_RE.search(qf):
+        kind = "count"
+    elif _TOTAL_RE.search(qf) and (project_word or not p.names):
+        kind = "total"
+    elif (lookup_cue and entity) or (
+        (p.names or p.partial_name_numbers) and not _LIST_RE.search(qf) and not p.region and not p.themes
+    ):
+        kind = "lookup"
+    else:
+        kind = "list"
+    if _FIRST_PERSON_RE.search(qf) and not _LIST_RE.search(qf) and not re.search(r"\bdirectory\b", qf):
+        return None
+    if _ROUND_RE.search(qf) and kind != "lookup":
+        return None  # programme-level round figures live in the timeline text; retrieval cites them
+    if kind == "lookup":
+        return kind if (lookup_cue or project_word) and entity else None
+    if not project_word:
+        return None
+    if not has_filters and not re.search(r"\bdirectory\b", qf):
+        return None
+    explicit_list = re.search(r"\bwhich (?:\w+ )?projects?\b|\blist\b|\bshow\b|\bdirectory\b", qf)
+    only_years = p.year_from is not None and not (
+        p.region
+        or p.themes
+        or p.orgs
+        or p.phrases
+        or p.names
+        or p.shared
+        or p.min_amount is not None
+        or p.max_amount is not None
+    )
+    if only_years and kind == "list" and not explicit_list and not re.search(r"funded|awarded", qf):
+        return None  # "how long can a project run in 2016-2020?" is about the programme, not a list
+    if _LEARNING_RE.search(qf) and (not _strong(p) or not explicit_list):
+        return None  # a question about what was learned, not about who was funded
+    return kind
