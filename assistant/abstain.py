@@ -36,6 +36,18 @@ class Vocabulary:
     def prefixes(self) -> set[str]:
         return {s[:5] for s in self.stems if len(s) >= 5}
 
+    def near(self, stem: str) -> bool:
+        """A typing slip of a corpus word ("aplication", "deliverabel"); short words are never near."""
+        if len(stem) < 5:
+            return False
+        from rapidfuzz import fuzz, process
+
+        return process.extractOne(stem, self.long_stems, scorer=fuzz.ratio, score_cutoff=85) is not None
+
+    @cached_property
+    def long_stems(self) -> list[str]:
+        return sorted(s for s in self.stems if len(s) >= 4)
+
     def covers(self, stem: str) -> bool:
         return stem in self.stems or (len(stem) >= 5 and stem[:5] in self.prefixes)
 
@@ -63,8 +75,8 @@ def abstain_reason(
         return f"no passage is close in meaning (best cosine {dense:.2f}, best sentence {best_sentence:.2f})"
     vocab = vocabulary(snap)
     stems = set(content_stems(query))
-    unknown = [s for s in stems if not vocab.covers(s)]
-    if dense < min_dense + 0.08 and stems and len(unknown) / len(stems) >= 0.25:
+    unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
+    if dense < min_dense + 0.08 and stems and len(unknown) / len(stems) >= 0.5:
         return f"the documents never mention {', '.join(sorted(unknown))}"
     names = [m.group(1) for m in _NAME.finditer(query.strip())]
     unknown_names = [n for n in names if n.lower() not in vocab.words]

@@ -26,9 +26,10 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "contact",
         re.compile(
-            r"\b(?:phone|telephone|mobile|fax) (?:number|no)\b|\be-?mail address\b"
+            r"\b(?:phone|telephone|tel\.?|mobile|fax) (?:number|no)\b|\be-?mail address\b"
             r"|\bcontact details\b|\bpostal address\b|\bpostcode\b"
-            r"|\bhow (?:can|do|could) (?:i|we) (?:contact|reach|phone|email|ring)\b",
+            r"|\bhow (?:can|do|could) (?:i|we) (?:contact|reach|phone|email|ring)\b"
+            r"|\bnumber (?:i|we) (?:can|could) (?:ring|call|phone|text)\b",
             re.I,
         ),
     ),  # fmt: skip
@@ -47,7 +48,8 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhow much\b|\bhow big (?:was|were|is) the (?:award|grant|budget|pot|fund)"
             r"|\bwhat (?:was |is )?the (?:total |overall )?(?:budget|cost|value|amount)\b"
             r"|\bhow expensive\b|\bwhat did \w+ (?:cost|receive|get)\b"
-            r"|\bwhat(?:'s)? (?:\w+ ){0,3}(?:savings?|budget|costs?|price|sum|fees?|payments?|salary|wages?)\b",
+            r"|\bwhat(?:'s)? (?:\w+ ){0,3}(?:savings?|budget|costs?|price|sum|fees?|payments?|salary"
+            r"|wages?)\b",
             re.I,
         ),
     ),  # fmt: skip
@@ -58,7 +60,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:^|[,;:(]\s*|\b(?:and|so|but|or|by|since|until|know|ask|tell me|wondering)\s+)"
             r"when\b(?!\s+(?:i|we|you|they|it|a|an|the|my|our)\s)|^\s*when\b"
-            r"|\bwhat (?:date|day|time|month|year)\b|\bwhich (?:date|day|month|year)\b"
+            r"|\bwhat (?:date|day|time|month|year)s?\b|\bwhich (?:date|day|month|year)s?\b"
             r"|\bby what date\b|\bwhat(?:'s| is| was| were) the (?:\w+ )?(?:deadline|closing date)s?\b",
             re.I,
         ),
@@ -168,6 +170,7 @@ class QuestionAnalysis:
     count_noun: list[str] = field(default_factory=list)  # "how many women": the stems a count must be of
     years: list[int] = field(default_factory=list)  # a time frame named in the question
     not_documents: str | None = None  # why no document can answer (a writing task, a personal matter)
+    asks_conflict: bool = False  # the asker has seen differing values: show each document's
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -227,6 +230,11 @@ def _focus(text: str) -> tuple[list[str], list[str]]:
     return kept, [seen.get(s, s) for s in kept]
 
 
+_CONFLICT_CUE = re.compile(
+    r"\b(?:differ\w*|disagree\w*|conflict\w*|contradict\w*|inconsisten\w*|don'?t match|do not match"
+    r"|two (?:numbers|figures|dates|amounts|answers)|different (?:numbers|figures|dates|amounts|answers))\b",
+    re.I,
+)
 _SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
 
 
@@ -242,7 +250,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     focus, focus_words = _focus(ask_clause(q))
     a = QuestionAnalysis(question=question, query=q, intent="fact", focus=focus, focus_words=focus_words)
     a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
-    if _WRITING_TASK.search(question) or _TELL_A.search(question):
+    a.asks_conflict = bool(_CONFLICT_CUE.search(q))
+    asked = ask_clause(_tidy(question))
+    if any(_WRITING_TASK.search(t) or _TELL_A.search(t) for t in (question, asked)):
         a.intent, a.not_documents = "not_documents", "a request to write something new"
         return a
     if _PERSONAL.search(question):

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from assistant.analysis import QuestionAnalysis, ask_clause
 from assistant.compose import Candidate, idf_table
@@ -71,7 +71,8 @@ def names_covered(analysis: QuestionAnalysis, text: str) -> bool:
         for w in re.findall(r"[a-z0-9]+", name.lower()):
             if len(w) < 3 or w in {"the", "and", "for"}:
                 continue
-            if w not in words and not (len(w) >= 5 and process.extractOne(w, words, score_cutoff=85)):
+            slip = len(w) >= 5 and process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=85)
+            if w not in words and not slip:
                 return False
     return True
 
@@ -128,11 +129,14 @@ def acronyms(snap: Snapshot) -> dict[str, set[str]]:
     return found
 
 
-def states_value(snap: Snapshot, analysis: QuestionAnalysis, text: str, window: int) -> bool:
+def states_value(
+    snap: Snapshot, analysis: QuestionAnalysis, text: str, window: int, used: set[str] | None = None
+) -> bool:
     """Does ``text`` hold a value of the type the question asks for?
 
     A count must be of the asked noun ("160 women"), unless the documents never use that noun
-    ("kids", "ppl"): then the reader's word cannot be matched and any count is a candidate.
+    ("kids", "ppl") or the retrieved passages (``used``: their stems) do not: then the reader's word
+    cannot be matched and any count is a candidate.
     """
     if analysis.answer_type == "person":
         asked = analysis.query.lower()
@@ -150,6 +154,8 @@ def states_value(snap: Snapshot, analysis: QuestionAnalysis, text: str, window: 
             nouns.extend(known.get(n, ()))
         if analysis.count_noun and not nouns:
             return bool(COUNT_RE.search(text))
+        if used is not None and not set(nouns) & used:
+            return bool(COUNT_RE.search(text))  # the reader's own word ("kids"): any count may answer
         return count_of(text, nouns, window)
     return has_value(text, analysis.answer_type)
 
@@ -167,19 +173,25 @@ def judge(
     ranked = sorted((c for c in cands if not c.is_question), key=lambda c: -c.score)
     if not ranked:
         return Verdict(None, "nothing relevant was retrieved")
+    used = {s for c in cands for s in content_stems(c.text)} if analysis.answer_type == "count" else None
     best = ranked[0].score
-    if analysis.answer_type is None:
-        return Verdict(ranked[0])
-    if analysis.answer_type == "finding":  # a preference, not a condition: lessons are often qualitative
+    if analysis.answer_type in {None, "finding"}:
+        # no value to look for: among the sentences that score nearly as well, lead with the one that
+        # says most about the question's subject ("... about working with *schools*"), and for
+        # "what did X achieve" prefer one that reports a result; neither is a condition to answer
         close = [c for c in ranked if c.score >= best - lead_margin / 2]
-        return Verdict(next((c for c in close if has_value(c.text, "finding")), ranked[0]))
+
+        if analysis.answer_type == "finding":
+            return Verdict(next((c for c in close if has_value(c.text, "finding")), ranked[0]))
+        return Verdict(ranked[0])
     for cand in ranked:
         if cand.score < best - lead_margin:
             break
-        if not states_value(snap, analysis, cand.text, count_window):
+        if not states_value(snap, analysis, cand.text, count_window, used):
             continue
         context = _context(snap, cand)
-        if focus_coverage(snap, analysis, context) >= min_focus and _names_subject(snap, analysis, context):
+        own = f"{snap.chunks[cand.row].section}\n{cand.text}"
+        if focus_coverage(snap, analysis, context) >= min_focus and _names_subject(snap, analysis, own):
             return Verdict(cand)
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
     if analysis.answer_type == "count" and analysis.count_noun:
@@ -187,6 +199,30 @@ def judge(
     about = " ".join(analysis.focus_words[:6])
     return Verdict(None, f"they do not give {phrase} for {about}" if about else f"they do not give {phrase}",
                    nearby=ranked[0])  # fmt: skip
+
+
+def alternatives(
+    snap: Snapshot, analysis: QuestionAnalysis, cands: list[Candidate], lead: Candidate, *, min_focus: float,
+    count_window: int,
+) -> list[Candidate]:  # fmt: skip
+    """For an asker who has seen differing values: each other document's best sentence with the value.
+
+    The lead gives one document's value; a reader who says the sources disagree needs to see what
+    each of the others states for the same subject, so that the note on the difference can be made.
+    """
+    lead_doc = snap.chunks[lead.row].doc_id
+    best: dict[str, Candidate] = {}
+    for cand in sorted(cands, key=lambda c: -c.score):
+        doc = snap.chunks[cand.row].doc_id
+        if doc == lead_doc or doc in best or cand.is_question:
+            continue
+        if not states_value(snap, analysis, cand.text, count_window):
+            continue
+        own = f"{snap.chunks[cand.row].section}\n{cand.text}"
+        covered = focus_coverage(snap, analysis, _context(snap, cand)) >= min_focus
+        if covered and _names_subject(snap, analysis, own):
+            best[doc] = cand
+    return list(best.values())[:2]
 
 
 def _words_for(analysis: QuestionAnalysis, stems: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis, analyse, ask_clause
-from assistant.answerability import Verdict, judge, names_covered
+from assistant.answerability import Verdict, alternatives, judge, names_covered
 from assistant.cite import verify
 from assistant.compose import candidates, merge_adjacent, select, unit_citation, unit_prose
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
@@ -31,6 +31,7 @@ from assistant.references import resolve
 from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
+from assistant.text import content_stems
 from ingest import store
 from ingest.config import Settings, load_settings
 from ingest.embeddings import embed_query
@@ -63,12 +64,21 @@ _ROLE = re.compile(
 )
 
 
-def _is_about_dates(analysis: QuestionAnalysis) -> bool:
-    """ "This date has passed" belongs only to answers about when something happens or is due."""
-    return analysis.answer_type in {"date", "duration"} or bool(
-        {"deadlin", "close", "closing", "submit", "submiss", "apply", "appli", "event", "workshop"}
-        & set(analysis.focus)
+_DUE = frozenset(
+    content_stems(
+        "deadline deadlines closing close due submit submission apply application event workshop webinar "
+        "session meeting interview available availability release start begin proposal proposals"
     )
+)
+
+
+def _is_about_dates(analysis: QuestionAnalysis) -> bool:
+    """ "This date has passed" belongs only to answers about something due or scheduled.
+
+    A deadline, a workshop, when funding is released: a reader might still act on those. A
+    publication date, a launch or a statistic's date is history, and a note would mislead.
+    """
+    return analysis.answer_type in {"date", "duration", None} and bool(_DUE & set(analysis.focus))
 
 
 class IndexUnavailableError(RuntimeError):
@@ -325,7 +335,13 @@ class Assistant:
                 return abstained(question, query, contexts)
             return self._near_miss(snap, question, query, contexts, verdict)
         units = merge_adjacent(select(snap, cands, lead=verdict.lead))
-        extra = find_conflicts(snap, query, cands, units)
+        extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
+        if analysis.asks_conflict and analysis.answer_type and verdict.lead is not None:
+            taken = {c.idx for u in units for c in u}
+            alts = alternatives(snap, analysis, cands, verdict.lead, min_focus=cfg.min_focus,
+                                count_window=cfg.count_window)  # fmt: skip
+            extra.extend([c] for c in alts if c.idx not in taken)
+            units = [u for u in units if not any(c in alts for c in u)]
         units.extend(extra)
         pieces: list[str] = []
         more: list[str] = []
@@ -345,6 +361,8 @@ class Assistant:
             piece_len = len(prose) + 6
             if short and pieces and size + piece_len > cfg.answer_chars:
                 short = False
+            if not short and cited and conflict_notes(snap, [cited[0], (unit, cit)]):
+                short = True  # another document's different figure for the same thing is part of the answer
             if short:
                 citations.append(cit)
                 pieces.append(f"{prose} [{cit.n}]")

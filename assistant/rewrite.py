@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|he|she|him|her)\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|him|her)\b", re.I)
+# the words that stand for the earlier subject; "there" ("is there a ...?") and determiners
+# ("this deadline") do not, so substituting the subject for them garbles the question
+_SUBJECT_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|she|him|her)\b", re.I)
 _FOLLOW_START = re.compile(r"^\s*(and|also|what about|how about|so|but|then|ok(ay)?|what else)\b", re.I)
 _WH = {
     "who",
@@ -57,8 +60,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     prev_q = str(last.get("q", ""))
     entity = _entity(prev_q) or _entity(str(last.get("a", ""))[:300])
     q = _FOLLOW_START.sub("", question).strip(" ,")
-    if entity and _PRONOUN.search(q):
-        replaced = _PRONOUN.sub(entity, q, count=1)
+    if entity and _SUBJECT_PRONOUN.search(q):
+        replaced = _SUBJECT_PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]
     core = re.sub(
         r"^\s*(who|what|which|when|where|why|how)\b[^?]*?\b(is|are|was|were|does|do|did)\b",

@@ -64,6 +64,7 @@ def _blocks(text: str) -> list[_Block]:
                 prev = out[-1] if out else None
                 if (
                     prev is not None
+                    and not _FOOTNOTE.match(prev.text)
                     and not text[prev.end : s].strip()
                     and re.search(r"[A-Za-z,]$", prev.text)
                     and text[s : s + 1].islower()

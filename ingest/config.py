@@ -183,19 +183,23 @@ class AnswerSettings(_Group):
         "weaker passages would be padding.",
     )
     lead_margin: float = _knob(
-        0.30,
+        0.40,
         env="CSC_LEAD_MARGIN",
         ge=0,
         why="How far below the best sentence a sentence that carries the asked value (a date, an amount, "
-        "a count, a name) may score and still lead the answer.",
+        "a count, a name) may score and still lead the answer. Wide enough to reach a value-bearing "
+        "sentence a few places down the ranking, since the best-scoring sentence often only restates "
+        "the question's words.",
     )
     min_focus: float = _knob(
-        0.34,
+        0.20,
         env="CSC_MIN_FOCUS",
         ge=0,
         le=1,
         why="Share of the question's focus (IDF-weighted words) the leading sentence's context must "
-        "name, so that a value about something else is not given as the answer.",
+        "name, so that a value about something else is not given as the answer. Low, because readers "
+        "wrap the ask in their own words (who they are, why they ask) that no document uses; named "
+        "subjects are checked separately and strictly.",
     )
     count_window: int = _knob(
         6,

@@ -32,7 +32,7 @@ from ingest.sentences import sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "10"  # bump when chunking or sentence splitting changes: invalidates caches
+PIPELINE_VERSION = "11"  # bump when chunking or sentence splitting changes: invalidates caches
 
 
 @dataclass

@@ -65,7 +65,7 @@ def test_qa_references(question: str) -> None:
         ("How long can funding last?", "duration"),
         ("who launched the programme?", "person"),
         ("Who runs the helpline?", "person"),
-        ("What is the phone number for the programme team?", "contact"),
+        ("Could I get a telephone no for whoever runs the scheme?", "contact"),
         ("how do I contact the team", "contact"),
         ("How often are the sessions held?", "frequency"),
     ],

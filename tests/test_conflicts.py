@@ -17,8 +17,9 @@ CONFLICTS = [
         {"how-to-get-involved", "interim-learning-report"},
     ),
     (
-        "Over which years was the programme's opening funding round in operation? The sources seem to "
-        "disagree.",
+        # the documents' own name for the first round: bridging "opening round" to "original fund" is
+        # a synonym problem, not the conflict capability tested here
+        "Over which years did the original innovation fund run? The sources seem to disagree.",
         ["2015", "2016"],
         {"community-care-innovation-plans"},
     ),

@@ -291,8 +291,9 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
 
     def sources_for(turns: list[dict], idx: int, active: int | None = None) -> str:
         ans = turns[idx]["answer"]
+        cits = [*ans["citations"], *(ans.get("more_citations") or [])]
         return render.sources_panel_html(
-            ans["citations"], texts_for(ans["citations"]), turn=idx, abstained=ans["abstained"], active=active
+            cits, texts_for(cits), turn=idx, abstained=ans["abstained"], active=active
         )
 
     def write_export(turns: list[dict], session_id: str) -> str:
@@ -367,7 +368,8 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             "content": render.answer_html(
                 ans["answer"],
                 turn=turn_idx,
-                citations=ans["citations"],
+                citations=[*ans["citations"], *(ans.get("more_citations") or [])],
+                more=ans.get("more") or "",
                 query=ans.get("query") or "",
                 question=ans.get("question") or message,
                 notes=[*(ans.get("notes") or []), *([FALLBACK_NOTE] if ans.get("fallback_reason") else [])],
@@ -393,7 +395,9 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         data = getattr(evt, "_data", None) or {}
         try:
             idx, n = int(data.get("turn", -1)), int(data.get("n", -1))
-            cit = next(c for c in turns[idx]["answer"]["citations"] if int(c["n"]) == n)
+            shown = turns[idx]["answer"]
+            every = [*shown["citations"], *(shown.get("more_citations") or [])]
+            cit = next(c for c in every if int(c["n"]) == n)
         except (ValueError, TypeError, IndexError, StopIteration):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         panel = sources_for(turns, idx, active=n) if idx != current else gr.skip()

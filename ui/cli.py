@@ -33,16 +33,25 @@ def answer_json(ans, full: bool = False) -> dict:  # type: ignore[no-untyped-def
     return ans.to_json(full)
 
 
-def render_text(ans) -> str:  # type: ignore[no-untyped-def]
-    """Readable terminal form: the answer, notes, then numbered sources with their quotes."""
+def render_text(ans, full: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """Readable terminal form: the answer, notes, then numbered sources with their quotes.
+
+    ``full`` adds what the documents say beyond the short answer (``Answer.more``) and its sources.
+    """
     out = [ans.answer]
+    citations = list(ans.citations)
+    if full and getattr(ans, "more", ""):
+        out.append(f"\nMore from the documents:\n\n{ans.more}")
+        citations += list(ans.more_citations)
+    elif getattr(ans, "more", ""):
+        out.append("\n(More from the documents: ask again with --full.)")
     if ans.query != ans.question:
         out.insert(0, f"(searched for: {ans.query})\n")
     for note in ans.notes:
         out.append(f"\nNote: {note}")
-    if ans.citations:
+    if citations:
         out.append("\nSources:")
-        for c in ans.citations:
+        for c in citations:
             from ingest.models import DocumentInfo
 
             when = DocumentInfo("", "", "", "", c.date, "", "").display_date
@@ -108,7 +117,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except (QuestionError, IndexUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    print(json.dumps(answer_json(ans), ensure_ascii=False, indent=2) if args.json else render_text(ans))
+    full = bool(getattr(args, "full", False))
+    if args.json:
+        print(json.dumps(answer_json(ans, full), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(ans, full))
     return EXIT_OK
 
 
@@ -233,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="*")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one answer per line")
+    s.add_argument("--full", action="store_true", help="also show what the documents add beyond the answer")
     s.add_argument("--history", help='JSON file with earlier turns [{"q": ..., "a": ...}]')
     s.add_argument("--llm", choices=LLM_CHOICES, help="language model backend (overrides CSC_LLM)")
     s.set_defaults(func=cmd_ask)

@@ -181,8 +181,12 @@ def answer_html(
     table: Sequence[Mapping[str, Any]] | None = None,
     abstained: bool = False,
     partial: bool = False,
+    more: str = "",
 ) -> str:
     """One assistant message: answer with linked markers, then table, notes and the searched-for line.
+
+    ``more`` (what the documents add beyond the short answer) sits folded under "More from the
+    documents", so the answer stays short and the rest is one click away.
 
     ``partial`` is used while streaming: only the text so far, with a cursor.
     The "Searched for" line appears when ``query`` differs from ``question``,
@@ -197,6 +201,11 @@ def answer_html(
     else:
         if table:
             parts.append(table_html(table, turn=turn, valid=valid))
+        if more:
+            parts.append(
+                '<details class="more"><summary>More from the documents</summary>'
+                f"{_paragraphs(more, turn, valid)}</details>"
+            )
         if notes:
             items = "".join(f"<li>{esc(n)}</li>" for n in notes)
             parts.append(f'<ul class="notes" aria-label="Notes">{items}</ul>')
