@@ -9,10 +9,12 @@ says what is missing and what the documents do say nearby.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.analysis import QuestionAnalysis, ask_clause
@@ -62,10 +64,46 @@ _NAMED = re.compile(
 _ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
 
 
-def names_covered(analysis: QuestionAnalysis, text: str) -> bool:
-    """Every title-case name in the question's ask appears (allowing typing slips) in ``text``."""
-    names = [m.group(1) for m in _NAMED.finditer(ask_clause(analysis.query).strip())]
+def proper_nouns(snap: Snapshot) -> frozenset[str]:
+    """Words the documents nearly always capitalise mid-sentence: places, organisations, projects.
+
+    A reader typing "leeds" or "hertfordshire" in lower case still names a subject; the documents'
+    own capitalisation tells which of the question's words are names.
+    """
+    cached = getattr(snap, "_proper_cache", None)
+    if cached is not None:
+        return cached
+    caps: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for text in snap.texts.values():
+        for m in re.finditer(r"(?<=[a-z,;] )([A-Za-z][a-z]{3,})\b", text):
+            w = m.group(1)
+            low = w.lower()
+            total[low] = total.get(low, 0) + 1
+            if w[0].isupper():
+                caps[low] = caps.get(low, 0) + 1
+    months = {m.lower() for m in calendar.month_name if m}
+    # frequent capitalised words (Council, Department, England) are generic here, not a subject
+    found = frozenset(
+        w for w, n in total.items() if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in months
+    )
+    object.__setattr__(snap, "_proper_cache", found)
+    return found
+
+
+def asked_names(analysis: QuestionAnalysis, proper: frozenset[str] = frozenset()) -> list[str]:
+    """The names in the question's ask: title-case phrases, and words the documents treat as names."""
+    clause = ask_clause(analysis.query).strip()
+    names = [m.group(1) for m in _NAMED.finditer(clause)]
     names = [n for n in names if n.lower() not in _ASKING]
+    have = {w for n in names for w in n.lower().split()}
+    names += [w for w in re.findall(r"[a-z]{4,}", clause) if w in proper and w not in have]
+    return names
+
+
+def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] = frozenset()) -> bool:
+    """Every name in the question's ask appears (allowing typing slips) in ``text``."""
+    names = asked_names(analysis, proper)
     words = set(re.findall(r"[a-z0-9]+", text.lower()))
     for name in names:
         for w in re.findall(r"[a-z0-9]+", name.lower()):
@@ -75,6 +113,11 @@ def names_covered(analysis: QuestionAnalysis, text: str) -> bool:
             if w not in words and not slip:
                 return False
     return True
+
+
+def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
+    """Whether a sentence (with its heading and the sentence before it) names the asked subject."""
+    return names_covered(analysis, _context(snap, cand), proper_nouns(snap))
 
 
 def _names_subject(snap: Snapshot, analysis: QuestionAnalysis, context: str) -> bool:
@@ -181,9 +224,16 @@ def judge(
         # "what did X achieve" prefer one that reports a result; neither is a condition to answer
         close = [c for c in ranked if c.score >= best - lead_margin / 2]
 
+        # a passage about another project is not an answer about this one
+        named = [c for c in close if about_subject(snap, analysis, c)] or close
         if analysis.answer_type == "finding":
-            return Verdict(next((c for c in close if has_value(c.text, "finding")), ranked[0]))
-        return Verdict(ranked[0])
+            # a measured result ("86% remained at home") beats a described one, which beats a description
+            wide = [c for c in ranked if c.score >= best - lead_margin and about_subject(snap, analysis, c)]
+            for test in (_measured, lambda t: has_value(t, "finding")):
+                hit = next((c for c in wide if test(c.text)), None)
+                if hit is not None:
+                    return Verdict(hit)
+        return Verdict(named[0])
     for cand in ranked:
         if cand.score < best - lead_margin:
             break
@@ -202,27 +252,47 @@ def judge(
 
 
 def alternatives(
-    snap: Snapshot, analysis: QuestionAnalysis, cands: list[Candidate], lead: Candidate, *, min_focus: float,
+    snap: Snapshot, analysis: QuestionAnalysis, qvec: np.ndarray, lead: Candidate, *, min_focus: float,
     count_window: int,
-) -> list[Candidate]:  # fmt: skip
-    """For an asker who has seen differing values: each other document's best sentence with the value.
+) -> list[list[Candidate]]:  # fmt: skip
+    """For an asker who has seen differing values: each other document's best statement of the value.
 
     The lead gives one document's value; a reader who says the sources disagree needs to see what
     each of the others states for the same subject, so that the note on the difference can be made.
+    Every sentence of the other documents is considered (closest in meaning first), not only the
+    retrieved passages: the other value often sits in a passage that ranks just below the cut. A
+    short statement ("January 2016" under a title) comes with the sentence before it, which names
+    what the value is of.
     """
     lead_doc = snap.chunks[lead.row].doc_id
-    best: dict[str, Candidate] = {}
-    for cand in sorted(cands, key=lambda c: -c.score):
-        doc = snap.chunks[cand.row].doc_id
-        if doc == lead_doc or doc in best or cand.is_question:
+    best: dict[str, list[Candidate]] = {}
+    order = np.argsort(-(snap.sent_vecs @ qvec), kind="stable")
+    for idx in order[:400]:
+        row, a, b = (int(v) for v in snap.sent_spans[int(idx)])
+        doc = snap.chunks[row].doc_id
+        if doc == lead_doc or doc in best:
             continue
-        if not states_value(snap, analysis, cand.text, count_window):
+        text = snap.texts[doc][a:b]
+        cand = Candidate(int(idx), row, a, b, text, 0.0, 0.0)
+        if not states_value(snap, analysis, text, count_window):
             continue
-        own = f"{snap.chunks[cand.row].section}\n{cand.text}"
-        covered = focus_coverage(snap, analysis, _context(snap, cand)) >= min_focus
-        if covered and _names_subject(snap, analysis, own):
-            best[doc] = cand
+        context = _context(snap, cand)
+        if focus_coverage(snap, analysis, context) < min_focus or not _names_subject(snap, analysis, context):
+            continue
+        unit = [cand]
+        if len(text) < 60 and idx > 0:
+            prow, pa, pb = (int(v) for v in snap.sent_spans[int(idx) - 1])
+            if snap.chunks[prow].doc_id == doc and pb <= a:
+                unit.insert(0, Candidate(int(idx) - 1, prow, pa, pb, snap.texts[doc][pa:pb], 0.0, 0.0))
+        best[doc] = unit
     return list(best.values())[:2]
+
+
+def _measured(text: str) -> bool:
+    """A reported result with a figure: a percentage, or a change stated with a number."""
+    return bool(re.search(r"\d\s?%|\bper ?cent\b", text)) or (
+        has_value(text, "finding") and bool(re.search(r"\d", text))
+    )
 
 
 def _words_for(analysis: QuestionAnalysis, stems: list[str]) -> list[str]:

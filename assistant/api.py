@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis, analyse, ask_clause
-from assistant.answerability import Verdict, alternatives, judge, names_covered
+from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
 from assistant.cite import verify
 from assistant.compose import candidates, merge_adjacent, select, unit_citation, unit_prose
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
@@ -338,10 +338,10 @@ class Assistant:
         extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
         if analysis.asks_conflict and analysis.answer_type and verdict.lead is not None:
             taken = {c.idx for u in units for c in u}
-            alts = alternatives(snap, analysis, cands, verdict.lead, min_focus=cfg.min_focus,
+            alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
                                 count_window=cfg.count_window)  # fmt: skip
-            extra.extend([c] for c in alts if c.idx not in taken)
-            units = [u for u in units if not any(c in alts for c in u)]
+            alts = [u for u in alts if not any(c.idx in taken for c in u)]
+            extra.extend(alts)
         units.extend(extra)
         pieces: list[str] = []
         more: list[str] = []
@@ -352,6 +352,8 @@ class Assistant:
         size = 0
         for unit in units:
             short = not pieces or unit in extra or unit[0].score >= lead_score - cfg.extra_margin
+            if short and pieces and unit not in extra and not about_subject(snap, analysis, unit[-1]):
+                short = False  # a passage about another project is not spliced in as if about this one
             cit = unit_citation(snap, unit, len(citations) + 1)
             if not verify(cit, snap.texts[cit.doc_id]):
                 continue  # never show a quote that is not verbatim

@@ -131,13 +131,16 @@ def _meta(settings) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _summary(ans) -> tuple:  # type: ignore[no-untyped-def]
-    """What the reader sees: the answer, its sources, and what "more" would add."""
+    """What the reader sees first: the answer and its sources.
+
+    "More from the documents" is left out: it is drawn from the passages that rank near the cut,
+    where the server's and the embedded approximate (HNSW) search may order near-ties differently.
+    Its quotes are still checked verbatim by the caller.
+    """
     return (
         ans.answer,
         ans.abstained,
         [(c.doc_id, c.start, c.end) for c in ans.citations],
-        ans.more,
-        [(c.doc_id, c.start, c.end) for c in ans.more_citations],
     )
 
 

@@ -159,7 +159,11 @@ def served_assistant(server_url: str, assistant_instance: Assistant, monkeypatch
     model = load_chat_model()
     assert model is not None, "the running server should be reachable"
     assert model.model_name.endswith(".gguf")
-    return assistant_instance.with_llm(model)
+    served = assistant_instance.with_llm(model)
+    # the passage count is read from the assistant's Settings (built before this fixture set the
+    # variable), so it is set there too: three passages keep a 135M model's prompt short
+    served.settings = served.settings.replace(llm=served.settings.llm.model_copy(update={"passages": 3}))
+    return served
 
 
 @pytest.fixture(scope="module")
