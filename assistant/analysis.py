@@ -171,6 +171,8 @@ class QuestionAnalysis:
     years: list[int] = field(default_factory=list)  # a time frame named in the question
     not_documents: str | None = None  # why no document can answer (a writing task, a personal matter)
     asks_conflict: bool = False  # the asker has seen differing values: show each document's
+    clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
+    names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -191,6 +193,11 @@ def answer_type(text: str) -> str | None:
     return best[1] if best else None
 
 
+# a name: title-case words not opening a sentence ("Spring Consortium", "Tri-Borough", "Safe Steps")
+_NAMED = re.compile(
+    r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,}(?:-[A-Za-z]+)*(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]{2,}(?:-[A-Za-z]+)*)*)"
+)
+_ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
 _SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")
 _INTERROGATIVE = re.compile(r"\b(?:what|whats|when|where|which|who|whom|whose|why|how|whether)\b", re.I)
 _EMBEDDED = re.compile(
@@ -247,8 +254,11 @@ def _tidy(text: str) -> str:
 def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     """Read ``question`` (and its stand-alone ``query`` when it is a follow-up) once."""
     q = _tidy(query or question)
-    focus, focus_words = _focus(ask_clause(q))
+    clause = ask_clause(q)
+    focus, focus_words = _focus(clause)
     a = QuestionAnalysis(question=question, query=q, intent="fact", focus=focus, focus_words=focus_words)
+    a.clause = clause
+    a.names = [m.group(1) for m in _NAMED.finditer(clause.strip()) if m.group(1).lower() not in _ASKING]
     a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
     a.asks_conflict = bool(_CONFLICT_CUE.search(q))
     asked = ask_clause(_tidy(question))
@@ -278,7 +288,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     if a.verbatim:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
-    a.answer_type = answer_type(ask_clause(q))
+    a.answer_type = answer_type(clause)
     if a.answer_type == "count":
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
         if m:
@@ -293,7 +303,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.directory = "lookup"
     if explain and a.answer_type is None:
         a.intent = "explain"
-        if _RESULT_ASK.search(ask_clause(q)):
+        if _RESULT_ASK.search(clause):
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
     elif a.answer_type is None and _YESNO.match(q):
         a.intent = "yesno"

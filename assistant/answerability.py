@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from assistant.analysis import QuestionAnalysis, ask_clause
+from assistant.analysis import QuestionAnalysis
 from assistant.compose import Candidate, idf_table
 from assistant.snapshot import Snapshot
 from assistant.text import COUNT_RE, PERSON_RE, VALUE_PHRASE, content_stems, has_value
@@ -58,12 +58,6 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     return got / total if total else 1.0
 
 
-_NAMED = re.compile(
-    r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,}(?:-[A-Za-z]+)*(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]{2,}(?:-[A-Za-z]+)*)*)"
-)
-_ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
-
-
 def proper_nouns(snap: Snapshot) -> frozenset[str]:
     """Words the documents nearly always capitalise mid-sentence: places, organisations, projects.
 
@@ -93,16 +87,19 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
 
 def asked_names(analysis: QuestionAnalysis, proper: frozenset[str] = frozenset()) -> list[str]:
     """The names in the question's ask: title-case phrases, and words the documents treat as names."""
-    clause = ask_clause(analysis.query).strip()
-    names = [m.group(1) for m in _NAMED.finditer(clause)]
-    names = [n for n in names if n.lower() not in _ASKING]
+    names = list(analysis.names)
     have = {w for n in names for w in n.lower().split()}
-    names += [w for w in re.findall(r"[a-z]{4,}", clause) if w in proper and w not in have]
+    names += [w for w in re.findall(r"[a-z]{4,}", analysis.clause.strip()) if w in proper and w not in have]
     return names
 
 
 def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] = frozenset()) -> bool:
-    """Every name in the question's ask appears (allowing typing slips) in ``text``."""
+    """Every name in the question's ask appears (allowing typing slips) in ``text``.
+
+    Sharing common words with the question ("funding", "contract") does not make a sentence about
+    the asked subject; the subject's name must be there. Acronyms (DfE, EOI) are not names here:
+    the documents often spell them out.
+    """
     names = asked_names(analysis, proper)
     words = set(re.findall(r"[a-z0-9]+", text.lower()))
     for name in names:
@@ -118,17 +115,6 @@ def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] 
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
     """Whether a sentence (with its heading and the sentence before it) names the asked subject."""
     return names_covered(analysis, _context(snap, cand), proper_nouns(snap))
-
-
-def _names_subject(snap: Snapshot, analysis: QuestionAnalysis, context: str) -> bool:
-    """A subject the question names (Spring Consortium, Pause) is named by the sentence's context.
-
-    Sharing common words with the question ("funding", "contract") does not make a sentence about
-    the asked subject. Only title-case names count: acronyms (DfE, EOI) are often spelt out in
-    the documents, and lower-case words are covered by the focus share. A name's words are
-    matched with a small tolerance for typing slips (rapidfuzz), as a reader would.
-    """
-    return names_covered(analysis, context)
 
 
 def count_of(text: str, nouns: list[str], window: int) -> bool:
@@ -241,7 +227,7 @@ def judge(
             continue
         context = _context(snap, cand)
         own = f"{snap.chunks[cand.row].section}\n{cand.text}"
-        if focus_coverage(snap, analysis, context) >= min_focus and _names_subject(snap, analysis, own):
+        if focus_coverage(snap, analysis, context) >= min_focus and names_covered(analysis, own):
             return Verdict(cand)
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
     if analysis.answer_type == "count" and analysis.count_noun:
@@ -277,7 +263,7 @@ def alternatives(
         if not states_value(snap, analysis, text, count_window):
             continue
         context = _context(snap, cand)
-        if focus_coverage(snap, analysis, context) < min_focus or not _names_subject(snap, analysis, context):
+        if focus_coverage(snap, analysis, context) < min_focus or not names_covered(analysis, context):
             continue
         unit = [cand]
         if len(text) < 60 and idx > 0:

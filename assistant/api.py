@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.abstain import abstain_reason
-from assistant.analysis import QuestionAnalysis, analyse, ask_clause
+from assistant.analysis import QuestionAnalysis, analyse
 from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
 from assistant.cite import verify
 from assistant.compose import candidates, merge_adjacent, select, unit_citation, unit_prose
@@ -286,9 +286,6 @@ class Assistant:
         answer.seconds = time.perf_counter() - t0
         yield answer
 
-    def _decline(self, question: str, query: str, contexts: list[str], reason: str) -> Answer:
-        return abstained(question, query, contexts, reason=reason)
-
     def _extractive(
         self,
         snap: Snapshot,
@@ -302,11 +299,11 @@ class Assistant:
     ) -> Answer:
         cfg = self.settings
         if analysis.not_documents:
-            return self._decline(
-                question, query, contexts,
+            reason = (
                 f"This is {analysis.not_documents}. I only answer questions about the Children's Social "
-                "Care Innovation Programme, by quoting its documents.",
-            )  # fmt: skip
+                "Care Innovation Programme, by quoting its documents."
+            )
+            return abstained(question, query, contexts, reason=reason)
         if analysis.reference:
             found = resolve(snap, analysis, passages, self.embed)
             if found is not None:
@@ -316,16 +313,15 @@ class Assistant:
                                   citations=cits, contexts=contexts, mode="reference")  # fmt: skip
             if analysis.reference.get("kind") == "paragraph":
                 numbered = sorted({snap.docs[c.doc_id].title for c in snap.chunks if c.paragraph})
-                return self._decline(
-                    question, query, contexts,
-                    f"No document has a paragraph {analysis.reference['number']}. "
-                    "Numbered paragraphs are in: "
-                    + "; ".join(f"“{t}”" for t in numbered) + ".",
-                )  # fmt: skip
+                reason = (
+                    f"No document has a paragraph {analysis.reference['number']}. Numbered paragraphs "
+                    "are in: " + "; ".join(f"“{t}”" for t in numbered) + "."
+                )
+                return abstained(question, query, contexts, reason=reason)
         # words around the ask (who is asking, why, pasted junk) do not make a question unanswerable
-        why = abstain_reason(snap, ask_clause(query), passages, cfg.abstain_threshold, qvec)
+        why = abstain_reason(snap, analysis.clause, passages, cfg.abstain_threshold, qvec)
         if why:
-            return self._decline(question, query, contexts, f"The documents do not cover this: {why}.")
+            return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
         cands = candidates(snap, query, qvec, passages, analysis.answer_type,
                            prose_first=analysis.intent in {"explain", "yesno"})  # fmt: skip
         verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
@@ -336,7 +332,7 @@ class Assistant:
             return self._near_miss(snap, question, query, contexts, verdict)
         units = merge_adjacent(select(snap, cands, lead=verdict.lead))
         extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
-        if analysis.asks_conflict and analysis.answer_type and verdict.lead is not None:
+        if analysis.asks_conflict and analysis.answer_type:
             taken = {c.idx for u in units for c in u}
             alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
                                 count_window=cfg.count_window)  # fmt: skip
@@ -377,11 +373,9 @@ class Assistant:
             else:
                 more.append((prose, cit))
         # the short answer's sources are numbered first; "more" continues the numbering after them
-        renumbered = []
-        for i, (prose, cit) in enumerate(more, start=len(citations) + 1):
-            renumbered.append((f"{prose} [{i}]", replace(cit, n=i)))
-        more_text = [t for t, _c in renumbered]
-        more_cits = [c for _t, c in renumbered]
+        first = len(citations) + 1
+        more_text = [f"{prose} [{i}]" for i, (prose, _c) in enumerate(more, start=first)]
+        more_cits = [replace(cit, n=i) for i, (_p, cit) in enumerate(more, start=first)]
         if not citations:
             return abstained(question, query, contexts)
         notes.extend(conflict_notes(snap, cited))
