@@ -20,9 +20,6 @@ from assistant.text import content_stems
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}|\d{4})\b")
 
 
-
-
-
 class Vocabulary:
     """The corpus's stems, with 5-letter prefixes so "criterion" is covered by "criteria"."""
 

@@ -104,7 +104,7 @@ _EXPLAIN = re.compile(
     r"\b(?:learn\w*|lessons?|found|find(?:ings?)?|worked|works|working well|what works|achiev\w*|impact"
     r"|outcomes?|results?|evidence|insights?|why|how (?:did|do|does|can|could|should|would|will)"
     r"|challenges?|barriers?|difficult\w*|success\w*|recommend\w*|advice|tips?|say about|said about"
-    r"|tell us)\b",
+    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?)\b",
     re.I,
 )
 # A request to write something new: the product only quotes the documents, it never writes.
@@ -142,6 +142,11 @@ _RESULT_ASK = re.compile(
     r"|evidence|seen)\b",
     re.I,
 )
+_LESSON_ASK = re.compile(
+    r"\b(?:learn\w*|lessons?|insights?|what (?:helped|helps|made|makes|worked)|key to|advice|tips?"
+    r"|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round|overc[oa]me?)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
 # Words that frame a question rather than say what it is about (never part of its focus).
 _FRAME = frozenset(
@@ -173,6 +178,8 @@ class QuestionAnalysis:
     asks_conflict: bool = False  # the asker has seen differing values: show each document's
     clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
     names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
+    # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
+    corrections: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -196,6 +203,10 @@ def answer_type(text: str) -> str | None:
 # a name: title-case words not opening a sentence ("Spring Consortium", "Tri-Borough", "Safe Steps")
 _NAMED = re.compile(
     r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,}(?:-[A-Za-z]+)*(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]{2,}(?:-[A-Za-z]+)*)*)"
+)
+_CALENDAR = re.compile(
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Spring|Summer|Autumn|Winter)\s*)+",
 )
 _ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
 _SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")
@@ -258,7 +269,12 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     focus, focus_words = _focus(clause)
     a = QuestionAnalysis(question=question, query=q, intent="fact", focus=focus, focus_words=focus_words)
     a.clause = clause
-    a.names = [m.group(1) for m in _NAMED.finditer(clause.strip()) if m.group(1).lower() not in _ASKING]
+    # a month or a weekday is when, not who: "launched in October" names no subject
+    a.names = [
+        m.group(1)
+        for m in _NAMED.finditer(clause.strip())
+        if m.group(1).lower() not in _ASKING and not _CALENDAR.fullmatch(m.group(1))
+    ]
     a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
     a.asks_conflict = bool(_CONFLICT_CUE.search(q))
     asked = ask_clause(_tidy(question))
@@ -305,6 +321,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent = "explain"
         if _RESULT_ASK.search(clause):
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
+        elif _LESSON_ASK.search(clause):
+            a.answer_type = "lesson"  # "what did X learn / what helped": a stated lesson answers it
     elif a.answer_type is None and _YESNO.match(q):
         a.intent = "yesno"
     else:

@@ -20,7 +20,8 @@ from rapidfuzz import fuzz, process
 from assistant.analysis import QuestionAnalysis
 from assistant.compose import Candidate, idf_table
 from assistant.snapshot import Snapshot
-from assistant.text import COUNT_RE, PERSON_RE, VALUE_PHRASE, content_stems, has_value
+from assistant.text import COUNT_RE, PERSON_RE, VALUE_PHRASE, content_stems, has_value, result_strength
+from assistant.units import subject_context
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
 
@@ -113,8 +114,9 @@ def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] 
 
 
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
-    """Whether a sentence (with its heading and the sentence before it) names the asked subject."""
-    return names_covered(analysis, _context(snap, cand), proper_nouns(snap))
+    """Whether a sentence, read in its paragraph under its heading, is about the asked subject."""
+    context = f"{_context(snap, cand)}\n{subject_context(snap, cand.idx)}"
+    return names_covered(analysis, context, proper_nouns(snap))
 
 
 def count_of(text: str, nouns: list[str], window: int) -> bool:
@@ -204,21 +206,32 @@ def judge(
         return Verdict(None, "nothing relevant was retrieved")
     used = {s for c in cands for s in content_stems(c.text)} if analysis.answer_type == "count" else None
     best = ranked[0].score
-    if analysis.answer_type in {None, "finding"}:
+    if analysis.answer_type in {None, "finding", "lesson"}:
         # no value to look for: among the sentences that score nearly as well, lead with the one that
         # says most about the question's subject ("... about working with *schools*"), and for
         # "what did X achieve" prefer one that reports a result; neither is a condition to answer
         close = [c for c in ranked if c.score >= best - lead_margin / 2]
+        named_subject = bool(asked_names(analysis, proper_nouns(snap)))
 
         # a passage about another project is not an answer about this one
         named = [c for c in close if about_subject(snap, analysis, c)] or close
         if analysis.answer_type == "finding":
             # a measured result ("86% remained at home") beats a described one, which beats a description
-            wide = [c for c in ranked if c.score >= best - lead_margin and about_subject(snap, analysis, c)]
-            for test in (_measured, lambda t: has_value(t, "finding")):
-                hit = next((c for c in wide if test(c.text)), None)
-                if hit is not None:
-                    return Verdict(hit)
+            # (an aim with a figure, "aims to reduce from 400 to 280", is a target, not a result)
+            # a named subject narrows the field, so results a little further down are still about it
+            margin = lead_margin if named_subject else lead_margin / 2
+            wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
+            strength = {c.idx: result_strength(c.text) for c in wide}
+            top = max(strength.values(), default=0)
+            if top >= 2:
+                return Verdict(next(c for c in wide if strength[c.idx] == top))
+        if analysis.answer_type == "lesson":
+            # "what did X learn": the sentence that states a lesson, among those about X
+            margin = lead_margin if named_subject else lead_margin / 2
+            wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
+            hit = next((c for c in wide if has_value(c.text, "lesson")), None)
+            if hit is not None:
+                return Verdict(hit)
         return Verdict(named[0])
     for cand in ranked:
         if cand.score < best - lead_margin:
@@ -272,13 +285,6 @@ def alternatives(
                 unit.insert(0, Candidate(int(idx) - 1, prow, pa, pb, snap.texts[doc][pa:pb], 0.0, 0.0))
         best[doc] = unit
     return list(best.values())[:2]
-
-
-def _measured(text: str) -> bool:
-    """A reported result with a figure: a percentage, or a change stated with a number."""
-    return bool(re.search(r"\d\s?%|\bper ?cent\b", text)) or (
-        has_value(text, "finding") and bool(re.search(r"\d", text))
-    )
 
 
 def _words_for(analysis: QuestionAnalysis, stems: list[str]) -> list[str]:

@@ -21,7 +21,15 @@ import numpy as np
 
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis, analyse
-from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
+from assistant.answerability import (
+    Verdict,
+    about_subject,
+    alternatives,
+    asked_names,
+    judge,
+    names_covered,
+    proper_nouns,
+)
 from assistant.cite import verify
 from assistant.compose import candidates, merge_adjacent, select, unit_citation, unit_prose
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
@@ -32,6 +40,8 @@ from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.text import content_stems
+from assistant.units import subject_neighbours
+from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
 from ingest.embeddings import embed_query
@@ -243,9 +253,12 @@ class Assistant:
         limit = self.settings.max_question_chars
         text = clean_question(question, limit)
         turns = clean_history(history, limit)
-        query = rewrite(text, turns)
-        analysis = analyse(text, query)
         snap = self.snapshot()
+        # the asker's spelling and shorthand in the documents' words, before anything reads it
+        fixed, corrections = normalise(snap, text)
+        query = rewrite(fixed, turns)
+        analysis = analyse(fixed, query)
+        analysis.corrections = corrections
         qvec = self.embed(query)
         try:
             passages = hybrid_search(snap, query, qvec, self.settings.top_k)
@@ -322,8 +335,14 @@ class Assistant:
         why = abstain_reason(snap, analysis.clause, passages, cfg.abstain_threshold, qvec)
         if why:
             return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
+        proper = proper_nouns(snap)
+        names = asked_names(analysis, proper)
+        if analysis.intent == "explain" and names:
+            # lessons and results about a named project sit further into its case study
+            passages = subject_neighbours(snap, passages, qvec, lambda t: names_covered(analysis, t, proper))
         cands = candidates(snap, query, qvec, passages, analysis.answer_type,
-                           prose_first=analysis.intent in {"explain", "yesno"})  # fmt: skip
+                           prose_first=analysis.intent in {"explain", "yesno"},
+                           subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
         verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
                         count_window=cfg.count_window)  # fmt: skip
         if verdict.lead is None:
@@ -332,7 +351,7 @@ class Assistant:
             return self._near_miss(snap, question, query, contexts, verdict)
         units = merge_adjacent(select(snap, cands, lead=verdict.lead))
         extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
-        if analysis.asks_conflict and analysis.answer_type:
+        if analysis.asks_conflict and analysis.answer_type not in {None, "finding", "lesson"}:
             taken = {c.idx for u in units for c in u}
             alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
                                 count_window=cfg.count_window)  # fmt: skip

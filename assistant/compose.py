@@ -17,11 +17,14 @@ import numpy as np
 from assistant.models import Citation, Passage
 from assistant.snapshot import Snapshot
 from assistant.text import COUNT_RE, clean_for_display, content_stems, dangling_start, has_value
+from assistant.units import context_stems
 
 MAX_UNITS = 4
 W_COS, W_LEX, W_PRIOR = 0.7, 0.3, 0.2  # sentence score: meaning, question words, passage rank
 MARGIN = 0.18  # runners-up within this of the best sentence join the answer
 CONTINUATION_MARGIN = 0.35  # the sentences right after a chosen one, in its paragraph
+
+
 @dataclass
 class Candidate:
     idx: int
@@ -58,11 +61,15 @@ def candidates(
     passages: list[Passage],
     answer_type: str | None = None,
     prose_first: bool = False,
+    subject: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, scored for this query.
 
     ``answer_type`` (from the question analysis) gives a small bonus to sentences that hold a
     value of the asked kind; whether one *answers* is decided later (``assistant.answerability``).
+    ``subject`` holds the stems of the names the question asks about: a sentence whose paragraph
+    names them is about them even when it does not repeat the name ("The impact of these changes
+    has been..."), so those words count for half, as heading words do.
     """
     idf = idf_table(snap)
     default_idf = math.log(1 + len(snap.chunks))
@@ -87,10 +94,13 @@ def candidates(
             sent = text[a:b]
             stems = set(content_stems(sent))
             matched = q_stems & stems
-            # words of the question found only in the sentence's heading count for half
+            around = heading_stems
+            if subject - stems:
+                around = around | (subject & context_stems(snap, int(idx)))
+            # words of the question found only in the sentence's heading or paragraph count for half
             lex = (
                 sum(idf.get(s, default_idf) for s in matched)
-                + 0.5 * sum(idf.get(s, default_idf) for s in heading_stems - matched)
+                + 0.5 * sum(idf.get(s, default_idf) for s in (around & q_stems) - matched)
             ) / q_weight
             cand = Candidate(int(idx), row, a, b, sent, 0.8 * float(cos[j]) + 0.2 * passage.dense, lex)
             cand.is_question = a == first_start and sent.rstrip().endswith("?")
@@ -134,7 +144,9 @@ _CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦]*(?:\d{1,3}\.\s*)?[\s\-•*▪●�
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
-def _follow(snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int) -> list[Candidate]:
+def _follow(
+    snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int, stop_at_lead_in: bool = True
+) -> list[Candidate]:
     """The sentences right after ``cand`` in the document, while only white space or bullets lie between.
 
     Stops before another lead-in (a line ending in ':'): that starts a different list.
@@ -150,11 +162,15 @@ def _follow(snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int)
         size += b - a
         if out and size > max_chars:
             break
-        if text[a:b].rstrip().rstrip("*_").rstrip().endswith(":"):
+        if stop_at_lead_in and text[a:b].rstrip().rstrip("*_").rstrip().endswith(":"):
             break
         out.append(Candidate(idx, row, a, b, text[a:b], 0.0, 0.0))
         prev_end = b
     return out
+
+
+def _is_lead_in(sentence: str) -> bool:
+    return sentence.rstrip().rstrip("*_").rstrip().endswith(":")
 
 
 def _subject_before(snap: Snapshot, cand: Candidate) -> Candidate | None:
@@ -213,7 +229,12 @@ def select(
                 ):
                     break
                 unit.append(nxt)
-            if unit[-1].text.rstrip().rstrip("*_").rstrip().endswith(":"):
+            # "... you will need to consider X. This should include the following areas:" the list
+            # that the same paragraph goes on to introduce is the substance of the answer
+            nxt = _follow(snap, unit[-1], 1, 400, stop_at_lead_in=False)
+            if nxt and _is_lead_in(nxt[0].text) and "\n" not in source[unit[-1].end : nxt[0].start]:
+                unit.append(nxt[0])
+            if _is_lead_in(unit[-1].text):
                 unit.extend(_follow(snap, unit[-1], 8, 1200))
         unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)] or [cand]
         chosen.extend(unit)
@@ -224,15 +245,17 @@ def select(
 def merge_adjacent(units: list[list[Candidate]]) -> list[list[Candidate]]:
     """Units that are consecutive sentences of one text become one unit, in document order.
 
-    Two quotes that are really one passage read better, and cite more honestly, as one.
+    Two quotes that are really one passage read better, and cite more honestly, as one. Nothing
+    is put in front of the lead unit: it holds the answer, and background before it would push
+    the answer down (the background still follows as its own quote).
     """
     out: list[list[Candidate]] = []
     for unit in units:
-        for kept in out:
+        for k, kept in enumerate(out):
             if unit[0].idx == kept[-1].idx + 1:
                 kept.extend(unit)
                 break
-            if unit[-1].idx + 1 == kept[0].idx:
+            if unit[-1].idx + 1 == kept[0].idx and k > 0:
                 kept[:0] = unit
                 break
         else:
@@ -287,7 +310,11 @@ def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
     parts = [clean_for_display(source[c.start : c.end]) for c in inside]
     if inside and citation.end > inside[-1].end:  # the sentence a chunk boundary had cut short
         parts[-1] = clean_for_display(source[inside[-1].start : citation.end])
-    parts = [p for p in parts if p]
-    if len(parts) > 1 and parts[0].rstrip("*_ ").endswith(":"):
-        return parts[0] + "\n" + "\n".join(f"- {p}" for p in parts[1:])
-    return " ".join(parts)
+    lead_in = next((k for k, c in enumerate(inside[:-1]) if _is_lead_in(c.text)), None)
+    if lead_in is not None:
+        # a list keeps one bullet per item as the source lays it out (an item may hold two sentences)
+        head = " ".join(p for p in parts[: lead_in + 1] if p)
+        tail = source[inside[lead_in].end : citation.end]
+        items = [clean_for_display(line) for line in tail.split("\n")]
+        return head + "\n" + "\n".join(f"- {i}" for i in items if i)
+    return " ".join(p for p in parts if p)

@@ -215,8 +215,15 @@ FREQUENCY_RE = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})(?:\s+(?:to|or)\s+\w+)?\s+t
 FINDING_RE = re.compile(
     r"\b(?:reduc\w*|increas\w*|improv\w*|fell|fallen|rose|risen|decreas\w*|fewer|halved|doubled|sav(?:ed|ing|ings)"
     r"|achiev\w*|found|show(?:ed|n|s)|demonstrat\w*|led to|result(?:ed|s)? in|outcomes? (?:have|has)"
-    r"|success\w*)\b"
+    r"|success\w*|an? (?:fall|drop|rise|decline) in)\b"
     r"|\d+\s?%|\bper cent\b",
+    re.I,
+)
+# A stated lesson: what was learnt, what mattered, what got in the way.
+LESSON_RE = re.compile(
+    r"\b(?:lessons?|learn(?:ed|t|ing)|(?:has|have) found|found (?:that|it)|key (?:to|factors?|elements?"
+    r"|features?|lessons?)|crucial|critical|essential|important(?:ly)?|vital|helped|has enabled|challeng\w*"
+    r"|difficult\w*|barriers?|insights?|recognis\w*|realis(?:ed|ing)|need to|needs to)\b",
     re.I,
 )
 CONTACT_RE = re.compile(
@@ -234,6 +241,7 @@ VALUE_RE = {
     "contact": CONTACT_RE,
     "frequency": FREQUENCY_RE,
     "finding": FINDING_RE,
+    "lesson": LESSON_RE,
 }
 VALUE_PHRASE = {
     "date": "a date",
@@ -246,6 +254,7 @@ VALUE_PHRASE = {
     "contact": "contact details",
     "frequency": "how often",
     "finding": "a finding",
+    "lesson": "a lesson",
 }
 
 
@@ -255,6 +264,41 @@ def has_value(text: str, kind: str | None) -> bool:
         return True
     pattern = VALUE_RE.get(kind)
     return bool(pattern.search(text)) if pattern else True
+
+
+# A result that has happened ("has seen", "revealed", "so far"), as against one that is hoped for
+# ("aims to", "would represent", "the potential to"): case studies state both, side by side, and
+# a reader asking what a project *achieved* wants the first.
+_ACHIEVED_RE = re.compile(
+    r"\b(?:has|have|had)\s+(?:so far\s+|already\s+|now\s+|also\s+)?(?:been|seen|led|resulted|shown|"
+    r"demonstrated|achieved|reduced|increased|improved|fallen|risen|halved|doubled|saved|helped|enabled|"
+    r"created|found|reported|received|trained|produced|delivered|made|gained|engaged|worked)\b"
+    r"|\b(?:revealed|showed|demonstrated|found|fell|rose|resulted in|led to|saw|reported|reports|is seeing"
+    r"|are seeing|evaluation|so far|to date|already|now in|now have|now has)\b",
+    re.I,
+)
+_AIM_RE = re.compile(
+    r"\b(?:aims?|aiming|aimed|plans?|planned|planning|intends?|intended|targets?|expects?|expected|hopes?"
+    r"|hoping|potential|would|will|could|seeks?|proposes?|goal|ambition|by 20\d\d)\b",
+    re.I,
+)
+
+
+def result_strength(text: str) -> int:
+    """How plainly ``text`` reports an achieved result: 3 measured, 2 reported, 1 hoped-for, 0 none.
+
+    A figure makes a result measured ("86% remained at home"); an aim with a figure ("aims to
+    reduce ... from 400 to 280 by 2018/19") is a target, not a result.
+    """
+    achieved = bool(_ACHIEVED_RE.search(text))
+    aim = bool(_AIM_RE.search(text))
+    figure = bool(re.search(r"\d", text))
+    finding = bool(FINDING_RE.search(text))
+    if achieved and not aim:
+        return 3 if figure and (finding or "%" in text) else 2
+    if achieved or finding:
+        return 1
+    return 0
 
 
 _DANGLING = re.compile(

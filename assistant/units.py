@@ -1,0 +1,139 @@
+"""Sentences in their document: the paragraph a sentence belongs to, and what it is about.
+
+A sentence is read by the asker inside its paragraph: "The impact of these changes has been a
+reduction ..." is about the project its paragraph opens with, even though it does not name it.
+Composition and answerability ask these questions of the index's sentence table; the answers
+depend only on the index, so they are cached on the snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.models import Passage
+from assistant.snapshot import Snapshot
+from assistant.text import content_stems
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+MAX_PARAGRAPH_SENTENCES = 12  # a "paragraph" longer than this is a list or a table: stay local
+
+
+def _span(snap: Snapshot, idx: int) -> tuple[int, int, int, str]:
+    row, a, b = (int(v) for v in snap.sent_spans[idx])
+    return row, a, b, snap.chunks[row].doc_id
+
+
+def _joined(snap: Snapshot, left: int, right: int) -> bool:
+    """Whether sentence ``right`` follows sentence ``left`` within one paragraph of one document."""
+    _r1, _a1, b1, doc1 = _span(snap, left)
+    _r2, a2, _b2, doc2 = _span(snap, right)
+    if doc1 != doc2 or a2 < b1:
+        return False
+    return not _BLANK_LINE.search(snap.texts[doc1][b1:a2])
+
+
+def paragraph(snap: Snapshot, idx: int) -> tuple[int, int]:
+    """First and last sentence index of the paragraph that holds sentence ``idx``."""
+    cache: dict[int, tuple[int, int]] | None = getattr(snap, "_paragraph_cache", None)
+    if cache is None:
+        cache = {}
+        object.__setattr__(snap, "_paragraph_cache", cache)
+    if idx in cache:
+        return cache[idx]
+    first = idx
+    while first > 0 and idx - first < MAX_PARAGRAPH_SENTENCES and _joined(snap, first - 1, first):
+        first -= 1
+    last = idx
+    n = len(snap.sent_spans)
+    while last + 1 < n and last - idx < MAX_PARAGRAPH_SENTENCES and _joined(snap, last, last + 1):
+        last += 1
+    cache[idx] = (first, last)
+    return first, last
+
+
+def paragraph_text(snap: Snapshot, idx: int) -> str:
+    """The source text of sentence ``idx``'s paragraph (verbatim, from its first to its last sentence)."""
+    first, last = paragraph(snap, idx)
+    _r, a, _b, doc = _span(snap, first)
+    _r, _a, b, _doc = _span(snap, last)
+    return snap.texts[doc][a:b]
+
+
+_NAMES_SOMETHING = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+|^[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z]{2,}\b")
+
+
+def subject_context(snap: Snapshot, idx: int) -> str:
+    """What sentence ``idx`` is about: its heading trail and its whole paragraph.
+
+    Case studies name their project once, at the head of a paragraph; the sentences after it
+    ("It has seen...", "The impact of these changes...") are about that project too. A paragraph
+    that names nothing at all continues the one before it (in the same section), so that one's
+    subject is its subject.
+    """
+    row = int(snap.sent_spans[idx][0])
+    section = snap.chunks[row].section
+    text = paragraph_text(snap, idx)
+    first, _last = paragraph(snap, idx)
+    if not _NAMES_SOMETHING.search(text) and first > 0:
+        prev_row = int(snap.sent_spans[first - 1][0])
+        chunk = snap.chunks[prev_row]
+        if chunk.doc_id == snap.chunks[row].doc_id and chunk.section == section:
+            text = f"{paragraph_text(snap, first - 1)}\n{text}"
+    return f"{section}\n{text}"
+
+
+def context_stems(snap: Snapshot, idx: int) -> frozenset[str]:
+    """The stems of ``subject_context`` (cached per paragraph: scoring asks for it per sentence)."""
+    cache: dict[tuple[int, int], frozenset[str]] | None = getattr(snap, "_context_stems_cache", None)
+    if cache is None:
+        cache = {}
+        object.__setattr__(snap, "_context_stems_cache", cache)
+    key = paragraph(snap, idx)
+    if key not in cache:
+        cache[key] = frozenset(content_stems(subject_context(snap, idx)))
+    return cache[key]
+
+
+MAX_NEIGHBOURS = 16  # a case study runs to a dozen chunks; more than this is a whole chapter
+
+
+def subject_neighbours(
+    snap: Snapshot,
+    passages: list[Passage],
+    qvec: np.ndarray,
+    names_in: Callable[[str], bool],
+    top: int = 4,
+) -> list[Passage]:
+    """``passages`` plus the rest of the case study (or section) that the best of them belong to.
+
+    A question about one project's results or lessons ("what did X learn") is answered by a
+    sentence several paragraphs into X's case study, under a sub-heading ("Leadership commitment")
+    that shares no words with the question and names no project. Once retrieval has found the
+    case study, its other chunks are read too. ``names_in`` says whether a text names the asked
+    subject; the case study is the shortest heading trail that names it (or, when no heading
+    does, the passage's own section, nearby).
+    """
+    have = {p.chunk.chunk_id for p in passages}
+    extra: list[Passage] = []
+    for p in passages[:top]:
+        if not names_in(f"{p.chunk.section}\n{p.chunk.text}"):
+            continue
+        parts = p.chunk.section.split(" > ") if p.chunk.section else []
+        prefix = next((parts[: i + 1] for i in range(len(parts)) if names_in(parts[i])), None)
+        row = snap.row_of[p.chunk.chunk_id]
+        for other_row, chunk in enumerate(snap.chunks):
+            if chunk.chunk_id in have or chunk.doc_id != p.chunk.doc_id or len(extra) >= MAX_NEIGHBOURS:
+                continue
+            other = chunk.section.split(" > ") if chunk.section else []
+            if prefix is not None:
+                same = other[: len(prefix)] == prefix
+            else:
+                same = other == parts and abs(other_row - row) <= 3
+            if same:
+                dense = float(snap.chunk_vecs[other_row] @ qvec)
+                extra.append(Passage(chunk, p.score * 0.9, dense=dense))
+                have.add(chunk.chunk_id)
+    return passages + extra

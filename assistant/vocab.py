@@ -1,0 +1,139 @@
+"""The asker's words in the documents' words: typing slips, chat shorthand and everyday synonyms.
+
+People type "saftey", "guidence", "wat shud we do", "how many councils"; the documents say
+"safety", "guidance", "what should", "local authorities". A word the documents never use cannot
+match anything (lexically), and the answerability check reads a missing word as a sign that the
+documents do not cover the question. So before anything else reads the question, each word that
+the documents never use (not even in another form of the word) is replaced by the documents' own
+word one typing slip away, if there is exactly one obvious one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from assistant.snapshot import Snapshot
+from assistant.text import STOPWORDS, content_stems
+
+# Chat shorthand and everyday words for what the documents name formally. General English and
+# English local-government usage, not phrases of any one question.
+SHORTHAND = {
+    "wat": "what",
+    "wot": "what",
+    "whats": "what is",
+    "shud": "should",
+    "cud": "could",
+    "wud": "would",
+    "ppl": "people",
+    "thru": "through",
+    "abt": "about",
+    "pls": "please",
+    "plz": "please",
+    "govt": "government",
+    "r": "are",
+    "u": "you",
+    "ur": "your",
+    "n": "and",
+    "&": "and",
+    "w/": "with",
+    "b4": "before",
+    "kids": "children",
+    "kid": "child",
+    "councils": "local authorities",
+    "council's": "local authority's",
+    "las": "local authorities",
+    "la": "local authority",
+    "cash": "funding",
+}
+# "&" only between spaces: "Q&A" is a name, "FGCs & restorative practice" a shorthand
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|(?<=\s)&(?=\s)|\bw/|\bb4\b")
+MIN_LENGTH = 5  # shorter words have too many neighbours one slip away ("form"/"from"/"farm")
+
+
+@dataclass
+class Vocabulary:
+    """The documents' words (lower case) with their counts, and the stems they reduce to."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    stems: frozenset[str] = frozenset()
+    by_length: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> Vocabulary:
+        cached = getattr(snap, "_vocabulary_cache", None)
+        if cached is not None:
+            return cached
+        counts: Counter[str] = Counter()
+        for text in snap.texts.values():
+            counts.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", text))
+        by_length: dict[int, list[str]] = {}
+        for word in counts:
+            if len(word) >= MIN_LENGTH - 1:
+                by_length.setdefault(len(word), []).append(word)
+        vocab = cls(counts, frozenset(content_stems(" ".join(counts))), by_length)
+        object.__setattr__(snap, "_vocabulary_cache", vocab)
+        return vocab
+
+    def known(self, word: str) -> bool:
+        low = word.lower()
+        if low in self.counts or low in STOPWORDS:
+            return True
+        stems = content_stems(low)
+        return not stems or stems[0] in self.stems
+
+    def correction(self, word: str) -> str | None:
+        """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
+        low = word.lower()
+        if len(low) < MIN_LENGTH or self.known(low):
+            return None
+        limit = 1 if len(low) < 8 else 2
+        # a slip rarely changes the first letter, and allowing it finds unrelated words ("score"/"core")
+        pool = [
+            w
+            for n in range(len(low) - limit, len(low) + limit + 1)
+            for w in self.by_length.get(n, [])
+            if w[0] == low[0]
+        ]
+        found = process.extract(low, pool, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=8)
+        if not found:
+            return None
+        best = min(d for _w, d, _i in found)
+        closest = sorted((w for w, d, _i in found if d == best), key=lambda w: -self.counts[w])
+        if self.counts[closest[0]] < 2:
+            return None  # a word the documents use once is no surer a reading than the asker's
+        # two equally close words of similar frequency: no clear reading, leave the word alone
+        if len(closest) > 1 and self.counts[closest[1]] * 3 > self.counts[closest[0]]:
+            return None
+        return closest[0]
+
+
+def _cased(original: str, replacement: str) -> str:
+    if original.isupper():
+        return replacement
+    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
+
+
+def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
+    """``question`` in the documents' words, and what was changed (shown in the analysis)."""
+    vocab = Vocabulary.of(snap)
+    changes: dict[str, str] = {}
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        new = SHORTHAND.get(low)
+        if new is None and word[:1].isupper() and m.start() > 0:
+            return word  # a name ("Wales", "EOI") the documents lack is news, not a typing slip
+        if new is None:
+            new = vocab.correction(word)
+        if new is None or new == low:
+            return word
+        changes[word] = new
+        return _cased(word, new)
+
+    return _TOKEN.sub(fix, question), changes
