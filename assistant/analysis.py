@@ -147,6 +147,14 @@ _LESSON_ASK = re.compile(
     r"|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round|overc[oa]me?)\b",
     re.I,
 )
+_APPLICANT = re.compile(
+    r"\b(?:appl(?:y|ying|ied|icants?|ications?)|eligib\w*|bids?|bidding|proposals?|expressions? of interest"
+    r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that)|get funding"
+    r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching|too early|too late"
+    r"|can (?:we|i|our|an?|they)|could (?:we|i|our|an?|they)|would (?:we|our|an?|the department|the dept|dfe)"
+    r"|approach (?:the|you)|are we|am i)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
 # Words that frame a question rather than say what it is about (never part of its focus).
 _FRAME = frozenset(
@@ -178,6 +186,8 @@ class QuestionAnalysis:
     asks_conflict: bool = False  # the asker has seen differing values: show each document's
     clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
     names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
+    # asked as (or for) an applicant: eligibility, scope, process ("can we apply", "is X fundable")
+    applicant: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
     corrections: dict[str, str] = field(default_factory=dict)
 
@@ -305,6 +315,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
     a.answer_type = answer_type(clause)
+    a.applicant = bool(_APPLICANT.search(q))
     if a.answer_type == "count":
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
         if m:

@@ -31,7 +31,7 @@ from assistant.answerability import (
     proper_nouns,
 )
 from assistant.cite import verify
-from assistant.compose import candidates, merge_adjacent, select, unit_citation, unit_prose
+from assistant.compose import candidates, merge_adjacent, promote_answer, select, unit_citation, unit_prose
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.models import ABSTAIN_TEXT, Answer, Citation, Passage, abstained  # noqa: F401
@@ -40,7 +40,7 @@ from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.text import content_stems
-from assistant.units import subject_neighbours
+from assistant.units import subject_neighbours, with_kinds, with_question_heading
 from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -335,6 +335,11 @@ class Assistant:
         why = abstain_reason(snap, analysis.clause, passages, cfg.abstain_threshold, qvec)
         if why:
             return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
+        answered_row = None
+        if analysis.applicant:
+            kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
+            passages = with_kinds(snap, passages, qvec, kinds)
+            passages, answered_row = with_question_heading(snap, passages, qvec, self.embed)
         proper = proper_nouns(snap)
         names = asked_names(analysis, proper)
         if analysis.intent == "explain" and names:
@@ -343,6 +348,9 @@ class Assistant:
         cands = candidates(snap, query, qvec, passages, analysis.answer_type,
                            prose_first=analysis.intent in {"explain", "yesno"},
                            subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
+        if answered_row is not None and analysis.answer_type is None:
+            # (a typed question, "how long in 2014-16", is still judged on its value and time frame)
+            promote_answer(cands, answered_row, snap.chunks[answered_row].section.split(" > ")[-1])
         verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
                         count_window=cfg.count_window)  # fmt: skip
         if verdict.lead is None:

@@ -133,6 +133,19 @@ def candidates(
     return out
 
 
+def promote_answer(cands: list[Candidate], row: int, heading: str) -> None:
+    """The answer under a document question that repeats the asker's question leads.
+
+    The match of question to question is the evidence here; the answer's own words may share
+    nothing with the asker's ("early help" against "early intervention").
+    """
+    best = max((c.score for c in cands), default=0.0)
+    mine = sorted((c for c in cands if c.row == row and not c.is_question), key=lambda c: c.start)
+    mine = [c for c in mine if not c.text.rstrip().endswith("?") and c.text.strip() not in heading]
+    for k, cand in enumerate(mine[:3]):
+        cand.score = max(cand.score, best + 0.03 - 0.01 * k)
+
+
 def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bool:
     return any(
         float(snap.sent_vecs[a.idx] @ snap.sent_vecs[c.idx]) > 0.9 or (c.start <= a.start < c.end)

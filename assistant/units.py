@@ -137,3 +137,77 @@ def subject_neighbours(
                 extra.append(Passage(chunk, p.score * 0.9, dense=dense))
                 have.add(chunk.chunk_id)
     return passages + extra
+
+
+def with_kinds(
+    snap: Snapshot, passages: list[Passage], qvec: np.ndarray, kinds: set[str], n: int = 3
+) -> list[Passage]:
+    """``passages`` plus the chunks of the ``n`` sentences of documents of ``kinds`` closest to the question.
+
+    An applicant's question ("could a charity apply?") is settled by the guidance, yet reports and
+    news about the programme use the same words and can fill the whole retrieved list. The
+    guidance's best sentences are read as well, ranked with the rest.
+    """
+    docs = {d for d, info in snap.docs.items() if info.kind.strip().lower() in kinds}
+    if not docs or not len(snap.sent_vecs):
+        return passages
+    have = {p.chunk.chunk_id for p in passages}
+    sims = snap.sent_vecs @ qvec
+    top_score = passages[0].score if passages else 1.0
+    extra: list[Passage] = []
+    for idx in np.argsort(-sims, kind="stable"):
+        row = int(snap.sent_spans[int(idx)][0])
+        chunk = snap.chunks[row]
+        if chunk.doc_id not in docs or chunk.chunk_id in have:
+            continue
+        extra.append(Passage(chunk, top_score * 0.95, dense=float(snap.chunk_vecs[row] @ qvec)))
+        have.add(chunk.chunk_id)
+        if len(extra) >= n:
+            break
+    return passages + extra
+
+
+QUESTION_HEADING_MIN = 0.55  # cosine of the asker's question with a heading that asks the same thing
+
+
+def question_headings(
+    snap: Snapshot, embed: Callable[[str], np.ndarray]
+) -> list[tuple[str, list[int], np.ndarray]]:
+    """The documents' own question headings ("Who can apply for funding?"), the chunks under each, embedded.
+
+    Guidance answers applicants' questions under headings that are themselves questions. An
+    asker's question is much closer in meaning to the question it repeats than to the answer's
+    wording ("early help ... fundable?" against "I have an idea that is focused on early
+    intervention. Can that be funded?"). Computed once per index.
+    """
+    cached = getattr(snap, "_question_headings_cache", None)
+    if cached is not None:
+        return cached
+    rows: dict[str, list[int]] = {}
+    for row, chunk in enumerate(snap.chunks):
+        head = chunk.section.split(" > ")[-1].strip() if chunk.section else ""
+        if head.endswith("?"):
+            rows.setdefault(head, []).append(row)
+    found = [(head, members, embed(head)) for head, members in rows.items()]
+    object.__setattr__(snap, "_question_headings_cache", found)
+    return found
+
+
+def with_question_heading(
+    snap: Snapshot, passages: list[Passage], qvec: np.ndarray, embed: Callable[[str], np.ndarray]
+) -> tuple[list[Passage], int | None]:
+    """``passages`` plus the chunk under the document question heading that repeats the asker's
+    question, and that chunk's row (None when no heading asks the same thing)."""
+    heads = question_headings(snap, embed)
+    if not heads:
+        return passages, None
+    sims = [float(vec @ qvec) for _h, _rows, vec in heads]
+    best = int(np.argmax(sims))
+    if sims[best] < QUESTION_HEADING_MIN:
+        return passages, None
+    row = heads[best][1][0]
+    if any(p.chunk.chunk_id == snap.chunks[row].chunk_id for p in passages):
+        return passages, row
+    top_score = passages[0].score if passages else 1.0
+    extra = Passage(snap.chunks[row], top_score, dense=float(snap.chunk_vecs[row] @ qvec))
+    return [*passages, extra], row

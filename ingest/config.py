@@ -156,6 +156,13 @@ class RetrievalSettings(_Group):
         why="Passages retrieved per question: enough that the sentence carrying the answer is among "
         "them, few enough that ranking and composition stay fast.",
     )
+    applicant_kinds: str = _knob(
+        "guidance, web page",
+        env="CSC_APPLICANT_KINDS",
+        why="Document kinds (manifest `kind`, comma-separated) that set the rules for applicants. Who may "
+        "apply, what is funded and how to apply are decided by these, not by reports or news about the "
+        "programme, so an applicant's question always reads their best passages too.",
+    )
     max_question_chars: int = _knob(
         2000,
         env="CSC_MAX_QUESTION_CHARS",
@@ -488,6 +495,10 @@ class Settings(BaseSettings):
     @property
     def max_question_chars(self) -> int:
         return self.retrieval.max_question_chars
+
+    @property
+    def applicant_kinds(self) -> str:
+        return self.retrieval.applicant_kinds
 
     @property
     def answer_chars(self) -> int:

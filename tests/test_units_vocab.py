@@ -61,7 +61,33 @@ REPORT = (
     + "\n"
 )
 
+GUIDANCE = (
+    "\n\n".join(
+        [
+            "Applying to the fund",
+            "This guidance explains who may apply and how.",
+            "Questions and Answers",
+            "Who can apply?",
+            "Voluntary organisations, local authorities and private providers can all apply.",
+            "My idea is about prevention before a family needs a social worker. Can that be funded?",
+            (
+                "The fund supports work with children who already receive social care. It is not intended "
+                "to pay for prevention projects."
+            ),
+        ]
+    )
+    + "\n"
+)
+
 MANIFEST = """[[document]]
+id = "guide"
+file = "guide.txt"
+title = "Applying to the fund"
+publisher = "Test"
+date = "2016-04"
+kind = "guidance"
+
+[[document]]
 id = "learning"
 file = "learning.txt"
 title = "Learning from two projects"
@@ -77,6 +103,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "learning.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "guide.txt").write_text(GUIDANCE, encoding="utf-8")
     (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
     settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
     assert run_ingest(settings).published
@@ -225,3 +252,36 @@ def test_a_month_is_a_time_not_a_subject() -> None:
 
 def test_module_corpus_is_the_invented_one(small: Assistant) -> None:
     assert Path(small.settings.corpus_dir).joinpath("learning.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "early help for families before any social worker is involved - fundable?",
+        "could we get money for a prevenshun project that helps families early on",
+        "Our charity wants to work with families well before social care gets involved. Would the fund "
+        "pay for that kind of early help?",
+    ],
+)
+def test_an_applicant_question_is_answered_under_the_guidance_question_it_repeats(
+    small: Assistant, question: str
+) -> None:
+    ans = small.ask(question)
+    assert ans.analysis["applicant"], ans.analysis
+    assert not ans.abstained, ans.answer
+    assert ans.citations[0].doc_id == "guide", ans.answer
+    assert "not intended" in ans.answer.split("[1]")[0], ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "applicant"),
+    [
+        ("Could a charity apply?", True),
+        ("r we eligible if we're a housing association", True),
+        ("When is the deadline for expressions of interest?", True),
+        ("What did Millbrook learn?", False),
+        ("How many placements were stable after a year?", False),
+    ],
+)
+def test_applicant_questions_are_recognised(question: str, applicant: bool) -> None:
+    assert analyse(question, question).applicant is applicant
