@@ -155,6 +155,10 @@ _APPLICANT = re.compile(
     r"|approach (?:the|you)|are we|am i)\b",
     re.I,
 )
+_CRITERIA = re.compile(
+    r"\b(?:criteri\w*|critera|assess(?:ed|es|ors?|ing)?|judg\w*|scor\w*|strongest|weigh\w*|selected on)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
 # Words that frame a question rather than say what it is about (never part of its focus).
 _FRAME = frozenset(
@@ -188,6 +192,8 @@ class QuestionAnalysis:
     names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
     # asked as (or for) an applicant: eligibility, scope, process ("can we apply", "is X fundable")
     applicant: bool = False
+    # asks how bids are judged: the assessment criteria, as a whole or one of them
+    criteria: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
     corrections: dict[str, str] = field(default_factory=dict)
 
@@ -316,12 +322,14 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         return a
     a.answer_type = answer_type(clause)
     a.applicant = bool(_APPLICANT.search(q))
+    a.criteria = bool(_CRITERIA.search(q))
     if a.answer_type == "count":
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
         if m:
             a.count_noun = [s for s in content_stems(m.group(1)) if s not in _FRAME][:2]
     explain = bool(_EXPLAIN.search(q))
-    if _DIRECTORY_NOUN.search(q) and not explain:
+    # how bids are judged is the guidance's matter, even when it mentions "projects"
+    if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:
         if _SUPERLATIVE.search(q):
             a.directory = "superlative"
         elif a.answer_type in {"count", "money"} or _LIST_ASK.search(q):

@@ -90,7 +90,9 @@ def asked_names(analysis: QuestionAnalysis, proper: frozenset[str] = frozenset()
     """The names in the question's ask: title-case phrases, and words the documents treat as names."""
     names = list(analysis.names)
     have = {w for n in names for w in n.lower().split()}
-    names += [w for w in re.findall(r"[a-z]{4,}", analysis.clause.strip()) if w in proper and w not in have]
+    # a word right after "what" / "who" is the question's verb ("what counts", "who decides"), not a name
+    clause = re.sub(r"\b(?:what|who|which|how|that)\s+[a-z]+", " ", analysis.clause.strip(), flags=re.I)
+    names += [w for w in re.findall(r"[a-z]{4,}", clause) if w in proper and w not in have]
     return names
 
 

@@ -31,7 +31,15 @@ from assistant.answerability import (
     proper_nouns,
 )
 from assistant.cite import verify
-from assistant.compose import candidates, merge_adjacent, promote_answer, select, unit_citation, unit_prose
+from assistant.compose import (
+    candidates,
+    merge_adjacent,
+    promote_answer,
+    promote_row,
+    select,
+    unit_citation,
+    unit_prose,
+)
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.models import ABSTAIN_TEXT, Answer, Citation, Passage, abstained  # noqa: F401
@@ -40,7 +48,7 @@ from assistant.retrieve import HybridRetriever, hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.text import content_stems
-from assistant.units import subject_neighbours, with_kinds, with_question_heading
+from assistant.units import meant_row, subject_neighbours, with_kinds, with_question_heading
 from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -336,6 +344,23 @@ class Assistant:
         if why:
             return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
         answered_row = None
+        row_meant = None
+        if analysis.criteria:
+            row_meant, names_table = meant_row(snap, qvec, self.embed)
+            if names_table and row_meant is None:
+                # several criteria fit equally: the question is about the table, given whole
+                found = resolve(snap, replace(analysis, reference={"kind": "table"}), passages, self.embed)
+                if found is not None and all(verify(c, snap.texts[c.doc_id]) for c in found[1]):
+                    return Answer(question=question, query=query, answer=found[0], abstained=False,
+                                  citations=found[1], contexts=contexts, mode="reference")  # fmt: skip
+            if row_meant is not None:
+                chunk = snap.chunks[int(snap.sent_spans[row_meant][0])]
+                if all(p.chunk.chunk_id != chunk.chunk_id for p in passages):
+                    top = passages[0].score if passages else 1.0
+                    passages = [
+                        *passages,
+                        Passage(chunk, top, dense=float(snap.chunk_vecs[snap.row_of[chunk.chunk_id]] @ qvec)),
+                    ]
         if analysis.applicant:
             kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
             passages = with_kinds(snap, passages, qvec, kinds)
@@ -348,7 +373,9 @@ class Assistant:
         cands = candidates(snap, query, qvec, passages, analysis.answer_type,
                            prose_first=analysis.intent in {"explain", "yesno"},
                            subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
-        if answered_row is not None and analysis.answer_type is None:
+        if row_meant is not None:
+            promote_row(cands, row_meant)
+        elif answered_row is not None and analysis.answer_type is None:
             # (a typed question, "how long in 2014-16", is still judged on its value and time frame)
             promote_answer(cands, answered_row, snap.chunks[answered_row].section.split(" > ")[-1])
         verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
@@ -436,8 +463,8 @@ class Assistant:
     ) -> Answer | None:
         if analysis.intent in {"reference", "not_documents"} or analysis.answer_type in {"share", "date"}:
             return None  # a paragraph, a share of projects, a date: answered from the prose
-        if analysis.intent == "explain" and analysis.directory != "list":
-            return None
+        if (analysis.intent == "explain" and analysis.directory != "list") or analysis.criteria:
+            return None  # lessons, and how bids are judged, are the prose's matter
         if analysis.answer_type in {"person", "contact", "frequency"} and _ROLE.search(analysis.query):
             return None  # the directory names organisations, never their staff or contact details
         from assistant.projects import answer_from_directory, answer_rounds, answer_superlative

@@ -146,6 +146,14 @@ def promote_answer(cands: list[Candidate], row: int, heading: str) -> None:
         cand.score = max(cand.score, best + 0.03 - 0.01 * k)
 
 
+def promote_row(cands: list[Candidate], idx: int) -> None:
+    """The table row the question names leads (its first cell matched the asker's words)."""
+    best = max((c.score for c in cands), default=0.0)
+    for cand in cands:
+        if cand.idx == idx:
+            cand.score = max(cand.score, best + 0.05)
+
+
 def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bool:
     return any(
         float(snap.sent_vecs[a.idx] @ snap.sent_vecs[c.idx]) > 0.9 or (c.start <= a.start < c.end)
@@ -330,4 +338,7 @@ def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
         tail = source[inside[lead_in].end : citation.end]
         items = [clean_for_display(line) for line in tail.split("\n")]
         return head + "\n" + "\n".join(f"- {i}" for i in items if i)
+    if len(inside) == 1 and "\t" in inside[0].text:  # a table row: its cells, not a run-on line
+        cells = [clean_for_display(c) for c in source[inside[0].start : citation.end].split("\t")]
+        return " | ".join(c for c in cells if c)
     return " ".join(p for p in parts if p)

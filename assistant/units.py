@@ -211,3 +211,49 @@ def with_question_heading(
     top_score = passages[0].score if passages else 1.0
     extra = Passage(snap.chunks[row], top_score, dense=float(snap.chunk_vecs[row] @ qvec))
     return [*passages, extra], row
+
+
+ROW_MIN = 0.3  # cosine of the question with a table row's first cell for that row to be meant
+ROW_MARGIN = 0.1  # ... and this far above the next row, else no one row is meant: the whole table
+
+
+def table_rows(snap: Snapshot, embed: Callable[[str], np.ndarray]) -> list[tuple[int, np.ndarray]]:
+    """Sentence indices of table rows (cells split by tabs) with their first cell embedded.
+
+    A criteria table names each criterion in its first cell ("The project will be able to be
+    delivered") and what it asks in the next; an asker names the criterion ("deliverability").
+    A header row (a one-word first cell, "Criteria") names no criterion. Computed once per index.
+    """
+    cached = getattr(snap, "_table_rows_cache", None)
+    if cached is not None:
+        return cached
+    found: list[tuple[int, np.ndarray]] = []
+    for idx, (row, a, b) in enumerate(snap.sent_spans):
+        text = snap.texts[snap.chunks[int(row)].doc_id][int(a) : int(b)]
+        if "\t" not in text:
+            continue
+        first = text.split("\t", 1)[0].strip().strip("*")
+        if len(first.split()) < 2 or len(first) > 150:
+            continue
+        found.append((idx, embed(first)))
+    object.__setattr__(snap, "_table_rows_cache", found)
+    return found
+
+
+def meant_row(
+    snap: Snapshot, qvec: np.ndarray, embed: Callable[[str], np.ndarray]
+) -> tuple[int | None, bool]:
+    """(the table row the question names, whether it names a table at all).
+
+    ``(idx, True)``: one row stands out; ``(None, True)``: several rows fit about equally, so the
+    question is about the table as a whole; ``(None, False)``: no table row fits.
+    """
+    rows = table_rows(snap, embed)
+    if not rows:
+        return None, False
+    sims = sorted(((float(vec @ qvec), idx) for idx, vec in rows), reverse=True)
+    best, idx = sims[0]
+    if best < ROW_MIN:
+        return None, False
+    second = sims[1][0] if len(sims) > 1 else -1.0
+    return (idx, True) if best - second >= ROW_MARGIN else (None, True)
