@@ -41,7 +41,13 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),  # fmt: skip
-    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bhow much of\b(?=\s+\w+s\b)", re.I)),
+    (
+        "count",
+        re.compile(
+            r"\bhow many\b(?!\s+(?:years|months|weeks|days)\b)|\bnumber of\b|\bhow much of\b(?=\s+\w+s\b)",
+            re.I,
+        ),
+    ),
     (
         "money",
         re.compile(
@@ -54,7 +60,14 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),  # fmt: skip
     ("frequency", re.compile(r"\bhow (?:often|frequently|regularly)\b", re.I)),
-    ("duration", re.compile(r"\bhow long\b|\bfor what period\b|\bover what period\b", re.I)),
+    (
+        "duration",
+        re.compile(
+            r"\bhow long\b|\bfor what period\b|\bover what period\b|\bhow many (?:years|months|weeks|days)\b"
+            r"|\b(?:funding|grant|project|contract) (?:period|length|duration)\b|\blength of time\b",
+            re.I,
+        ),
+    ),  # fmt: skip
     (
         "date",
         re.compile(
@@ -104,7 +117,7 @@ _EXPLAIN = re.compile(
     r"\b(?:learn\w*|lessons?|found|find(?:ings?)?|worked|works|working well|what works|achiev\w*|impact"
     r"|outcomes?|results?|evidence|insights?|why|how (?:did|do|does|can|could|should|would|will)"
     r"|challenges?|barriers?|difficult\w*|success\w*|recommend\w*|advice|tips?|say about|said about"
-    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?)\b",
+    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?|conclu\w*)\b",
     re.I,
 )
 # A request to write something new: the product only quotes the documents, it never writes.
@@ -138,7 +151,7 @@ _LIST_ASK = re.compile(r"^\s*(?:list|name|show|give me|tell me)\b|\bwhich\b|\bwh
                        r"|\ball (?:the )?projects\b|\bany projects\b", re.I)  # fmt: skip
 _RESULT_ASK = re.compile(
     r"\b(?:achiev\w*|results?|outcomes?|impact|found|find(?:ings?)?|worked|work well|succe\w*|difference"
-    r"|effect\w*"
+    r"|effect\w*|conclu\w*"
     r"|evidence|seen)\b",
     re.I,
 )

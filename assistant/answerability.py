@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from assistant.analysis import QuestionAnalysis
 from assistant.compose import Candidate, idf_table
 from assistant.snapshot import Snapshot
-from assistant.text import COUNT_RE, PERSON_RE, VALUE_PHRASE, content_stems, has_value, result_strength
+from assistant.text import COUNT_RE, VALUE_PHRASE, content_stems, has_value, person_names, result_strength
 from assistant.units import subject_context
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
@@ -33,6 +33,9 @@ class Verdict:
     lead: Candidate | None
     missing: str = ""
     nearby: Candidate | None = None
+
+
+COVERAGE_TIE = 0.1  # focus coverages this close are a tie, settled by the sentence's own score
 
 
 def _context(snap: Snapshot, cand: Candidate) -> str:
@@ -174,8 +177,7 @@ def states_value(
     if analysis.answer_type == "person":
         asked = analysis.query.lower()
         return any(
-            not all(w in asked for w in re.findall(r"[a-z]+", m.group(0).lower()))
-            for m in PERSON_RE.finditer(text)
+            not all(w in asked for w in re.findall(r"[a-z]+", name.lower())) for name in person_names(text)
         )  # "who replaced X" is not answered by a sentence that names only X
     if analysis.answer_type == "count":
         idf = idf_table(snap)
@@ -227,6 +229,12 @@ def judge(
             top = max(strength.values(), default=0)
             if top >= 2:
                 return Verdict(next(c for c in wide if strength[c.idx] == top))
+            if top == 0 and wide:
+                # the subject is there ("final evaluation report ... August 2017") but no sentence
+                # about it reports any result: a description is not a finding
+                about = " ".join(analysis.focus_words[:6])
+                return Verdict(None, f"they mention {about} but report no result or finding for it",
+                               nearby=wide[0])  # fmt: skip
         if analysis.answer_type == "lesson":
             # "what did X learn": the sentence that states a lesson, among those about X
             margin = lead_margin if named_subject else lead_margin / 2
@@ -235,6 +243,9 @@ def judge(
             if hit is not None:
                 return Verdict(hit)
         return Verdict(named[0])
+    # several sentences may state a value of the asked kind ("hold in your diary the 20th February"
+    # under each policy area's heading): the one whose context says most about the asked subject wins
+    passing: list[tuple[float, Candidate]] = []
     for cand in ranked:
         if cand.score < best - lead_margin:
             break
@@ -242,8 +253,12 @@ def judge(
             continue
         context = _context(snap, cand)
         own = f"{snap.chunks[cand.row].section}\n{cand.text}"
-        if focus_coverage(snap, analysis, context) >= min_focus and names_covered(analysis, own):
-            return Verdict(cand)
+        coverage = focus_coverage(snap, analysis, context)
+        if coverage >= min_focus and names_covered(analysis, own):
+            passing.append((coverage, cand))
+    if passing:
+        top = max(c for c, _ in passing)
+        return Verdict(next(cand for c, cand in passing if c >= top - COVERAGE_TIE))
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
     if analysis.answer_type == "count" and analysis.count_noun:
         phrase = f"a number of {' '.join(_words_for(analysis, analysis.count_noun))}"

@@ -461,8 +461,12 @@ class Assistant:
     def _from_directory(
         self, snap: Snapshot, analysis: QuestionAnalysis, question: str, query: str, contexts: list[str]
     ) -> Answer | None:
-        if analysis.intent in {"reference", "not_documents"} or analysis.answer_type in {"share", "date"}:
-            return None  # a paragraph, a share of projects, a date: answered from the prose
+        if analysis.intent in {"reference", "not_documents"} or analysis.answer_type in {
+            "share",
+            "date",
+            "duration",
+        }:
+            return None  # a paragraph, a share of projects, a date, a funding period: answered from the prose
         if (analysis.intent == "explain" and analysis.directory != "list") or analysis.criteria:
             return None  # lessons, and how bids are judged, are the prose's matter
         if analysis.answer_type in {"person", "contact", "frequency"} and _ROLE.search(analysis.query):

@@ -258,10 +258,37 @@ VALUE_PHRASE = {
 }
 
 
+# Words that make a capitalised phrase an organisation, a place or a programme, not a person:
+# "Social Care Innovation Programme", "The Fostering Network", "Mockingbird Family Society".
+_NOT_A_PERSON = re.compile(
+    r"\b(?:Council|Councils|Network|Society|Trust|Foundation|Programme|Program|Project|Projects|Model|Family"
+    r"|Families|Department|Consortium|Partnership|Services?|Board|Courts?|Group|Authority|Authorities"
+    r"|University|College|School|Schools|Children|Care|Social|Innovation|Fund|Funding|Report|Review|Office"
+    r"|Agency|Centre|Center|Institute|Association|Alliance|Company|Ltd|Limited|Borough|County|City|England"
+    r"|London|Government|Ministry|Hub|Team|Unit|Practice|Safety|Futures|Door|Policy|Round|Workshop|Event"
+    r"|Conference|Awards?|Plan|Act|Bill|Strategy|Framework|Approach|Scheme|Initiative|Pilot)\b"
+)
+
+
+# "Who decides?" is answered by a role or a body as well as by a name.
+_DECIDER = re.compile(
+    r"\b(?:[A-Z]\w* )?(?:Ministers?|Secretary of State|(?:[A-Z][a-z]+ )+(?:Board|Panel|Committee))\b"
+)
+
+
+def person_names(text: str) -> list[str]:
+    """Who ``text`` names: people (titled names, capitalised phrases that name no organisation)
+    and deciding roles or bodies ("DfE Ministers", "the Investment Board")."""
+    people = [m.group(0) for m in PERSON_RE.finditer(text) if not _NOT_A_PERSON.search(m.group(0))]
+    return people + [m.group(0) for m in _DECIDER.finditer(text)]
+
+
 def has_value(text: str, kind: str | None) -> bool:
     """Does ``text`` state a value of ``kind`` (see ``VALUE_RE``)? No kind: nothing to check."""
     if kind is None:
         return True
+    if kind == "person":
+        return bool(person_names(text))
     pattern = VALUE_RE.get(kind)
     return bool(pattern.search(text)) if pattern else True
 
@@ -274,7 +301,7 @@ _ACHIEVED_RE = re.compile(
     r"demonstrated|achieved|reduced|increased|improved|fallen|risen|halved|doubled|saved|helped|enabled|"
     r"created|found|reported|received|trained|produced|delivered|made|gained|engaged|worked)\b"
     r"|\b(?:revealed|showed|demonstrated|found|fell|rose|resulted in|led to|saw|reported|reports|is seeing"
-    r"|are seeing|evaluation|so far|to date|already|now in|now have|now has)\b",
+    r"|are seeing|so far|to date|already|now in|now have|now has)\b",
     re.I,
 )
 _AIM_RE = re.compile(

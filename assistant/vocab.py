@@ -25,6 +25,11 @@ from assistant.text import STOPWORDS, content_stems
 SHORTHAND = {
     "wat": "what",
     "wot": "what",
+    "wen": "when",
+    "cn": "can",
+    "hav": "have",
+    "ther": "there",
+    "wil": "will",
     "whats": "what is",
     "shud": "should",
     "cud": "could",
