@@ -366,17 +366,15 @@ def source_card_html(
     lead = card_label(cit, labels or {})
     section = " ".join(richtext.strip_markdown(str(_get(cit, "section") or "")).split())
     where = where_words(cit)
-    label = (
-        f"Source {n}: {short_title(title)}{', ' + where if where else ''} "
-        f"({display_date(_get(cit, 'date'))}). Open the passage in its document."
-    )
+    label = f"{short_title(title)} ({display_date(_get(cit, 'date'))}). Open the passage in its document."
     return (
-        f'<div class="src-card{" active" if active else ""}" role="button" tabindex="0" '
-        f'aria-pressed="{"true" if active else "false"}" data-turn="{turn}" data-n="{n}" '
-        f'data-doc="{esc(_get(cit, "doc_id"))}" data-label="{esc(lead)}" id="src-{turn}-{n}" '
-        f'aria-label="{esc(label)}" title="{esc(title)}">'
-        f'<div class="src-head"><span class="src-n">[{n}]</span> '
-        f'<span class="src-label">{esc(lead)}</span></div>'
+        f'<div class="src-card{" active" if active else ""}" data-turn="{turn}" data-n="{n}" '
+        f'data-doc="{esc(_get(cit, "doc_id"))}" data-label="{esc(lead)}" id="src-{turn}-{n}">'
+        '<div class="src-head"><button type="button" class="src-open" '
+        f'aria-pressed="{"true" if active else "false"}" '
+        f'title="{esc(title)}"><span class="src-n">[{n}]</span> '
+        f'<span class="src-label">{esc(lead)}</span><span class="sr-only">: {esc(label)}</span>'
+        "</button></div>"
         + (f'<div class="src-meta">{esc(section)}</div>' if section and section != where else "")
         + f'<blockquote class="src-quote">{"… " if before else ""}{body}{" …" if after else ""}</blockquote>'
         "</div>"
@@ -548,7 +546,7 @@ def document_html(
     )
     return (
         f'<article class="doc-view" aria-label="{esc(title)}">'
-        f'<header class="doc-head">{back_btn}<h3>{esc(title)}</h3>'
+        f'<header class="doc-head">{back_btn}<h2>{esc(title)}</h2>'
         + (f'<p class="doc-meta">{meta}</p>' if meta else "")
         + (f'<p class="doc-licence">{esc(licence)}</p>' if licence else "")
         + '</header><div class="doc-body" tabindex="0" role="region" '
@@ -591,8 +589,9 @@ def documents_table_html(docs: Sequence[Mapping[str, Any]]) -> str:
         for d in docs
     )
     return (
+        '<p class="docs-intro">Documents the assistant answers from. Select a title to read it below.</p>'
         '<div class="table-wrap docs-wrap" tabindex="0" role="region" aria-label="Documents">'
-        '<table class="docs-table"><caption>Documents the assistant answers from. Select a title to read it.'
+        '<table class="docs-table"><caption class="sr-only">Documents the assistant answers from'
         f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
 
@@ -606,9 +605,9 @@ PROJECT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("themes", "Themes"),
     ("organisations", "Organisation(s)"),
     ("region", "Region"),
-    ("awards", "Awards (as written)"),
     ("total", "Total (non-shared)"),
-)
+    ("awards", "Awards (as written)"),
+)  # the total before the awards: the key figure stays on screen when the table is narrower than its data
 ANY = "any"  # the "no filter" value of the Projects dropdowns
 _MONTH_NUMBER = {name: i for i, name in enumerate(month_name) if name}
 _GBP_INPUT = re.compile(r"£?\s*(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?", re.IGNORECASE)
@@ -758,8 +757,8 @@ def project_row_html(rec: Any, *, selected: bool = False) -> str:
         f'<td class="themes">{_themes_html(rec.themes)}</td>'
         f'<td class="orgs">{esc(rec.organisations)}</td>'
         f'<td class="region">{region_cell_html(rec)}</td>'
-        f'<td class="awards-cell">{_awards_html(rec)}</td>'
         f'<td class="total num">{total_cell_html(rec)}</td>'
+        f'<td class="awards-cell">{_awards_html(rec)}</td>'
         "</tr>"
     )
 
@@ -877,7 +876,7 @@ def project_entry_html(rec: Any, doc_text: str | None, *, doc_title: str = "") -
     )
     return (
         f'<section class="proj-entry" aria-label="Directory entry {int(rec.number)}">'
-        f"<h3>Entry {int(rec.number)}: {esc(richtext.strip_markdown(rec.name))}</h3>"
+        f"<h2>Entry {int(rec.number)}: {esc(richtext.strip_markdown(rec.name))}</h2>"
         f'<p class="src-meta">{esc(richtext.strip_markdown(trail))}</p>'
         + (f'<p class="region-explain">{esc(note)}</p>' if note else "")
         + (f'<ul class="theme-list" aria-label="Theme codes">{codes}</ul>' if codes else "")

@@ -157,9 +157,21 @@
       if (!a || a === document.body) { const t = box(); if (t) t.focus({preventScroll: true}); }
     }
   };
+  // Gradio's file drop zones are named "Click to upload or drop files" while they show "Drop File
+  // Here - or - Click to Upload": a speech-input user says what they see, so the name must contain it
+  const nameUploads = () => {
+    document.querySelectorAll('.upload-container[aria-label]:not([data-named])').forEach((z) => {
+      const seen = (z.innerText || '').replace(/\s+/g, ' ').trim();
+      const block = z.closest('[id]');
+      const label = block ? (block.querySelector('[data-testid="block-label"]') || {}).textContent : '';
+      if (seen) z.setAttribute('aria-label', seen + (label ? `: ${label.trim()}` : ''));
+      z.dataset.named = '1';
+    });
+  };
   new MutationObserver(() => {
     onChat();
     document.querySelectorAll('a.cite-ref:not([data-enh])').forEach(enhance);
+    nameUploads();
   }).observe(document.documentElement, {childList: true, subtree: true});
 
   // ---------------------------------------------------------------- first screen

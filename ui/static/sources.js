@@ -1,4 +1,4 @@
-// js_on_load of the sources panel (#sources). A source card (click, Enter or Space) or a [n]
+// js_on_load of the sources panel (#sources). A source card (its button: click, Enter, Space) or a [n]
 // chip in the chat becomes a "click" event of this panel carrying {turn, n}; the server then
 // renders the passage in the viewer. Each render also records the cards' labels and quotes
 // (window.cscCites) for the chips' hover/focus previews, and wires "Copy answer with sources".
@@ -7,7 +7,8 @@ const mark = (turn, n) => {
   element.querySelectorAll('.src-card').forEach((c) => {
     const on = c.dataset.turn === String(turn) && c.dataset.n === String(n);
     c.classList.toggle('active', on);
-    c.setAttribute('aria-pressed', on ? 'true' : 'false');
+    const b = c.querySelector('button.src-open');
+    if (b) b.setAttribute('aria-pressed', on ? 'true' : 'false');
   });
 };
 const remember = () => {
@@ -21,7 +22,7 @@ const remember = () => {
   });
 };
 const open = (card) => {
-  window.cscOpener = card;
+  window.cscOpener = card.querySelector('button.src-open') || card;
   window.cscOpenPending = true;
   mark(card.dataset.turn, card.dataset.n);
   fire(card.dataset.turn, card.dataset.n);
@@ -47,13 +48,7 @@ element.addEventListener('click', (ev) => {
   const card = ev.target.closest('.src-card');
   if (card) open(card);
 });
-element.addEventListener('keydown', (ev) => {
-  if (ev.key !== 'Enter' && ev.key !== ' ') return;
-  const card = ev.target.closest('.src-card');
-  if (!card || ev.target.closest('button')) return;
-  ev.preventDefault();
-  open(card);
-});
+// the card's button is the keyboard path (Enter and Space click it); the whole card takes the mouse
 window.cscOpenCitation = (turn, n) => { mark(turn, n); fire(turn, n); };
 watch('value', () => requestAnimationFrame(remember));
 remember();
