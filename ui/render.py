@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from ui import richtext
-from ui.labels import card_label, chip_name, short_title, where_words
+from ui.labels import card_label, chip_name, short_title
 
 ASSISTANT_SCOPE = (
     "Answers questions about the Department for Education's Children's Social Care Innovation "
@@ -365,7 +365,12 @@ def source_card_html(
         body = f'<mark class="quote">{richtext.render(quote)}</mark>'
     lead = card_label(cit, labels or {})
     section = " ".join(richtext.strip_markdown(str(_get(cit, "section") or "")).split())
-    where = where_words(cit)
+    # the heading trail above the place the lead line names (that place is not said twice)
+    trail = (
+        section.rsplit(" > ", 1)[0] if " > " in section and section.rsplit(" > ", 1)[1] in lead else section
+    )
+    if trail and trail in lead:
+        trail = ""
     label = f"{short_title(title)} ({display_date(_get(cit, 'date'))}). Open the passage in its document."
     return (
         f'<div class="src-card{" active" if active else ""}" data-turn="{turn}" data-n="{n}" '
@@ -375,7 +380,7 @@ def source_card_html(
         f'title="{esc(title)}"><span class="src-n">[{n}]</span> '
         f'<span class="src-label">{esc(lead)}</span><span class="sr-only">: {esc(label)}</span>'
         "</button></div>"
-        + (f'<div class="src-meta">{esc(section)}</div>' if section and section != where else "")
+        + (f'<div class="src-meta">{esc(trail)}</div>' if trail else "")
         + f'<blockquote class="src-quote">{"… " if before else ""}{body}{" …" if after else ""}</blockquote>'
         "</div>"
     )
