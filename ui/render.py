@@ -542,7 +542,8 @@ def document_html(
         tags.append(f'<span class="anchor" id="chunk-{i}" data-start="{pos}"></span>')
     marks = [(hl[0], hl[1], f'<mark class="hl {esc(kind)}">')] if hl else []
     body = richtext.render(text, marks=marks, inserts=anchors, ranges=_md_ranges(text))
-    body = body.replace('<mark class="hl', '<mark id="viewer-hl" class="hl', 1)
+    if marks:  # the first piece of the highlight is the one outside checks and the viewer look for
+        body = body.replace(marks[0][2], marks[0][2][:-1] + ' id="viewer-hl">', 1)
     licence = doc.get("licence")
     back_btn = (
         f'<button type="button" class="back" data-fallback="{esc(back_to)}">← {esc(back)}</button>'

@@ -110,9 +110,7 @@ def render(
         piece = _wrap(html.escape(text[a:b], quote=True), (c for x, y, c in md if x <= a and b <= y))
         tags = tuple(t for x, y, t in mk if x <= a and b <= y)
         before = list(ins.get(a, ()))
-        if before and runs and runs[-1][1] and runs[-1][1] == tags:
-            runs[-1][0].extend(before)  # an anchor inside a highlighted run stays inside it
-        elif before:
+        if before:  # an anchor or page break is never inside a mark: "Page 2" is not part of a quote
             runs.append((before, ()))
         if runs and runs[-1][1] == tags and tags:
             runs[-1][0].append(piece)
