@@ -337,6 +337,7 @@ def test_cited_passage_opens_in_view_and_back(server: Served, browser, shots: Pa
         assert _in_viewport(page, chip)
         assert page.evaluate("document.activeElement.classList.contains('cite-ref')")
     # keyboard: focusing a chip shows its preview (short label and the quote)
+    page.locator("#question textarea").focus()
     chips.first.focus()
     preview = page.locator("#cite-preview")
     preview.wait_for(state="visible", timeout=5_000)

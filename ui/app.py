@@ -266,7 +266,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             chatbot: gr.update(value=chat, visible=True),
             question: gr.update(value=""),
             start_screen: gr.update(visible=False),
-            ask_hint: "",
+            ask_hint: render.ask_hint_html(""),
         }
         history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
         drafted = False  # a language model's tokens were shown as they arrived
@@ -406,7 +406,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             gr.update(visible=True),
             gr.update(value=None, interactive=False),
             "",
-            "",
+            render.ask_hint_html(""),
         )
 
     def pick_document(doc_id: str | None, focus: dict | None) -> tuple[Any, ...]:

@@ -36,9 +36,11 @@
     a.dataset.name = name;
     a.removeAttribute('title');  // the preview replaces the browser's tooltip
   };
+  let tipFor = null;  // the chip the preview belongs to
   const showTip = (a) => {
     const key = chipKey(a);
     if (!key) return;
+    tipFor = a;
     const info = (window.cscCites[key[0]] || {})[key[1]];
     const t = tipEl();
     t.textContent = '';
@@ -66,7 +68,7 @@
     if (below + h > window.innerHeight - 8) t.style.top = Math.max(8, r.top - h - 6) + 'px';
     a.setAttribute('aria-describedby', 'cite-preview');
   };
-  const hideTip = () => { if (tip) tip.hidden = true; };
+  const hideTip = () => { if (tip) tip.hidden = true; tipFor = null; };
   document.addEventListener('mouseover', (ev) => {
     const a = ev.target.closest && ev.target.closest('a.cite-ref');
     if (a) { enhance(a); showTip(a); }
@@ -79,7 +81,10 @@
     if (a) { enhance(a); showTip(a); } else hideTip();
   });
   document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideTip(); });
-  window.addEventListener('scroll', hideTip, true);
+  // a scroll moves the chip: a focused chip's preview follows it, a hovered one's goes away
+  window.addEventListener('scroll', () => {
+    if (tipFor && tipFor === document.activeElement && tipFor.isConnected) showTip(tipFor); else hideTip();
+  }, true);
 
   // a click on a chip opens the passage (the sources panel's script does the opening)
   document.addEventListener('click', (ev) => {
