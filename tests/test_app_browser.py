@@ -95,12 +95,13 @@ def shots(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _save(page, shots: Path, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(shots / name), full_page=True)
+def _save(page, shots: Path, name: str, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """``full_page=False``: the window as the reader sees it (for layouts with a sticky panel)."""
+    page.screenshot(path=str(shots / name), full_page=full_page)
     if os.environ.get("CSC_UPDATE_SCREENSHOTS") == "1":
         out = REPO / "docs" / "screenshots"
         out.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out / name), full_page=True)
+        page.screenshot(path=str(out / name), full_page=full_page)
 
 
 def _norm(text: str) -> str:
@@ -330,7 +331,7 @@ def test_cited_passage_opens_in_view_and_back(server: Served, browser, shots: Pa
         page.wait_for_timeout(700)
         assert _in_viewport(page, mark), (viewport, mark.bounding_box())
         if i == 0:
-            _save(page, shots, f"passage-beside-answer-{viewport['width']}.png")
+            _save(page, shots, f"passage-beside-answer-{viewport['width']}.png", full_page=False)
         # back to the answer: the chip that opened it is in view and focused
         page.locator("#viewer button.back").click()
         page.wait_for_timeout(400)
