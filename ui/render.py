@@ -629,21 +629,21 @@ def _theme_labels() -> Mapping[str, str]:
 
 
 def gbp(amount: float | None) -> str:
-    """Compact pounds as the assistant writes them elsewhere: £4m, £1.06m, £771k."""
-    if amount is None:
-        return "n/a"
-    if abs(amount) >= 1e6:
-        return "£" + f"{amount / 1e6:.3f}".rstrip("0").rstrip(".") + "m"
-    if abs(amount) >= 1e3:
-        return "£" + f"{amount / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
-    return f"£{amount:,.0f}"
+    """Compact pounds as the assistant writes them elsewhere: £4m, £1.06m, £771k (the directory's own)."""
+    from ingest.directory import format_gbp
+
+    return format_gbp(amount)
 
 
 def parse_gbp(text: str | None) -> float | None:
     """A typed amount in pounds ("1.5m", "£750k", "1,200,000", "2 million"); None when blank.
 
+    The figure is read by the directory's own :func:`ingest.directory.parse_amount` (so a typed
+    "1,5m" means what the directory's "£1,5m" means); only what it would guess at is refused here.
     Raises ValueError for anything else, so the tab can say which box it could not read.
     """
+    from ingest.directory import parse_amount
+
     raw = (text or "").strip()
     if not raw:
         return None
@@ -651,15 +651,14 @@ def parse_gbp(text: str | None) -> float | None:
     if not m:
         raise ValueError(raw)
     num = m.group(1)
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", num):
-        num = num.replace(",", "")
-    elif "," in num:
-        if "." in num or num.count(",") > 1:
-            raise ValueError(raw)
-        num = num.replace(",", ".")  # "1,5m": a decimal comma, as the directory itself writes
+    thousands = re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", num)
+    if "," in num and not thousands and ("." in num or num.count(",") > 1):
+        raise ValueError(raw)  # "1,2,3" or "1,5.2": no reading is safe
     unit = (m.group(2) or "").lower()
-    mult = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}.get(unit, 1.0)
-    return round(float(num) * mult, 2)
+    amount = parse_amount(num, {"billion": "bn"}.get(unit, unit))
+    if amount is None:
+        raise ValueError(raw)
+    return amount
 
 
 def _earliest_award(rec: Any) -> tuple[int, int] | None:
