@@ -99,3 +99,96 @@ def test_form_resets_only_after_a_successful_upload() -> None:
     assert reset_after_upload(ok) == (None, "", "", "", "")
     for status in (failed, partly, running, ""):
         assert reset_after_upload(status) == tuple(gr.skip() for _ in range(5)), status
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_staff_page_in_browser_resets_replaces_and_passes_axe(
+    work: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signed in: axe finds no serious issue; an upload empties the form; a replace swaps the text."""
+    import threading
+
+    from support import free_port
+    from test_app_browser import CHROMIUM_ARGS, _axe_serious, _chromium
+
+    from assistant.api import Assistant
+    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.app import build_app
+
+    exe = _chromium()
+    if exe is None:
+        pytest.skip("no Chromium: run `make browser` (apt-get install chromium) to enable the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("CSC_ADMIN_USER", "staff")
+    monkeypatch.setenv("CSC_ADMIN_PASSWORD", "pw-456")
+    app = build_app(Assistant(work), feedback_path=work.data_dir / "fb.sqlite", admin_path=ADMIN_PATH)
+    port = free_port()
+    server = launch_with_admin(app, work, "127.0.0.1", port, block=False)
+    upload = tmp_path / "upload" / "other-note.txt"
+    upload.parent.mkdir()
+    upload.write_text("A note on the Brackenfold respite service.\n\nIt served 12 families in 2019.\n")
+    v2 = tmp_path / "upload" / "marrowby-v2.txt"
+    v2.write_text(V2, encoding="utf-8")
+
+    def scenario() -> None:  # own thread: the session's browser fixture owns the main thread's loop
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+
+            def signed_in(viewport: dict):  # type: ignore[no-untyped-def]
+                page = browser.new_page(viewport=viewport)  # a fresh context: sign in
+                page.goto(f"http://127.0.0.1:{port}{ADMIN_PATH}/")
+                page.get_by_label("username").fill("staff")
+                page.get_by_label("password").fill("pw-456")
+                page.get_by_role("button", name="Login").click()
+                page.get_by_role("button", name="Add and index").wait_for(timeout=30_000)
+                page.wait_for_timeout(500)
+                return page
+
+            for viewport in ({"width": 1366, "height": 768}, {"width": 390, "height": 844}):
+                page = signed_in(viewport)
+                assert _axe_serious(page) == [], viewport
+                page.close()
+            page = signed_in({"width": 1366, "height": 768})
+            # an upload that works empties the form: the next "Add and index" cannot re-send it
+            page.locator("#upload-files input[type=file]").set_input_files(str(upload))
+            page.locator("#upload-files").get_by_text("other-note.txt").wait_for(timeout=30_000)
+            title = page.locator("#upload-title textarea, #upload-title input").first
+            title.fill("Brackenfold note")
+            page.get_by_role("button", name="Add and index").click()
+            page.locator("#upload-status li.ok", has_text="Done").wait_for(timeout=120_000)
+            page.wait_for_function(
+                "() => { const t = document.querySelector('#upload-title textarea, #upload-title input');"
+                " return t && t.value === ''; }",
+                timeout=15_000,
+            )
+            assert page.locator("#upload-files").get_by_text("other-note.txt").count() == 0
+            # replace the Marrowby briefing with its new version
+            page.locator("#manage-doc input").click()
+            page.get_by_role("option", name="Marrowby briefing (marrowby.txt)").click()
+            page.locator("#manage-file input[type=file]").set_input_files(str(v2))
+            page.locator("#manage-file").get_by_text("marrowby-v2.txt").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Replace with the new version").click()
+            page.locator("#manage-status li.ok", has_text="Replaced marrowby.txt").wait_for(timeout=120_000)
+            assert "marrowby-v2.txt" in page.locator("#uploads-table").inner_text()
+            browser.close()
+
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            scenario()
+        except BaseException as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+
+    try:
+        t = threading.Thread(target=run)
+        t.start()
+        t.join(timeout=400)
+        assert not t.is_alive(), "the browser scenario did not finish"
+        if errors:
+            raise errors[0]
+        assert "55 families" in indexed_texts(work) and "40 families" not in indexed_texts(work)
+    finally:
+        server.close()
