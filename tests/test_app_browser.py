@@ -452,6 +452,8 @@ def test_tables_fit_or_scroll_in_their_own_box(server: Served, browser, viewport
     assert "Chunks" not in page.locator("#docs-table").inner_text()
     page.locator("#docs-table button.doc-open", has_text="How to get involved").click()
     page.locator("#reader .doc-body").wait_for(timeout=15_000)
+    page.wait_for_timeout(500)
+    assert _in_viewport(page, page.locator("#reader .doc-head h2"))  # the opened document is in view
     page.locator("#jump-to input").click()
     options = page.get_by_role("option").all_inner_texts()
     assert options and len(options) == len(set(options)) and not any("characters" in o for o in options)

@@ -22,6 +22,11 @@ const place = (m, body) => {
 const reveal = () => {
   const m = element.querySelector('mark.hl');
   const body = element.querySelector('.doc-body');
+  if (!m && body && window.cscRevealReader && element.closest('#reader')) {
+    window.cscRevealReader = null;  // a title was selected in the table: show the document's start
+    body.scrollTop = 0;
+    element.scrollIntoView({block: 'start'});
+  }
   if (!m || !body) { pending = false; return; }
   if (body.clientHeight === 0) return;
   pending = false;
