@@ -73,11 +73,14 @@ index: install
 run: index
 	HF_HUB_OFFLINE=1 $(BIN)/csc-assistant serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium drives the browser tests (no browser download at run time)
+# Debian's Chromium drives the browser tests (no browser download at run time); axe-core, the
+# accessibility engine they inject into the page, comes from the npm registry at the version and
+# hash pinned in tests/axe/package-lock.json
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+	@test -f tests/axe/node_modules/axe-core/axe.min.js || npm ci --prefix tests/axe --no-audit --no-fund
 
 test: $(TEST_STAMP) browser
 	$(BIN)/ruff check ingest assistant ui tests benchmarks

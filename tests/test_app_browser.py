@@ -45,7 +45,6 @@ class Served:
 _SERVED: Served | None = None
 
 
-
 def served_app(settings) -> Served:  # type: ignore[no-untyped-def]
     """Start the app over the session index once per process; later calls reuse it."""
     global _SERVED
@@ -96,12 +95,13 @@ def shots(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _save(page, shots: Path, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(shots / name), full_page=True)
+def _save(page, shots: Path, name: str, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """``full_page=False``: the window as the reader sees it (for layouts with a sticky panel)."""
+    page.screenshot(path=str(shots / name), full_page=full_page)
     if os.environ.get("CSC_UPDATE_SCREENSHOTS") == "1":
         out = REPO / "docs" / "screenshots"
         out.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out / name), full_page=True)
+        page.screenshot(path=str(out / name), full_page=full_page)
 
 
 def _norm(text: str) -> str:
@@ -154,9 +154,8 @@ def test_full_flow_in_browser(server: Served, browser, shots: Path) -> None:  # 
     card = page.locator("#sources .src-card").first
     card.wait_for()
     quote = card.locator("mark.quote").inner_text()
-    title = card.locator(".src-title").inner_text()
-    docs = {d["title"]: d for d in server.assistant.documents()}  # type: ignore[attr-defined]
-    corpus_text = (REPO / "corpus" / docs[title]["file"]).read_text(encoding="utf-8")
+    docs = {d["doc_id"]: d for d in server.assistant.documents()}  # type: ignore[attr-defined]
+    corpus_text = (REPO / "corpus" / docs[card.get_attribute("data-doc")]["file"]).read_text(encoding="utf-8")
     assert _norm(quote) in _norm(corpus_text)
     assert page.locator("#start-screen").is_hidden()
     _save(page, shots, "answered-eligibility.png")
@@ -175,9 +174,9 @@ def test_full_flow_in_browser(server: Served, browser, shots: Path) -> None:  # 
     assert page.locator("#sources .src-card.active").count() == 1
     _save(page, shots, "source-passage.png")
 
-    # keyboard: a focused source card opens with Enter
+    # keyboard: a focused source card's button opens it with Enter
     page.locator("#viewer").evaluate("el => el.querySelector('.doc-body').scrollTop = 0")
-    card.focus()
+    card.locator("button.src-open").focus()
     page.keyboard.press("Enter")
     page.wait_for_timeout(800)
     assert page.locator("#viewer .doc-body").evaluate("el => el.scrollTop") > 0 or mark.is_visible()
@@ -204,19 +203,25 @@ def test_full_flow_in_browser(server: Served, browser, shots: Path) -> None:  # 
     assert _norm(ABSTAIN_TEXT) in _norm(off.inner_text())
     page.get_by_text("No sources: the documents do not answer this question.").wait_for(timeout=10_000)
     assert page.locator("#sources .src-card").count() == 0
-    # the thumbs on each chat message also record (here: the abstention, as helpful)
-    page.locator("#chat button[aria-label='Like']").last.click()
+    # one rating control: the panel (here: the abstention, as helpful); Gradio's own per-message
+    # copy / like / dislike icons and its trash button are gone, so nothing duplicates it
+    for name in ("Like", "Dislike", "Copy message", "Clear"):
+        assert page.locator(f"#chat button[aria-label='{name}']:visible").count() == 0, name
+    page.locator("#thumbs-up").click()
     page.get_by_text("recorded as helpful").wait_for(timeout=10_000)
     with sqlite3.connect(server.feedback_db) as con:
         liked = con.execute("SELECT rating FROM feedback WHERE question = ?", (OFF_TOPIC,)).fetchall()
     assert liked == [("up",)]
 
-    # an empty question shows the field-named message in the chat instead of failing
+    # an empty question: Ask is disabled, Enter adds no bubble and the hint says what to do
     bots = page.locator("#chat [data-testid='bot']").count()
     page.locator("#question textarea").fill("   ")
-    page.locator("#send").click()
-    page.locator("#chat [data-testid='bot']").nth(bots).locator(".answer.error").wait_for(timeout=15_000)
-    assert "question" in page.locator("#chat .answer.error").last.inner_text()
+    assert page.locator("#send").is_disabled()
+    page.locator("#question textarea").press("Enter")
+    page.locator("#ask-hint", has_text="Type a question first").wait_for(timeout=10_000)
+    page.wait_for_timeout(500)
+    assert page.locator("#chat [data-testid='bot']").count() == bots
+    assert page.locator("#chat .answer.error").count() == 0
 
     # nothing left the machine
     assert hosts and all(h.split(":")[0] == "127.0.0.1" for h in hosts), hosts
@@ -245,4 +250,216 @@ def test_documents_tab_and_phone_width(server: Served, browser, shots: Path) -> 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
     _save(page, shots, "documents-phone.png")
+    context.close()
+
+
+# --------------------------------------------------------------------------- issue 13: layout, a11y
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+AXE = REPO / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+# WCAG relative-luminance contrast of an element's text against the first opaque background
+# behind it, from computed styles (opacity of the element and its ancestors included)
+CONTRAST_JS = """el => {
+  const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = (c) => { const f = (v) => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  let bg = [255, 255, 255, 1];
+  for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0.5) { bg = c; break; } }
+  let op = 1; for (let e = el; e; e = e.parentElement) op *= parseFloat(getComputedStyle(e).opacity);
+  const fg = parse(getComputedStyle(el).color); const a = fg[3] * op;
+  const mix = [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
+  const l1 = lum(mix), l2 = lum(bg);
+  return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}"""
+
+
+def _axe_serious(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """axe-core (pinned in tests/axe, installed by `make browser`) run inside the page."""
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            raise AssertionError(f"{AXE} is missing: `make browser` installs it (npm ci --prefix tests/axe)")
+        pytest.skip("axe-core not installed: run `make browser` (npm ci --prefix tests/axe)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def _in_viewport(page, locator) -> bool:  # type: ignore[no-untyped-def]
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return bool(box) and box["y"] >= 0 and box["y"] + min(box["height"], 24) <= size["height"]
+
+
+def _open_page(browser, viewport: dict, url: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.locator("#question textarea").wait_for()
+    return context, page
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_cited_passage_opens_in_view_and_back(server: Served, browser, shots: Path, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, viewport, server.url)
+    # first screen: at the top, title and examples visible, nothing focused into a scroll
+    assert page.evaluate("window.scrollY") == 0
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert _in_viewport(page, page.get_by_role("heading", name="Try a question"))
+    answer = _ask(page, ELIGIBILITY)
+    # focus stayed in the question box after sending with Enter
+    assert page.evaluate("document.activeElement === document.querySelector('#question textarea')")
+    chips = answer.locator("a.cite-ref:visible")
+    assert chips.count() >= 1
+    for i in range(min(chips.count(), 3)):
+        chip = chips.nth(i)
+        name = chip.get_attribute("aria-label") or ""
+        assert re.fullmatch(r"Source \d+: .+", name), name  # names the document, not "[1]"
+        chip.click()
+        mark = page.locator("#viewer mark.hl").first
+        mark.wait_for(timeout=15_000)
+        page.wait_for_timeout(700)
+        assert _in_viewport(page, mark), (viewport, mark.bounding_box())
+        if i == 0:
+            _save(page, shots, f"passage-beside-answer-{viewport['width']}.png", full_page=False)
+        # back to the answer: the chip that opened it is in view and focused
+        page.locator("#viewer button.back").click()
+        page.wait_for_timeout(400)
+        assert _in_viewport(page, chip)
+        assert page.evaluate("document.activeElement.classList.contains('cite-ref')")
+    # keyboard: focusing a chip shows its preview (short label and the quote)
+    page.locator("#question textarea").focus()
+    chips.first.focus()
+    preview = page.locator("#cite-preview")
+    preview.wait_for(state="visible", timeout=5_000)
+    assert (
+        "Apr 2016" in preview.inner_text() and chips.first.get_attribute("aria-describedby") == "cite-preview"
+    )
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_new_answer_lands_in_view_from_a_scrolled_up_chat(server: Served, browser, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, viewport, server.url)
+    for q in (ELIGIBILITY, "When will funding be available from?", "Who decides which projects are funded?"):
+        _ask(page, q)
+    # scroll the conversation and the page back to the top, then ask again
+    page.evaluate(
+        "() => { let e = document.querySelector(\"#chat [data-testid='user']\");"
+        " while (e && !(e.scrollHeight > e.clientHeight + 2"
+        " && /(auto|scroll)/.test(getComputedStyle(e).overflowY)))"
+        " e = e.parentElement; if (e) e.scrollTop = 0; window.scrollTo(0, 0); }"
+    )
+    last = _ask(page, "How much should I bid for?")
+    assert _in_viewport(page, page.locator("#chat [data-testid='user']").last)
+    assert _in_viewport(page, last)
+    assert page.evaluate("document.activeElement === document.querySelector('#question textarea')")
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_new_conversation_leaves_no_trace(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, LAPTOP, server.url)
+    _ask(page, ELIGIBILITY)
+    follow = _ask(page, "and how many areas is it in?")
+    assert follow.locator(".searched").count() == 1  # the history shaped this one ...
+    page.locator("#new-conversation").click()
+    page.locator("#start-screen").wait_for(state="visible", timeout=10_000)
+    assert page.locator("#sources .src-card").count() == 0 and not page.locator("#export").is_enabled()
+    again = _ask(page, "and how many areas is it in?")
+    assert again.locator(".searched").count() == 0  # ... and nothing of it is left after the reset
+    assert page.locator("#chat [data-testid='user']").count() == 1
+    with page.expect_download() as dl_info:
+        page.locator("#export").click()
+    md = Path(dl_info.value.path()).read_text(encoding="utf-8")
+    assert "## 1. and how many areas is it in?" in md and ELIGIBILITY not in md and "## 2." not in md
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_pages_pass_axe_and_text_contrast(server: Served, browser, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, viewport, server.url)
+    problems: dict[str, list] = {"start": _axe_serious(page)}
+    _ask(page, ELIGIBILITY)
+    page.locator("#chat a.cite-ref:visible").first.click()
+    page.locator("#viewer mark.hl").first.wait_for(timeout=15_000)
+    problems["answered"] = _axe_serious(page)
+    # the lines staff read most, measured from computed styles: WCAG AA asks 4.5:1
+    for sel in (
+        ".app-head .intro",
+        "#sources .src-meta",
+        "#sources .muted",
+        "#viewer .doc-meta",
+        "#viewer .doc-licence",
+    ):
+        loc = page.locator(sel).first
+        if loc.count():
+            assert loc.evaluate(CONTRAST_JS) >= 4.5, sel
+    page.get_by_role("tab", name="Projects").click()
+    page.locator("#proj-table tr.proj-row").nth(3).click()
+    page.locator("#proj-viewer mark.hl").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(600)
+    assert _in_viewport(page, page.locator("#proj-viewer mark.hl").first)
+    problems["projects"] = _axe_serious(page)
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#docs-table button.doc-open").first.click()
+    page.locator("#reader .doc-body").wait_for(timeout=15_000)
+    problems["documents"] = _axe_serious(page)
+    assert {k: v for k, v in problems.items() if v} == {}
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_tables_fit_or_scroll_in_their_own_box(server: Served, browser, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, viewport, server.url)
+    page.get_by_role("tab", name="Projects").click()
+    wrap = page.locator("#proj-table .proj-wrap")
+    wrap.wait_for()
+    # the page itself never scrolls sideways; a wide table scrolls inside its box
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    box = wrap.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
+    first_row = page.locator("#proj-table tr.proj-row").first
+    if viewport["width"] >= 1000:  # on a laptop the key figure, the total, is on screen unscrolled
+        total = first_row.locator("td.total").bounding_box()
+        assert total and total["x"] + total["width"] <= box["x"] + box["width"] + 1
+    # scrolled sideways, the entry number (and, when there is room, the name) stays pinned
+    wrap.evaluate("el => el.scrollLeft = el.scrollWidth")
+    page.wait_for_timeout(200)
+    num = first_row.locator("td.num").first.bounding_box()
+    assert num and box["x"] - 1 <= num["x"] <= box["x"] + 4
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#docs-table table").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    # reader words: every heading once in the jump list, no developer words
+    assert "Chunks" not in page.locator("#docs-table").inner_text()
+    page.locator("#docs-table button.doc-open", has_text="How to get involved").click()
+    page.locator("#reader .doc-body").wait_for(timeout=15_000)
+    page.wait_for_timeout(500)
+    assert _in_viewport(page, page.locator("#reader .doc-head h2"))  # the opened document is in view
+    page.locator("#jump-to input").click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert options and len(options) == len(set(options)) and not any("characters" in o for o in options)
+    page.get_by_role("option").nth(min(8, len(options) - 1)).click()
+    mark = page.locator("#reader mark.hl.jump").first
+    mark.wait_for(timeout=15_000)
+    page.wait_for_timeout(500)
+    assert _in_viewport(page, mark)
     context.close()

@@ -214,10 +214,17 @@ def test_entry_quote_is_the_verbatim_span(store: ProjectStore, text: str) -> Non
     quote = text[rec.start : rec.end]
     assert quote.startswith("### 11. Staying Close, Staying Connected (CL)")
     out = render.project_entry_html(rec, text, doc_title="Directory")
-    assert f'<blockquote class="proj-quote">{html.escape(quote)}</blockquote>' in out
-    assert "characters" in out and "EAST OF ENGLAND &gt; 11. Staying Close, Staying Connected" in out
+    # the Markdown heading reads as a heading: its hashes are hidden, never shown raw
+    shown = re.sub(r'<span class="md-x" aria-hidden="true">[^<]*</span>', "", out)
+    assert "###" not in shown and '<span class="md-h">11. Staying Close, Staying Connected (CL)</span>' in out
+    block = out.split('<blockquote class="proj-quote">', 1)[1].split("</blockquote>", 1)[0]
+    assert html.unescape(re.sub(r"<[^>]+>", "", block)) == quote  # verbatim: the syntax is hidden, not cut
+    assert "characters" not in out and "Directory, entry 11" in out
+    assert "EAST OF ENGLAND &gt; 11. Staying Close, Staying Connected" in out
     viewer = render.document_html({"title": "Directory"}, text, highlight=(rec.start, rec.end))
-    assert f'<mark class="hl quote" id="viewer-hl">{html.escape(quote)}</mark>' in viewer
+    assert '<mark class="hl quote" id="viewer-hl">' in viewer
+    marked = viewer.split('<mark class="hl quote" id="viewer-hl">', 1)[1].split("</mark>", 1)[0]
+    assert html.unescape(re.sub(r"<[^>]+>", "", marked)) == quote  # every character of the span, in order
 
 
 def test_markup_in_a_record_is_escaped_everywhere() -> None:

@@ -93,9 +93,14 @@ def check_projects_tab(browser, server: Served, shots: Path) -> None:  # type: i
     source = DIRECTORY.read_text(encoding="utf-8")
     start = source.index("### 5. Belhaven Service (AD, RES, MH)")
     entry = source[start : source.index("### 6.", start)].strip()
-    highlighted = " ".join(page.locator("#proj-viewer mark.hl").all_inner_texts())
+    # verbatim: every character is in the page (textContent), the Markdown syntax only hidden, so
+    # what the reader sees (innerText) has no "###" or "*...*"
+    highlighted = " ".join(page.locator("#proj-viewer mark.hl").all_text_contents())
     assert _norm(highlighted) == _norm(entry)
-    assert _norm(page.locator("#proj-entry .proj-quote").inner_text()) == _norm(entry)
+    quote = page.locator("#proj-entry .proj-quote")
+    assert _norm(quote.text_content() or "") == _norm(entry)
+    seen = quote.inner_text() + " ".join(page.locator("#proj-viewer mark.hl").all_inner_texts())
+    assert "###" not in seen and "*Priory" not in seen and "5. Belhaven Service" in seen
     assert page.locator("#proj-table tr.proj-row.selected").get_attribute("data-number") == "5"
     page.wait_for_timeout(400)
     body_box = page.locator("#proj-viewer .doc-body").bounding_box()
@@ -108,7 +113,7 @@ def check_projects_tab(browser, server: Served, shots: Path) -> None:  # type: i
     page.keyboard.press("Enter")
     page.wait_for_function(
         "() => (document.querySelector('#proj-entry .proj-quote') || {}).innerText"
-        "?.startsWith('### 11. Staying Close, Staying Connected')",
+        "?.startsWith('11. Staying Close, Staying Connected')",
         timeout=15_000,
     )
 

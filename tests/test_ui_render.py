@@ -88,10 +88,13 @@ def test_context_window_is_exact_and_bounded() -> None:
 
 
 def test_source_card_escapes_and_highlights_quote() -> None:
-    html = render.source_card_html(_cit(), DOC, turn=0)
-    assert 'data-n="1"' in html and 'data-turn="0"' in html and 'role="button"' in html
-    assert "How to &lt;get&gt; involved" in html and "April 2016" in html
-    assert "Q&amp;A, para 1, p. 3" in html
+    html = render.source_card_html(_cit(), DOC, turn=0, labels={"d1": "Guidance, Apr 2016"})
+    assert 'data-n="1"' in html and 'data-turn="0"' in html
+    # one real button per card (keyboard path), named by what it shows plus the document
+    assert '<button type="button" class="src-open"' in html and 'role="button"' not in html
+    assert '<span class="src-label">Guidance, Apr 2016 · ¶1</span>' in html
+    assert "How to &lt;get&gt; involved" in html and "April 2016" in html and "<get>" not in html
+    assert '<div class="src-meta">Q&amp;A</div>' in html
     assert '<mark class="quote">Local authorities and charities can all apply for funding.</mark>' in html
 
 
@@ -150,7 +153,9 @@ def test_documents_table_escapes() -> None:
             }
         ]
     )
-    assert "&lt;b&gt;T&lt;/b&gt;" in html and "January 2017" in html and ">4<" in html
+    assert "&lt;b&gt;T&lt;/b&gt;" in html and "January 2017" in html
+    # the title opens the document; no developer column ("Chunks")
+    assert 'class="doc-open"' in html and "Chunks" not in html
 
 
 def test_intro_and_examples() -> None:

@@ -34,6 +34,7 @@ import gradio as gr  # noqa: E402
 
 from ingest.config import Settings, load_settings  # noqa: E402
 from ingest.uploads import UPLOAD_KINDS, add_documents, uploaded_documents  # noqa: E402
+from ui.admin_views import manage_section, reset_after_upload  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +262,8 @@ def build_admin(settings: Settings | None = None) -> gr.Blocks:
             [status, table],
             api_visibility="private",
             concurrency_limit=1,
-        )
+        ).then(reset_after_upload, status, [files, title, date, licence, publisher], api_visibility="private")
+        manage_section(settings, table, uploads_table_html)
         admin.load(lambda: uploads_table_html(settings), None, table, api_visibility="private")
     return admin
 

@@ -38,8 +38,9 @@ import gradio as gr  # noqa: E402  (the environment must be set before Gradio re
 
 from ingest.config import ServerSettings, Settings, load_settings  # noqa: E402
 from ui import render  # noqa: E402
-from ui.export import conversation_markdown  # noqa: E402
+from ui.export import answer_with_sources, conversation_markdown  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_db_path  # noqa: E402
+from ui.labels import doc_labels  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -59,87 +60,15 @@ FALLBACK_NOTE = (
     "documents instead."
 )
 
-# Installed once by the sources panel. Clicks (and Enter/Space) on a source card or on any
-# [n] marker in the chat become a "click" event of the panel carrying {turn, n}.
-SOURCES_JS = """
-const fire = (turn, n) => trigger('click', {turn: Number(turn), n: Number(n)});
-const mark = (turn, n) => {
-  element.querySelectorAll('.src-card').forEach((c) => {
-    const on = c.dataset.turn === String(turn) && c.dataset.n === String(n);
-    c.classList.toggle('active', on);
-    c.setAttribute('aria-pressed', on ? 'true' : 'false');
-  });
-};
-element.addEventListener('click', (ev) => {
-  const card = ev.target.closest('.src-card');
-  if (card) { mark(card.dataset.turn, card.dataset.n); fire(card.dataset.turn, card.dataset.n); }
-});
-element.addEventListener('keydown', (ev) => {
-  if (ev.key !== 'Enter' && ev.key !== ' ') return;
-  const card = ev.target.closest('.src-card');
-  if (!card) return;
-  ev.preventDefault();
-  mark(card.dataset.turn, card.dataset.n);
-  fire(card.dataset.turn, card.dataset.n);
-});
-window.cscOpenCitation = (turn, n) => { mark(turn, n); fire(turn, n); };
-if (!window.cscCiteListener) {
-  window.cscCiteListener = true;
-  document.addEventListener('click', (ev) => {
-    const a = ev.target && ev.target.closest ? ev.target.closest('a.cite-ref') : null;
-    if (!a) return;
-    const m = (a.getAttribute('href') || '').match(/^#cite-(\\d+)-(\\d+)$/);
-    if (!m) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    if (window.cscOpenCitation) window.cscOpenCitation(m[1], m[2]);
-  }, true);
-}
-"""
 
-# The viewer scrolls its own box so the highlighted span sits in the upper third.
-# A reader in a hidden tab has no size yet, so the scroll waits until it is laid out.
-VIEWER_JS = """
-let pending = true;
-const reveal = () => {
-  const m = element.querySelector('mark.hl');
-  const body = element.querySelector('.doc-body');
-  if (!m || !body) { pending = false; return; }
-  if (body.clientHeight === 0) return;
-  body.scrollTop = Math.max(0, m.offsetTop - body.clientHeight / 3);
-  pending = false;
-  if (window.innerWidth < 900) element.scrollIntoView({block: 'start'});
-};
-new ResizeObserver(() => { if (pending) reveal(); }).observe(element);
-watch('value', () => { pending = true; requestAnimationFrame(reveal); });
-requestAnimationFrame(reveal);
-"""
+def static_js(name: str) -> str:
+    """A script from ``ui/static`` (read at build time: Gradio takes ``js_on_load`` as a string)."""
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
 
-# The Projects table: a header button re-sorts ({sort: key}); a row (click, Enter or Space) opens its
-# entry ({number: n}). Marked selected at once so the choice shows before the server answers.
-PROJECTS_JS = """
-const pick = (row) => {
-  element.querySelectorAll('tr.proj-row').forEach((r) => {
-    const on = r === row;
-    r.classList.toggle('selected', on);
-    r.setAttribute('aria-selected', on ? 'true' : 'false');
-  });
-  trigger('click', {number: Number(row.dataset.number)});
-};
-element.addEventListener('click', (ev) => {
-  const b = ev.target.closest('button.sort');
-  if (b) { trigger('click', {sort: b.dataset.sort}); return; }
-  const row = ev.target.closest('tr.proj-row');
-  if (row) pick(row);
-});
-element.addEventListener('keydown', (ev) => {
-  if (ev.key !== 'Enter' && ev.key !== ' ') return;
-  const row = ev.target.closest('tr.proj-row');
-  if (!row) return;
-  ev.preventDefault();
-  pick(row);
-});
-"""
+
+# One font stack for every text (the theme's own would mix a web font with the fallback).
+FONT_STACK = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
+MONO_STACK = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace")
 
 
 class AssistantLike(Protocol):
@@ -244,10 +173,11 @@ def projects_view(
 
 def launch_options() -> dict[str, Any]:
     """Arguments every launch needs (Gradio 6 takes theme/CSS/head at launch, not in Blocks)."""
+    theme = gr.themes.Default(font=list(FONT_STACK), font_mono=list(MONO_STACK))  # system fonts, no request
     return {
-        "theme": gr.themes.Default(),  # local fonts only; no Google Fonts request
+        "theme": theme,
         "css_paths": [STATIC_DIR / "app.css"],
-        "head": '<meta name="color-scheme" content="light dark">',
+        "head": f'<meta name="color-scheme" content="light dark"><script>{static_js("app.js")}</script>',
         "footer_links": ["api"],
         "ssr_mode": False,
         "show_error": False,
@@ -266,6 +196,10 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
     docs = assistant.documents()
     doc_by_id = {d["doc_id"]: d for d in docs}
 
+    def labels() -> dict[str, str]:
+        """Short document labels ("Guidance, Apr 2016") of the library as it is now."""
+        return doc_labels(list(doc_by_id.values()))
+
     @lru_cache(maxsize=64)
     def doc_text(doc_id: str) -> str:
         return assistant.document_text(doc_id)
@@ -283,17 +217,27 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 log.warning("no text for %s", c.get("doc_id"))
         return out
 
-    def viewer_for(doc_id: str, span: tuple[int, int] | None, kind: str = "quote") -> str:
+    def viewer_for(
+        doc_id: str, span: tuple[int, int] | None, kind: str = "quote", back: str = "", back_to: str = ""
+    ) -> str:
         if doc_id not in doc_by_id:  # added since start-up (staff upload): look it up in the index
             doc_by_id.update({d["doc_id"]: d for d in assistant.documents()})
         doc = doc_by_id.get(doc_id, {"doc_id": doc_id, "title": doc_id})
-        return render.document_html(doc, doc_text(doc_id), doc_outline(doc_id), highlight=span, kind=kind)
+        return render.document_html(
+            doc, doc_text(doc_id), doc_outline(doc_id), highlight=span, kind=kind, back=back, back_to=back_to
+        )
 
     def sources_for(turns: list[dict], idx: int, active: int | None = None) -> str:
         ans = turns[idx]["answer"]
         cits = [*ans["citations"], *(ans.get("more_citations") or [])]
         return render.sources_panel_html(
-            cits, texts_for(cits), turn=idx, abstained=ans["abstained"], active=active
+            cits,
+            texts_for(cits),
+            turn=idx,
+            abstained=ans["abstained"],
+            active=active,
+            labels=labels(),
+            copy_text=answer_with_sources(ans),
         )
 
     def write_export(turns: list[dict], session_id: str) -> str:
@@ -312,12 +256,17 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         chat = list(chat or [])
         turns = list(turns or [])
         message = message or ""
+        if not message.strip():  # nothing to ask: say so beside the box, leave the chat as it is
+            yield {ask_hint: render.ask_hint_html("Type a question first, or pick one of the examples.")}
+            return
         chat.append({"role": "user", "content": render.user_message_html(message)})
         chat.append({"role": "assistant", "content": render.thinking_html()})
+        # the box stays editable (and focused): disabling it would drop the keyboard focus to <body>
         yield {
-            chatbot: chat,
-            question: gr.update(value="", interactive=False),
+            chatbot: gr.update(value=chat, visible=True),
+            question: gr.update(value=""),
             start_screen: gr.update(visible=False),
+            ask_hint: render.ask_hint_html(""),
         }
         history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
         drafted = False  # a language model's tokens were shown as they arrived
@@ -341,7 +290,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 ans = _answer_dict(assistant.ask(message, history=history))
         except user_errors as exc:
             chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
-            yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
+            yield {chatbot: chat, question: gr.update(value=message)}
             return
         except Exception:
             log.exception("ask failed")
@@ -351,7 +300,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                     "Something went wrong while answering. Please try again or rephrase the question."
                 ),
             }
-            yield {chatbot: chat, question: gr.update(value=message, interactive=True)}
+            yield {chatbot: chat, question: gr.update(value=message)}
             return
         turn_idx = len(turns)
         for prefix in [] if drafted else render.sentence_prefixes(ans["answer"])[:-1]:
@@ -381,7 +330,6 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         yield {
             chatbot: chat,
             turns_state: turns,
-            question: gr.update(value="", interactive=True),
             sources: sources_for(turns, turn_idx),
             shown_turn: turn_idx,
             viewer: render.viewer_placeholder_html(),
@@ -401,8 +349,9 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         except (ValueError, TypeError, IndexError, StopIteration):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         panel = sources_for(turns, idx, active=n) if idx != current else gr.skip()
-        html = viewer_for(cit["doc_id"], (int(cit["start"]), int(cit["end"])))
-        target = {"doc_id": cit["doc_id"], "start": int(cit["start"]), "end": int(cit["end"])}
+        span = (int(cit["start"]), int(cit["end"]))
+        html = viewer_for(cit["doc_id"], span, back="Back to the answer", back_to="#chat")
+        target = {"doc_id": cit["doc_id"], "start": span[0], "end": span[1]}
         return panel, idx, html, target, gr.update(visible=True)
 
     def show_in_documents(target: dict | None) -> tuple[Any, ...]:
@@ -444,17 +393,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
     def rate_down(comment: str, turns: list[dict], session_id: str) -> tuple[str, str]:
         return rate("down", comment, turns, session_id), ""
 
-    def on_like(turns: list[dict], session_id: str, data: gr.LikeData) -> str:
-        """The thumbs on each chat message: map the message back to its turn and store the vote."""
-        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        idx = next((i for i, t in enumerate(turns) if t["msg_index"] == index), None)
-        if idx is None or data.liked not in (True, False):
-            return gr.skip()
-        return rate("up" if data.liked else "down", "", turns, session_id, turn_idx=idx)
-
     def new_conversation() -> tuple[Any, ...]:
+        """The one reset: chat, turns (so no earlier question bends the next one), sources, viewer,
+        export and feedback status all go; the start screen comes back."""
         return (
-            [],
+            gr.update(value=[], visible=False),
             [],
             -1,
             render.sources_placeholder_html(),
@@ -463,6 +406,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             gr.update(visible=True),
             gr.update(value=None, interactive=False),
             "",
+            render.ask_hint_html(""),
         )
 
     def pick_document(doc_id: str | None, focus: dict | None) -> tuple[Any, ...]:
@@ -479,7 +423,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         span = (focus["start"], focus["end"]) if focus and focus.get("doc_id") == doc_id else None
         return (
             viewer_for(doc_id, span),
-            gr.update(choices=render.outline_choices(outline), value=None),
+            gr.update(choices=render.outline_choices(outline, doc_text(doc_id)), value=None),
             gr.update(choices=pages, value=None, visible=bool(pages)),
             None,
         )
@@ -493,6 +437,14 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         # the value is left alone while it still exists: re-setting it would reset the reader
         picker = gr.update(choices=choices) if keep else gr.update(choices=choices, value=None)
         return render.documents_table_html(current), picker
+
+    def open_from_table(evt: gr.EventData) -> Any:
+        """A title in the documents table was selected: pick it in the reader's dropdown."""
+        data = getattr(evt, "_data", None) or {}
+        doc_id = str(data.get("doc_id") or "")
+        if doc_id not in doc_by_id:
+            return gr.skip()
+        return gr.update(value=doc_id)
 
     def jump(doc_id: str | None, value: str | None) -> Any:
         span = _parse_range(value)
@@ -585,7 +537,9 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         title = doc_by_id.get(doc_id, {}).get("title") or store.title
         entry = render.project_entry_html(rec, text, doc_title=title)
         target = {"doc_id": doc_id, "start": int(rec.start), "end": int(rec.end)}
-        html = viewer_for(doc_id, (target["start"], target["end"]))
+        html = viewer_for(
+            doc_id, (target["start"], target["end"]), back="Back to the table", back_to="#proj-table"
+        )
         return gr.skip(), gr.skip(), number, entry, html, target, gr.update(visible=True)
 
     def clear_project_filters() -> tuple[Any, ...]:
@@ -638,16 +592,24 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                                                 q, size="sm", variant="secondary", elem_classes="example"
                                             )
                                             example_buttons.append((b, q))
+                        gr.HTML(
+                            '<h2 class="sr-only" id="conversation-heading">Conversation</h2>', js_on_load=None
+                        )
+                        # no label (it covered the text when scrolled), no per-message copy/like icons and
+                        # no trash button (hidden in app.css): one rating panel and one "New conversation";
+                        # hidden until the first question so the first screen is the title and examples
                         chatbot = gr.Chatbot(
                             label="Conversation",
+                            show_label=False,
                             elem_id="chat",
                             height="58vh",
                             min_height=260,
-                            feedback_options=("Like", "Dislike"),
-                            buttons=["copy"],
+                            feedback_options=None,
+                            buttons=[],
                             sanitize_html=True,
                             render_markdown=True,
-                            autoscroll=True,
+                            autoscroll=False,  # static/app.js scrolls to the newest question instead
+                            visible=False,
                         )
                         with gr.Row(elem_id="ask-bar"):
                             question = gr.Textbox(
@@ -657,10 +619,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                                 max_lines=5,
                                 scale=8,
                                 elem_id="question",
-                                autofocus=True,
+                                autofocus=False,  # autofocus scrolled the first screen past the title
                                 submit_btn=False,
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send")
+                        ask_hint = gr.HTML(render.ask_hint_html(""), js_on_load=None, elem_id="ask-hint-wrap")
                         with gr.Accordion("Rate the latest answer", open=True, elem_id="feedback"):
                             with gr.Row():
                                 comment = gr.Textbox(
@@ -672,14 +635,12 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                                 )
                                 up = gr.Button(
                                     "Helpful",
-                                    icon=STATIC_DIR / "thumb-up.svg",
                                     scale=1,
                                     min_width=120,
                                     elem_id="thumbs-up",
                                 )
                                 down = gr.Button(
                                     "Not helpful",
-                                    icon=STATIC_DIR / "thumb-down.svg",
                                     scale=1,
                                     min_width=140,
                                     elem_id="thumbs-down",
@@ -694,12 +655,16 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                                 elem_id="export",
                             )
                             clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
-                    with gr.Column(scale=2, min_width=300, elem_id="side-col"):
+                    with gr.Column(scale=2, min_width=300, elem_id="side-col", elem_classes="side-panel"):
                         sources = gr.HTML(
-                            render.sources_placeholder_html(), js_on_load=SOURCES_JS, elem_id="sources"
+                            render.sources_placeholder_html(),
+                            js_on_load=static_js("sources.js"),
+                            elem_id="sources",
                         )
                         viewer = gr.HTML(
-                            render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="viewer"
+                            render.viewer_placeholder_html(),
+                            js_on_load=static_js("viewer.js"),
+                            elem_id="viewer",
                         )
                         open_in_docs = gr.Button(
                             "Open in the Documents tab", size="sm", visible=False, elem_id="open-in-docs"
@@ -751,20 +716,28 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                     first_table, first_summary = "", no_store_html
                 with gr.Row(equal_height=False, elem_id="proj-row"):
                     with gr.Column(scale=3, min_width=320, elem_id="proj-table-col"):
-                        proj_table = gr.HTML(first_table, js_on_load=PROJECTS_JS, elem_id="proj-table")
+                        proj_table = gr.HTML(
+                            first_table, js_on_load=static_js("projects.js"), elem_id="proj-table"
+                        )
                         proj_summary = gr.HTML(first_summary, js_on_load=None, elem_id="proj-summary")
-                    with gr.Column(scale=2, min_width=300, elem_id="proj-side"):
+                    with gr.Column(scale=2, min_width=300, elem_id="proj-side", elem_classes="side-panel"):
                         proj_entry = gr.HTML(
                             render.projects_entry_placeholder_html(), js_on_load=None, elem_id="proj-entry"
                         )
                         proj_viewer = gr.HTML(
-                            render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="proj-viewer"
+                            render.viewer_placeholder_html(),
+                            js_on_load=static_js("viewer.js"),
+                            elem_id="proj-viewer",
                         )
                         proj_open_docs = gr.Button(
                             "Open in the Documents tab", size="sm", visible=False, elem_id="proj-open-in-docs"
                         )
             with gr.Tab("Documents", id="documents", elem_id="tab-documents") as docs_tab:
-                docs_table = gr.HTML(render.documents_table_html(docs), js_on_load=None, elem_id="docs-table")
+                docs_table = gr.HTML(
+                    render.documents_table_html(docs),
+                    js_on_load=static_js("documents.js"),
+                    elem_id="docs-table",
+                )
                 with gr.Row():
                     doc_select = gr.Dropdown(
                         choices=[(d["title"], d["doc_id"]) for d in docs],
@@ -784,7 +757,13 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                         visible=False,
                         elem_id="jump-page",
                     )
-                reader = gr.HTML(render.viewer_placeholder_html(), js_on_load=VIEWER_JS, elem_id="reader")
+                reader = gr.HTML(
+                    render.viewer_placeholder_html(
+                        "Choose a document, or select a title above, to read it here."
+                    ),
+                    js_on_load=static_js("viewer.js"),
+                    elem_id="reader",
+                )
 
         # ------------------------------------------------------------------ events
         ask_outputs = [
@@ -798,6 +777,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             open_in_docs,
             export_btn,
             feedback_status,
+            ask_hint,
         ]
         ask_inputs = [question, chatbot, turns_state, session]
         question.submit(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
@@ -824,7 +804,6 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         down.click(
             rate_down, [comment, turns_state, session], [feedback_status, comment], api_visibility="private"
         )
-        chatbot.like(on_like, [turns_state, session], feedback_status, api_visibility="private")
         clear.click(
             new_conversation,
             None,
@@ -838,9 +817,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 start_screen,
                 export_btn,
                 feedback_status,
+                ask_hint,
             ],
             api_visibility="private",
         )
+        docs_table.click(open_from_table, None, doc_select, api_visibility="private")
         doc_select.change(
             pick_document,
             [doc_select, reader_focus],

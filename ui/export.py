@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ui.render import ASSISTANT_SCOPE, display_date, locator
+from ui.richtext import strip_markdown
 
 
 def _md_text(text: str) -> str:
@@ -81,6 +82,8 @@ def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, generated: date
         if query and query.strip() != question.strip():
             parts.append(f"_Searched for: {_md_text(query)}_")
         parts.append(_md_text(ans.get("answer") or ""))
+        if ans.get("more"):
+            parts.append("**More from the documents**\n\n" + _md_text(ans["more"]))
         if ans.get("table"):
             parts.append(_table(ans["table"]))
         for note in ans.get("notes") or []:
@@ -88,5 +91,30 @@ def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, generated: date
         if ans.get("abstained") or not ans.get("citations"):
             parts.append("_No sources: the documents do not answer this question._")
         else:
-            parts.append("### Sources\n\n" + source_lines(ans["citations"]))
+            every = [*ans["citations"], *(ans.get("more_citations") or [])]
+            parts.append("### Sources\n\n" + source_lines(every))
     return "\n\n".join(parts).rstrip() + "\n"
+
+
+def answer_with_sources(answer: Any) -> str:
+    """One answer as plain text with its numbered references: what "Copy answer with sources" copies.
+
+    Plain text rather than Markdown, because it is pasted into e-mails and documents; the quotes
+    are verbatim (Markdown syntax from a Markdown source dropped) so each ``[n]`` stays checkable.
+    """
+    ans = _as_dict(answer)
+    parts = [strip_markdown(ans.get("answer") or "").strip()]
+    if ans.get("more"):
+        parts.append("More from the documents:\n" + strip_markdown(ans["more"]).strip())
+    every = [_as_dict(c) for c in [*(ans.get("citations") or []), *(ans.get("more_citations") or [])]]
+    if every:
+        refs = []
+        for c in every:
+            head = f"[{c.get('n')}] {c.get('title') or c.get('doc_id') or ''}"
+            head += f" ({display_date(c.get('date'))})" if c.get("date") else ""
+            where = locator(c)
+            head += f", {strip_markdown(where)}" if where else ""
+            quote = " ".join(strip_markdown(c.get("text") or "").split())
+            refs.append(f"{head}: \u201c{quote}\u201d")
+        parts.append("Sources:\n" + "\n".join(refs))
+    return "\n\n".join(p for p in parts if p) + "\n"

@@ -19,7 +19,11 @@ import html
 import re
 from calendar import month_name
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
+
+from ui import richtext
+from ui.labels import card_label, chip_name, short_title
 
 ASSISTANT_SCOPE = (
     "Answers questions about the Department for Education's Children's Social Care Innovation "
@@ -113,24 +117,39 @@ def sentence_prefixes(text: str) -> list[str]:
 # --------------------------------------------------------------------------- chat messages
 
 
-def marker_link(turn: int, n: int) -> str:
-    """A clickable ``[n]``; the href carries the turn so an old answer's marker opens its own source."""
-    return (
-        f'<a class="cite-ref" href="#cite-{turn}-{n}" title="Open source {n} in context" '
-        f'aria-label="Source {n}">[{n}]</a>'
-    )
+def marker_link(turn: int, n: int, cit: Any = None) -> str:
+    """A clickable ``[n]``; the href carries the turn so an old answer's marker opens its own source.
+
+    Its name ("Source 1: How to get involved, paragraph 65") is put in ``title``, the one
+    attribute the chat's sanitiser keeps; the page script (``static/app.js``) turns it into
+    the ``aria-label`` and a hover/focus preview.
+    """
+    name = chip_name(cit) if cit is not None else f"Source {n}"
+    return f'<a class="cite-ref" href="#cite-{turn}-{n}" title="{esc(name)}">[{n}]</a>'
 
 
-def link_markers(escaped: str, turn: int, valid: Iterable[int]) -> str:
-    """Turn ``[n]`` in already-escaped text into links, leaving numbers with no citation as text."""
-    ok = set(valid)
+def link_markers(escaped: str, turn: int, valid: Iterable[int] | Mapping[int, Any]) -> str:
+    """Turn ``[n]`` in already-escaped text into links, leaving numbers with no citation as text.
+
+    ``valid``: the citation numbers, or a mapping number -> citation (which names the chip).
+    """
+    cits: Mapping[int, Any] = valid if isinstance(valid, Mapping) else dict.fromkeys(valid)
     return _MARKER.sub(
-        lambda m: marker_link(turn, int(m.group(1))) if int(m.group(1)) in ok else m.group(0), escaped
+        lambda m: (
+            marker_link(turn, int(m.group(1)), cits[int(m.group(1))])
+            if int(m.group(1)) in cits
+            else m.group(0)
+        ),
+        escaped,
     )
 
 
-def _paragraphs(text: str, turn: int, valid: set[int]) -> str:
-    """Blank lines -> paragraphs, runs of "- " lines -> lists, other newlines -> <br>; all text escaped."""
+def _paragraphs(text: str, turn: int, valid: set[int] | Mapping[int, Any]) -> str:
+    """Blank lines -> paragraphs, runs of "- " lines -> lists, other newlines -> <br>; all text escaped.
+
+    Markdown syntax quoted from a Markdown source ("**Tri-Borough**") is dropped, never shown raw.
+    """
+    text = richtext.strip_markdown(text)
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text.strip()):
         # group consecutive lines into ("p", lines) and ("ul", items) runs
@@ -193,7 +212,7 @@ def answer_html(
     i.e. when a follow-up was rewritten into a stand-alone query.
     Returned on a single line so the chat's Markdown renderer leaves it alone.
     """
-    valid = {int(_get(c, "n")) for c in citations}
+    valid = {int(_get(c, "n")): c for c in citations}
     cls = "answer abstained" if abstained else "answer"
     parts = [f'<div class="{cls}" data-turn="{turn}">', _paragraphs(text, turn, valid)]
     if partial:
@@ -220,7 +239,7 @@ _HIDDEN_TABLE_KEYS = {"amount_total"}
 _CITE_KEYS = {"n", "cite", "citation", "citations", "source", "sources", "ref", "refs"}
 
 
-def _cell(key: str, value: Any, turn: int, valid: set[int]) -> str:
+def _cell(key: str, value: Any, turn: int, valid: Mapping[int, Any]) -> str:
     if value is None:
         return ""
     if key.lower() in _CITE_KEYS:
@@ -228,7 +247,8 @@ def _cell(key: str, value: Any, turn: int, valid: set[int]) -> str:
         links = []
         for v in nums:
             m = re.fullmatch(r"\[?(\d{1,3})\]?", str(v).strip())
-            links.append(marker_link(turn, int(m.group(1))) if m and int(m.group(1)) in valid else esc(v))
+            num = int(m.group(1)) if m else -1
+            links.append(marker_link(turn, num, valid[num]) if num in valid else esc(v))
         return " ".join(links)
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
@@ -236,7 +256,7 @@ def _cell(key: str, value: Any, turn: int, valid: set[int]) -> str:
         value = f"{int(value):,}"
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10000:
         value = f"{value:,}"
-    return link_markers(esc(value), turn, valid)
+    return link_markers(esc(richtext.strip_markdown(str(value))), turn, valid)
 
 
 def _header(key: str) -> str:
@@ -245,9 +265,11 @@ def _header(key: str) -> str:
     return key.replace("_", " ").strip().capitalize()
 
 
-def table_html(rows: Sequence[Mapping[str, Any]], *, turn: int = 0, valid: Iterable[int] = ()) -> str:
+def table_html(
+    rows: Sequence[Mapping[str, Any]], *, turn: int = 0, valid: Iterable[int] | Mapping[int, Any] = ()
+) -> str:
     """A compact table for list answers; cells escaped, citation columns become ``[n]`` links."""
-    ok = set(valid)
+    ok: Mapping[int, Any] = valid if isinstance(valid, Mapping) else dict.fromkeys(valid)
     keys: list[str] = []
     for row in rows:
         for k in row:
@@ -304,8 +326,25 @@ def context_window(
     return before_region.lstrip(), text[start:end], after_region.rstrip()
 
 
-def source_card_html(cit: Any, doc_text: str | None, *, turn: int, active: bool = False) -> str:
-    """One source: number, title, date, locator, and the quote highlighted in its surrounding passage."""
+@lru_cache(maxsize=16)
+def _md_ranges(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Markdown ranges of a whole document, computed once per text (cards and viewer share it)."""
+    return tuple(richtext.markdown_ranges(text))
+
+
+def source_card_html(
+    cit: Any,
+    doc_text: str | None,
+    *,
+    turn: int,
+    active: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """One source: a short label ("Guidance, Apr 2016 · ¶65"), and the quote highlighted in its passage.
+
+    The long title is in the card's accessible name and the viewer; the card leads with what
+    tells sources apart. Markdown in the document is styled, never shown raw.
+    """
     n = int(_get(cit, "n"))
     title = _get(cit, "title") or _get(cit, "doc_id") or "Untitled document"
     quote = _get(cit, "text") or ""
@@ -316,21 +355,33 @@ def source_card_html(cit: Any, doc_text: str | None, *, turn: int, active: bool 
         and isinstance(end, int)
         and doc_text[start:end] == quote
     ):
-        before, quote, after = context_window(doc_text, start, end)
+        before, _q, after = context_window(doc_text, start, end)
+        lo, hi = start - len(before), end + len(after)
+        body = richtext.render(
+            doc_text, lo=lo, hi=hi, marks=[(start, end, '<mark class="quote">')], ranges=_md_ranges(doc_text)
+        )
     else:
         before, after = "", ""
-    where = locator(cit)
-    label = f"Source {n}: {title}, {display_date(_get(cit, 'date'))}. Open the passage in context."
+        body = f'<mark class="quote">{richtext.render(quote)}</mark>'
+    lead = card_label(cit, labels or {})
+    section = " ".join(richtext.strip_markdown(str(_get(cit, "section") or "")).split())
+    # the heading trail above the place the lead line names (that place is not said twice)
+    trail = (
+        section.rsplit(" > ", 1)[0] if " > " in section and section.rsplit(" > ", 1)[1] in lead else section
+    )
+    if trail and trail in lead:
+        trail = ""
+    label = f"{short_title(title)} ({display_date(_get(cit, 'date'))}). Open the passage in its document."
     return (
-        f'<div class="src-card{" active" if active else ""}" role="button" tabindex="0" '
-        f'data-turn="{turn}" data-n="{n}" id="src-{turn}-{n}" aria-label="{esc(label)}">'
-        f'<div class="src-head"><span class="src-n">[{n}]</span> '
-        f'<span class="src-title">{esc(title)}</span></div>'
-        f'<div class="src-meta"><span class="src-date">{esc(display_date(_get(cit, "date")))}</span>'
-        + (f' · <span class="src-loc">{esc(where)}</span>' if where else "")
-        + "</div>"
-        f'<blockquote class="src-quote">{"… " if before else ""}{esc(before)}'
-        f'<mark class="quote">{esc(quote)}</mark>{esc(after)}{" …" if after else ""}</blockquote>'
+        f'<div class="src-card{" active" if active else ""}" data-turn="{turn}" data-n="{n}" '
+        f'data-doc="{esc(_get(cit, "doc_id"))}" data-label="{esc(lead)}" id="src-{turn}-{n}">'
+        '<div class="src-head"><button type="button" class="src-open" '
+        f'aria-pressed="{"true" if active else "false"}" '
+        f'title="{esc(title)}"><span class="src-n">[{n}]</span> '
+        f'<span class="src-label">{esc(lead)}</span><span class="sr-only">: {esc(label)}</span>'
+        "</button></div>"
+        + (f'<div class="src-meta">{esc(trail)}</div>' if trail else "")
+        + f'<blockquote class="src-quote">{"… " if before else ""}{body}{" …" if after else ""}</blockquote>'
         "</div>"
     )
 
@@ -342,8 +393,13 @@ def sources_panel_html(
     turn: int,
     abstained: bool = False,
     active: int | None = None,
+    labels: Mapping[str, str] | None = None,
+    copy_text: str = "",
 ) -> str:
-    """The panel beside the chat for one answer; empty (with a reason) when the assistant abstained."""
+    """The panel beside the chat for one answer; empty (with a reason) when the assistant abstained.
+
+    ``copy_text``: the answer with its numbered references, for "Copy answer with sources".
+    """
     if abstained:
         return (
             '<section class="sources" aria-label="Sources"><h2>Sources</h2>'
@@ -353,14 +409,25 @@ def sources_panel_html(
         return sources_placeholder_html()
     cards = "".join(
         source_card_html(
-            c, doc_texts.get(str(_get(c, "doc_id"))), turn=turn, active=int(_get(c, "n")) == active
+            c,
+            doc_texts.get(str(_get(c, "doc_id"))),
+            turn=turn,
+            active=int(_get(c, "n")) == active,
+            labels=labels,
         )
         for c in citations
     )
+    copy = (
+        '<div class="copy-row"><button type="button" class="copy-answer">Copy answer with sources</button>'
+        '<span class="copy-status" role="status"></span></div>'
+        f'<pre class="copy-text" hidden>{esc(copy_text)}</pre>'
+        if copy_text
+        else ""
+    )
     return (
-        '<section class="sources" aria-label="Sources"><h2>Sources</h2>'
+        f'<section class="sources" aria-label="Sources of answer {turn + 1}"><h2>Sources</h2>'
         '<p class="muted">Select a source or a [n] marker to read it in its document.</p>'
-        f"{cards}</section>"
+        f"{copy}{cards}</section>"
     )
 
 
@@ -375,28 +442,43 @@ def sources_placeholder_html() -> str:
 # --------------------------------------------------------------------------- document viewer
 
 
-def _outline_label(item: Mapping[str, Any]) -> str:
+def _outline_label(item: Mapping[str, Any], text: str | None = None) -> str:
+    """A reader's name for a place: section, paragraph and page; else the passage's first words."""
     bits = []
     if item.get("section"):
-        bits.append(str(item["section"]))
+        bits.append(" ".join(richtext.strip_markdown(str(item["section"])).split()))
     if item.get("paragraph"):
         bits.append(f"para {item['paragraph']}")
     if item.get("page") is not None:
         bits.append(f"p. {item['page']}")
-    return ", ".join(bits) or f"characters {item.get('start')}–{item.get('end')}"
+    if bits:
+        return ", ".join(bits)
+    if text is not None:
+        words = richtext.strip_markdown(text[int(item["start"]) : int(item["end"])]).split()
+        if words:
+            return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    return "Passage"
 
 
-def outline_choices(outline: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """(label, "start-end") pairs for a jump-to dropdown, one per paragraph/chunk, in document order."""
-    seen: set[str] = set()
-    out: list[tuple[str, str]] = []
+def outline_choices(outline: Sequence[Mapping[str, Any]], text: str | None = None) -> list[tuple[str, str]]:
+    """(label, "start-end") pairs for the jump-to dropdown: one entry per heading, in document order.
+
+    A heading split into several passages gives one entry spanning them all, so the list
+    reads like a table of contents (the same heading is never listed twice).
+    """
+    groups: list[list[Any]] = []  # [label, start, end]
+    index: dict[str, list[Any]] = {}
     for item in sorted(outline, key=lambda i: (int(i["start"]), int(i["end"]))):
-        value = f"{int(item['start'])}-{int(item['end'])}"
-        if value in seen:
+        label = _outline_label(item, text)
+        lo, hi = int(item["start"]), int(item["end"])
+        if label in index:
+            g = index[label]
+            g[1], g[2] = min(g[1], lo), max(g[2], hi)
             continue
-        seen.add(value)
-        out.append((_outline_label(item), value))
-    return out
+        g = [label, lo, hi]
+        index[label] = g
+        groups.append(g)
+    return [(label, f"{lo}-{hi}") for label, lo, hi in groups]
 
 
 def page_choices(outline: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
@@ -418,13 +500,17 @@ def document_html(
     *,
     highlight: tuple[int, int] | None = None,
     kind: str = "quote",
+    back: str = "",
+    back_to: str = "",
 ) -> str:
     """A whole document, escaped, with paragraph anchors, page breaks and one highlighted span.
 
     The text keeps its own line layout (``white-space: pre-wrap``): headings and
     numbered paragraphs are shown as they were published, which is what a
-    reader checking guidance wording needs. The highlight is a ``<mark>``
-    (split if it crosses an anchor) that the viewer scrolls into view.
+    reader checking guidance wording needs; Markdown syntax is styled, never shown raw
+    (:mod:`ui.richtext`). The highlight is a ``<mark>`` (split if it crosses an anchor)
+    that the viewer scrolls into view. ``back``: the label of a button that returns to
+    what opened the passage (``back_to``: a CSS selector to fall back on).
     """
     title = doc.get("title") or doc.get("doc_id") or "Document"
     meta = " · ".join(
@@ -454,36 +540,37 @@ def document_html(
             )
             last_page = page
         tags.append(f'<span class="anchor" id="chunk-{i}" data-start="{pos}"></span>')
-
-    cuts = sorted({0, n, *anchors.keys(), *(hl or ())})
-    out: list[str] = []
-    first_mark = True
-    for a, b in zip(cuts, cuts[1:] + [None], strict=False):
-        out.extend(anchors.get(a, []))
-        if b is None:
-            break
-        piece = esc(text[a:b])
-        if hl and hl[0] <= a and b <= hl[1]:
-            mark_id = ' id="viewer-hl"' if first_mark else ""
-            first_mark = False
-            out.append(f'<mark class="hl {esc(kind)}"{mark_id}>{piece}</mark>')
-        else:
-            out.append(piece)
+    marks = [(hl[0], hl[1], f'<mark class="hl {esc(kind)}">')] if hl else []
+    body = richtext.render(text, marks=marks, inserts=anchors, ranges=_md_ranges(text))
+    if marks:  # the first piece of the highlight is the one outside checks and the viewer look for
+        body = body.replace(marks[0][2], marks[0][2][:-1] + ' id="viewer-hl">', 1)
     licence = doc.get("licence")
+    back_btn = (
+        f'<button type="button" class="back" data-fallback="{esc(back_to)}">← {esc(back)}</button>'
+        if back
+        else ""
+    )
     return (
         f'<article class="doc-view" aria-label="{esc(title)}">'
-        f'<header class="doc-head"><h3>{esc(title)}</h3>'
+        f'<header class="doc-head">{back_btn}<h2>{esc(title)}</h2>'
         + (f'<p class="doc-meta">{meta}</p>' if meta else "")
         + (f'<p class="doc-licence">{esc(licence)}</p>' if licence else "")
-        + f'</header><div class="doc-body" tabindex="0">{"".join(out)}</div></article>'
+        + '</header><div class="doc-body" tabindex="0" role="region" '
+        f'aria-label="Text of {esc(short_title(title))}">'
+        f"{body}</div></article>"
     )
 
 
-def viewer_placeholder_html() -> str:
-    return (
-        '<section class="viewer-empty"><p class="muted">Open a source to read the passage in its '
-        "document, highlighted.</p></section>"
-    )
+def viewer_placeholder_html(
+    message: str = "Open a source to read the passage in its document, highlighted.",
+) -> str:
+    """The viewer before anything is opened."""
+    return f'<section class="viewer-empty"><p class="muted">{esc(message)}</p></section>'
+
+
+def ask_hint_html(message: str) -> str:
+    """The line under the question box (a live region: "Type a question first" is announced)."""
+    return f'<p id="ask-hint" class="ask-hint" role="status" aria-live="polite">{esc(message)}</p>'
 
 
 # --------------------------------------------------------------------------- start screen and corpus
@@ -495,21 +582,22 @@ def intro_html() -> str:
 
 
 def documents_table_html(docs: Sequence[Mapping[str, Any]]) -> str:
-    """The corpus: title, kind, date, publisher, licence and number of chunks, all escaped."""
-    head = "".join(
-        f'<th scope="col">{h}</th>' for h in ("Title", "Kind", "Date", "Publisher", "Licence", "Chunks")
-    )
+    """The library: title (a button that opens the document below), kind, date, publisher, licence."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Title", "Kind", "Date", "Publisher", "Licence"))
     rows = "".join(
         "<tr>"
-        f"<td>{esc(d.get('title'))}</td><td>{esc(d.get('kind'))}</td>"
+        '<th scope="row" class="doc-title"><button type="button" class="doc-open" '
+        f'data-doc="{esc(d.get("doc_id"))}" '
+        f'title="Read this document below">{esc(d.get("title"))}</button></th><td>{esc(d.get("kind"))}</td>'
         f"<td>{esc(d.get('display_date') or display_date(d.get('date')))}</td>"
         f'<td>{esc(d.get("publisher"))}</td><td class="licence">{esc(d.get("licence"))}</td>'
-        f'<td class="num">{esc(d.get("chunks", ""))}</td>'
         "</tr>"
         for d in docs
     )
     return (
-        '<div class="table-wrap"><table class="docs-table"><caption>Documents the assistant answers from'
+        '<p class="docs-intro">Documents the assistant answers from. Select a title to read it below.</p>'
+        '<div class="table-wrap docs-wrap" tabindex="0" role="region" aria-label="Documents">'
+        '<table class="docs-table"><caption class="sr-only">Documents the assistant answers from'
         f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
 
@@ -523,9 +611,9 @@ PROJECT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("themes", "Themes"),
     ("organisations", "Organisation(s)"),
     ("region", "Region"),
-    ("awards", "Awards (as written)"),
     ("total", "Total (non-shared)"),
-)
+    ("awards", "Awards (as written)"),
+)  # the total before the awards: the key figure stays on screen when the table is narrower than its data
 ANY = "any"  # the "no filter" value of the Projects dropdowns
 _MONTH_NUMBER = {name: i for i, name in enumerate(month_name) if name}
 _GBP_INPUT = re.compile(r"£?\s*(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?", re.IGNORECASE)
@@ -541,21 +629,21 @@ def _theme_labels() -> Mapping[str, str]:
 
 
 def gbp(amount: float | None) -> str:
-    """Compact pounds as the assistant writes them elsewhere: £4m, £1.06m, £771k."""
-    if amount is None:
-        return "n/a"
-    if abs(amount) >= 1e6:
-        return "£" + f"{amount / 1e6:.3f}".rstrip("0").rstrip(".") + "m"
-    if abs(amount) >= 1e3:
-        return "£" + f"{amount / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
-    return f"£{amount:,.0f}"
+    """Compact pounds as the assistant writes them elsewhere: £4m, £1.06m, £771k (the directory's own)."""
+    from ingest.directory import format_gbp
+
+    return format_gbp(amount)
 
 
 def parse_gbp(text: str | None) -> float | None:
     """A typed amount in pounds ("1.5m", "£750k", "1,200,000", "2 million"); None when blank.
 
+    The figure is read by the directory's own :func:`ingest.directory.parse_amount` (so a typed
+    "1,5m" means what the directory's "£1,5m" means); only what it would guess at is refused here.
     Raises ValueError for anything else, so the tab can say which box it could not read.
     """
+    from ingest.directory import parse_amount
+
     raw = (text or "").strip()
     if not raw:
         return None
@@ -563,15 +651,14 @@ def parse_gbp(text: str | None) -> float | None:
     if not m:
         raise ValueError(raw)
     num = m.group(1)
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", num):
-        num = num.replace(",", "")
-    elif "," in num:
-        if "." in num or num.count(",") > 1:
-            raise ValueError(raw)
-        num = num.replace(",", ".")  # "1,5m": a decimal comma, as the directory itself writes
+    thousands = re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", num)
+    if "," in num and not thousands and ("." in num or num.count(",") > 1):
+        raise ValueError(raw)  # "1,2,3" or "1,5.2": no reading is safe
     unit = (m.group(2) or "").lower()
-    mult = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}.get(unit, 1.0)
-    return round(float(num) * mult, 2)
+    amount = parse_amount(num, {"billion": "bn"}.get(unit, unit))
+    if amount is None:
+        raise ValueError(raw)
+    return amount
 
 
 def _earliest_award(rec: Any) -> tuple[int, int] | None:
@@ -671,12 +758,12 @@ def project_row_html(rec: Any, *, selected: bool = False) -> str:
         f'<tr class="{cls}" data-number="{n}" tabindex="0" aria-selected="{"true" if selected else "false"}" '
         f'title="Read entry {n} in the directory">'
         f'<td class="num">{n}</td>'
-        f'<td class="name">{esc(rec.name)}{cut}</td>'
+        f'<td class="name">{esc(richtext.strip_markdown(rec.name))}{cut}</td>'
         f'<td class="themes">{_themes_html(rec.themes)}</td>'
         f'<td class="orgs">{esc(rec.organisations)}</td>'
         f'<td class="region">{region_cell_html(rec)}</td>'
-        f'<td class="awards-cell">{_awards_html(rec)}</td>'
         f'<td class="total num">{total_cell_html(rec)}</td>'
+        f'<td class="awards-cell">{_awards_html(rec)}</td>'
         "</tr>"
     )
 
@@ -783,15 +870,19 @@ def project_entry_html(rec: Any, doc_text: str | None, *, doc_title: str = "") -
     trail = rec.section() if hasattr(rec, "section") else f"{rec.number}. {rec.name}"
     note = _get(rec, "region_note") or ""
     body = (
-        f'<blockquote class="proj-quote">{esc(quote)}</blockquote>'
+        f'<blockquote class="proj-quote">{richtext.render(quote)}</blockquote>'
         if quote
         else '<p class="muted">The entry\'s text is not available in this index.</p>'
     )
-    where = f"{esc(doc_title)}, characters {start}–{end}" if doc_title else f"characters {start}–{end}"
+    where = (
+        f"{esc(doc_title)}, entry {int(rec.number)}"
+        if doc_title
+        else f"the directory, entry {int(rec.number)}"
+    )
     return (
         f'<section class="proj-entry" aria-label="Directory entry {int(rec.number)}">'
-        f"<h3>Entry {int(rec.number)}: {esc(rec.name)}</h3>"
-        f'<p class="src-meta">{esc(trail)}</p>'
+        f"<h2>Entry {int(rec.number)}: {esc(richtext.strip_markdown(rec.name))}</h2>"
+        f'<p class="src-meta">{esc(richtext.strip_markdown(trail))}</p>'
         + (f'<p class="region-explain">{esc(note)}</p>' if note else "")
         + (f'<ul class="theme-list" aria-label="Theme codes">{codes}</ul>' if codes else "")
         + f'<p class="muted">Quoted verbatim from {where}:</p>{body}</section>'
