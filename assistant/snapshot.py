@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest import store
+from ingest.embeddings import use_index
 from ingest.lexical import LexicalIndex
 from ingest.models import Chunk, DocumentInfo
 
@@ -39,6 +40,7 @@ class Snapshot:
     def load(
         cls, index_root: Path, model_path: str, chroma_url: str = "", chroma_fallback: bool = True
     ) -> Snapshot:
+        use_index(model_path, index_root)  # queries are embedded by the ONNX file beside the index
         build = store.current_build(index_root)
         if build is None:
             raise IndexMissingError(f"no index in {index_root}; run `csc-assistant ingest` first")

@@ -24,7 +24,7 @@ import numpy as np
 from ingest import store
 from ingest.chunking import chunk_document
 from ingest.config import Settings
-from ingest.embeddings import embed_texts
+from ingest.embeddings import embed_texts, use_index
 from ingest.loaders import LoadError, load_file
 from ingest.manifest import SUPPORTED_SUFFIXES, corpus_files, guess_info, read_manifest
 from ingest.models import Chunk, DocumentInfo
@@ -139,6 +139,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
     cache_root = settings.data_dir / "cache"
     cache_root.mkdir(parents=True, exist_ok=True)
     with ingest_lock(settings.lock_path):
+        use_index(settings.model_path, settings.index_root)  # the ONNX model file lives beside the index
         _remove_leftovers(settings, cache_root)
         live = store.current_build(settings.index_root)
         previous = _previous(live)
