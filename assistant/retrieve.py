@@ -23,7 +23,14 @@ CANDIDATES = 30
 
 
 def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
-    """(chunk row, cosine) from the Chroma collection, best first."""
+    """(chunk row, cosine), best first: an exact scan of an embedded build, else the Chroma server.
+
+    An embedded build's Chroma collection holds exactly ``snap.chunk_vecs``; one matrix-vector
+    product over them ranks as its HNSW search does at this size (exact rather than approximate
+    as the index grows) without importing chromadb on the query path.
+    """
+    if snap.exact_dense:
+        return exact_ranking(snap.chunk_vecs, qvec, n)
     hits = snap.vectors.similarity_search_by_vector_with_relevance_scores(  # type: ignore[attr-defined]
         qvec.tolist(), k=min(n, len(snap.chunks))
     )
@@ -35,6 +42,17 @@ def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, f
         if 0 <= row < len(snap.chunks):
             out.append((row, 1.0 - float(distance)))
     return out
+
+
+def exact_ranking(vecs: np.ndarray, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """Top ``n`` rows of ``vecs`` by dot product with ``qvec`` (cosine: both normalised), ties by row."""
+    if not len(vecs):
+        return []
+    sims = vecs @ qvec
+    n = min(n, len(sims))
+    top = np.argpartition(-sims, n - 1)[:n] if n < len(sims) else np.arange(len(sims))
+    top = top[np.lexsort((top, -sims[top]))]
+    return [(int(i), float(sims[i])) for i in top]
 
 
 def lexical_ranking(snap: Snapshot, query: str, n: int) -> list[tuple[int, float]]:
