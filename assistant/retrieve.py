@@ -7,13 +7,7 @@ RRF needs no score calibration between the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
@@ -105,24 +99,10 @@ def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[
     ]
 
 
-class HybridRetriever(BaseRetriever):
-    """The same hybrid search as a LangChain retriever, for use in chains (e.g. the LLM mode)."""
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    """``HybridRetriever`` lives in :mod:`assistant.lc_retriever` (langchain_core is slow to import)."""
+    if name == "HybridRetriever":
+        from assistant.lc_retriever import HybridRetriever
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    snapshot: Callable[[], Snapshot]
-    embed: Callable[[str], np.ndarray]
-    k: int = 8
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        snap = self.snapshot()
-        return [
-            Document(
-                page_content=p.chunk.text,
-                metadata={**p.chunk.to_dict(), "score": p.score, "dense": p.dense, "lexical": p.lexical},
-                id=p.chunk.chunk_id,
-            )
-            for p in hybrid_search(snap, query, self.embed(query), self.k)
-        ]
+        return HybridRetriever
+    raise AttributeError(name)
