@@ -13,7 +13,8 @@ temporary data dirs from the corpus (``CSC_CORPUS_DIR``); nothing in ``data/`` i
   ``--reps`` (wall, CPU, peak RSS) vs a one-shot baseline process (import, open store, top 4);
 * cold start to the first answer of ``ask --jsonl``;
 * warm latency, all dev + gold questions in lockstep, in process, vs the baseline's top 4;
-* ``benchmarks/load.py``: ``--load-users`` users x ``--load-questions`` questions through the app.
+* ``benchmarks/load.py``: ``--load-users`` users x ``--load-questions`` questions through the app
+  served by its own process, and how many cores that process kept busy.
 
 Prints figures, asserts nothing; the load average is printed before and after (a busy machine
 makes every wall time longer, CPU times much less so).
@@ -60,7 +61,7 @@ print(hits[0].page_content[:200] if hits else "")
 """
 
 
-def run_child(cmd: list[str], env: dict[str, str]) -> dict:
+def run_child(cmd: list[str], env: dict[str, str], check: bool = True) -> dict:
     """Run ``cmd``: wall, CPU (user + sys) and peak RSS of this one child (``wait4``), stdout, stderr."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -71,7 +72,7 @@ def run_child(cmd: list[str], env: dict[str, str]) -> dict:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    if proc.returncode:
+    if proc.returncode and check:
         raise RuntimeError(f"{cmd} failed ({proc.returncode}): {stderr[-2000:]}")
     return {
         "wall": wall,
@@ -108,37 +109,115 @@ def first_answer(env: dict[str, str]) -> float:
     return seconds
 
 
-def warm(data_dir: Path, baseline_dir: Path) -> tuple[dict, dict, int]:
-    """Lockstep warm latency over the dev + gold questions: the product and the baseline."""
+BASELINE_SERVE = """
+import json, sys, time
+from langchain_chroma import Chroma
+from ingest.config import load_settings
+from ingest.embeddings import torch_embedder
+store = Chroma(collection_name="baseline", embedding_function=torch_embedder(load_settings().model_path),
+               persist_directory=sys.argv[1])
+for line in sys.stdin:
+    q = json.loads(line)
+    t0 = time.perf_counter()
+    store.similarity_search(q, k=4)
+    print(time.perf_counter() - t0, flush=True)
+"""
+
+
+def warm(data_dir: Path, baseline_dir: Path, env: dict[str, str]) -> tuple[dict, dict, int]:
+    """Lockstep warm latency over the dev + gold questions: the product here, the baseline in a child.
+
+    Each question is asked of the product, then of the baseline, one after the other. The baseline
+    runs in its own process: torch's and ONNX Runtime's thread pools in one process slow each other.
+    """
     from assistant import evaluate as ev
     from assistant.api import Assistant
     from ingest.config import load_settings
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from langchain_chroma import Chroma
-
-    from ingest.embeddings import torch_embedder
-
     settings = load_settings(data_dir=data_dir)
     items = [it for path in ev.default_sets() for it in ev.load_set(path)]
     assistant = Assistant(settings, llm="none")
-    store = Chroma(
-        collection_name="baseline",
-        embedding_function=torch_embedder(settings.model_path),
-        persist_directory=str(baseline_dir),
+    child = subprocess.Popen(
+        [sys.executable, "-c", BASELINE_SERVE, str(baseline_dir)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
+    assert child.stdin is not None and child.stdout is not None
+
+    def baseline(question: str) -> float:
+        child.stdin.write(json.dumps(question) + "\n")  # type: ignore[union-attr]
+        child.stdin.flush()  # type: ignore[union-attr]
+        return float(child.stdout.readline())  # type: ignore[union-attr]
+
     assistant.ask(QUESTION)
-    store.similarity_search(QUESTION, k=4)
+    baseline(QUESTION)
     ours, theirs = [], []
-    for it in items:  # lockstep: each question by both, one after the other
+    for it in items:
         req = ev.request_for(it)
         t0 = time.perf_counter()
         assistant.ask(req["question"], req["history"])
         ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        store.similarity_search(req["question"], k=4)
-        theirs.append(time.perf_counter() - t0)
+        theirs.append(baseline(req["question"]))
+    child.stdin.close()
+    child.wait()
     return ev.timing_summary(ours), ev.timing_summary(theirs), len(items)
+
+
+def concurrent(env: dict[str, str], users: int, per_user: int, baseline_p50: float) -> None:
+    """``benchmarks/load.py`` against the app served by its own process (``ui.cli serve``).
+
+    The clients run in another process, so their threads do not share the app's GIL; the app's
+    CPU time over the run's wall time says whether answering was bound by the CPU (near ``nproc``
+    cores busy) or by waiting (queueing, the GIL: about one core or less).
+    """
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5).read(1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the app did not start") from None
+                time.sleep(0.5)
+        cmd = [sys.executable, "benchmarks/load.py", "--url", url, "--users", str(users)]
+        cpu0 = _cpu_of(server.pid)
+        load = run_child([*cmd, "--questions", str(per_user)], env, check=False)
+        busy = (_cpu_of(server.pid) - cpu0) / load["wall"] if load["wall"] else 0.0
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    for line in load["out"].splitlines():
+        if line.startswith(("load:", "  error")):
+            print(line)
+    print(
+        f"  app process busy {busy:.2f} cores of {len(os.sched_getaffinity(0))} during the run"
+        f" | baseline warm p50 {baseline_p50:.3f} s (the baseline has no app)"
+    )
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def ratio(a: float, b: float) -> str:
@@ -185,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             f"cold start to first answer (ask --jsonl, median of {args.reps}): {cold:.2f} s"
             f" | baseline one-shot {median(bask, 'wall'):.2f} s | ratio {ratio(cold, median(bask, 'wall'))}"
         )
-        ours, theirs, n = warm(data, base)
+        ours, theirs, n = warm(data, base, env)
         print(
             f"warm, {n} questions lockstep: p50 {ours['p50_s']:.3f} s, p95 {ours['p95_s']:.3f} s"
             f" | baseline p50 {theirs['p50_s']:.3f} s, p95 {theirs['p95_s']:.3f} s"
@@ -193,18 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             f" p95 {ratio(ours['p95_s'], theirs['p95_s'])}"
         )
         if not args.skip_load:
-            cmd = [
-                sys.executable,
-                "benchmarks/load.py",
-                "--users",
-                str(args.load_users),
-                "--questions",
-                str(args.load_questions),
-            ]
-            load = run_child(cmd, env)
-            for line in load["out"].splitlines():
-                if line.startswith(("load:", "app on", "  error")):
-                    print(f"{line}  | baseline warm p50 {theirs['p50_s']:.3f} s (no app)")
+            concurrent(env, args.load_users, args.load_questions, theirs["p50_s"])
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
