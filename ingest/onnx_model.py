@@ -66,7 +66,20 @@ def _place(source: Path, target: Path) -> None:
 
 
 def ensure_onnx(model_path: str, folder: Path) -> Path:
-    """The ONNX file for ``model_path`` in ``folder``: linked from the user cache, else exported once."""
+    """The ONNX file for ``model_path`` in ``folder``: linked from the user cache, else exported once.
+
+    A folder that cannot be written (a read-only copy of a data dir) leaves the file in the user
+    cache only, and that file is used.
+    """
+    try:
+        return _ensure_in(model_path, folder)
+    except PermissionError:
+        if folder == _user_cache():
+            raise
+        return _ensure_in(model_path, _user_cache())
+
+
+def _ensure_in(model_path: str, folder: Path) -> Path:
     target = onnx_file(model_path, folder)
     if target.exists():
         return target

@@ -132,3 +132,21 @@ def test_stale_tables_are_recomputed(small: Settings, monkeypatch: pytest.Monkey
     snap = Snapshot.load(small.index_root, small.model_path)
     assert set(tables.idf(snap)) == {"x"}
     assert json.loads((build / tables.FILE).read_text(encoding="utf-8"))["rules"] == "changed-rules"
+
+
+def test_a_read_only_index_uses_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import onnx_model
+
+    model_path = load_settings().model_path
+    real = onnx_model._ensure_in
+    read_only = tmp_path / "index" / "models"
+
+    def refuse(model: str, folder: Path) -> Path:
+        if folder == read_only:
+            raise PermissionError(13, "Read-only file system", str(folder))
+        return real(model, folder)
+
+    monkeypatch.setattr(onnx_model, "_ensure_in", refuse)
+    path = onnx_model.ensure_onnx(model_path, read_only)
+    assert path.parent == onnx_model._user_cache() and path.exists()
+    assert not read_only.exists()
