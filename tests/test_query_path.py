@@ -150,3 +150,16 @@ def test_a_read_only_index_uses_the_user_cache(tmp_path: Path, monkeypatch: pyte
     path = onnx_model.ensure_onnx(model_path, read_only)
     assert path.parent == onnx_model._user_cache() and path.exists()
     assert not read_only.exists()
+
+
+def test_ingest_reports_every_stage(small: Settings) -> None:
+    from ingest.pipeline import run_ingest
+    from ingest.stages import STAGES, line
+
+    again = run_ingest(small)  # nothing changed: nothing published, no stage timed
+    assert not again.published and set(again.stages) == set(STAGES) and again.stages["embed"] == 0.0
+    fresh = load_settings(data_dir=small.data_dir.parent / "fresh-data", corpus_dir=small.corpus_dir)
+    report = run_ingest(fresh)
+    assert report.published and list(report.stages) == list(STAGES)
+    assert report.stages["embed"] > 0 and report.stages["write"] > 0
+    assert line(report.stages).startswith("stages: load ") and "publish" in line(report.stages)
