@@ -7,13 +7,7 @@ RRF needs no score calibration between the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
@@ -23,7 +17,14 @@ CANDIDATES = 30
 
 
 def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
-    """(chunk row, cosine) from the Chroma collection, best first."""
+    """(chunk row, cosine), best first: an exact scan of an embedded build, else the Chroma server.
+
+    An embedded build's Chroma collection holds exactly ``snap.chunk_vecs``; one matrix-vector
+    product over them ranks as its HNSW search does at this size (exact rather than approximate
+    as the index grows) without importing chromadb on the query path.
+    """
+    if snap.exact_dense:
+        return exact_ranking(snap.chunk_vecs, qvec, n)
     hits = snap.vectors.similarity_search_by_vector_with_relevance_scores(  # type: ignore[attr-defined]
         qvec.tolist(), k=min(n, len(snap.chunks))
     )
@@ -35,6 +36,17 @@ def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, f
         if 0 <= row < len(snap.chunks):
             out.append((row, 1.0 - float(distance)))
     return out
+
+
+def exact_ranking(vecs: np.ndarray, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """Top ``n`` rows of ``vecs`` by dot product with ``qvec`` (cosine: both normalised), ties by row."""
+    if not len(vecs):
+        return []
+    sims = vecs @ qvec
+    n = min(n, len(sims))
+    top = np.argpartition(-sims, n - 1)[:n] if n < len(sims) else np.arange(len(sims))
+    top = top[np.lexsort((top, -sims[top]))]
+    return [(int(i), float(sims[i])) for i in top]
 
 
 def lexical_ranking(snap: Snapshot, query: str, n: int) -> list[tuple[int, float]]:
@@ -87,24 +99,10 @@ def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[
     ]
 
 
-class HybridRetriever(BaseRetriever):
-    """The same hybrid search as a LangChain retriever, for use in chains (e.g. the LLM mode)."""
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    """``HybridRetriever`` lives in :mod:`assistant.lc_retriever` (langchain_core is slow to import)."""
+    if name == "HybridRetriever":
+        from assistant.lc_retriever import HybridRetriever
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    snapshot: Callable[[], Snapshot]
-    embed: Callable[[str], np.ndarray]
-    k: int = 8
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        snap = self.snapshot()
-        return [
-            Document(
-                page_content=p.chunk.text,
-                metadata={**p.chunk.to_dict(), "score": p.score, "dense": p.dense, "lexical": p.lexical},
-                id=p.chunk.chunk_id,
-            )
-            for p in hybrid_search(snap, query, self.embed(query), self.k)
-        ]
+        return HybridRetriever
+    raise AttributeError(name)

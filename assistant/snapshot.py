@@ -6,18 +6,46 @@ questions, so a question never mixes two builds.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ingest import store
+from ingest.embeddings import use_index
 from ingest.lexical import LexicalIndex
 from ingest.models import Chunk, DocumentInfo
 
 
 class IndexMissingError(RuntimeError):
     """No complete index has been built yet."""
+
+
+class LazyVectors:
+    """The build's embedded Chroma store, opened on first use.
+
+    Answering an embedded build never needs it (``retrieve.dense_ranking`` scans the same chunk
+    vectors exactly), so a one-shot question does not pay for importing chromadb; chains and tools
+    that want the LangChain store still get it, opened once.
+    """
+
+    def __init__(self, opener: Callable[[], object]) -> None:
+        self._opener = opener
+        self._store: object | None = None
+        self._lock = threading.Lock()
+
+    def open(self) -> object:
+        with self._lock:
+            if self._store is None:
+                self._store = self._opener()
+            return self._store
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.open(), name)
 
 
 @dataclass
@@ -31,14 +59,16 @@ class Snapshot:
     docs: dict[str, DocumentInfo]
     chunk_counts: dict[str, int]
     lexical: LexicalIndex
-    vectors: object  # langchain_chroma.Chroma, or ingest.store.ServerVectors in server mode
+    vectors: object  # LazyVectors over langchain_chroma.Chroma, or ingest.store.ServerVectors in server mode
     row_of: dict[str, int]
     sentences_of: dict[int, np.ndarray]  # chunk row -> indices into sent_spans
+    exact_dense: bool = False  # embedded build: dense search scans chunk_vecs (what its Chroma holds)
 
     @classmethod
     def load(
         cls, index_root: Path, model_path: str, chroma_url: str = "", chroma_fallback: bool = True
     ) -> Snapshot:
+        use_index(model_path, index_root)  # queries are embedded by the ONNX file beside the index
         build = store.current_build(index_root)
         if build is None:
             raise IndexMissingError(f"no index in {index_root}; run `csc-assistant ingest` first")
@@ -57,6 +87,12 @@ class Snapshot:
         bounds = list(starts[1:]) + [len(order)]
         sentences_of = {int(r): order[a:b] for r, a, b in zip(rows, starts, bounds, strict=True)}
         chunk_vecs = np.load(build / "chunk_vecs.npy")
+        ids = [c.chunk_id for c in chunks]
+        server = (meta.get("vectors") or {}).get("backend") == "server"
+
+        def open_vectors() -> object:
+            return store.open_vectors(build, meta, model_path, ids, chunk_vecs, chroma_url, chroma_fallback)
+
         return cls(
             build=build,
             chunks=chunks,
@@ -67,10 +103,9 @@ class Snapshot:
             docs=docs,
             chunk_counts=counts,
             lexical=LexicalIndex(build / "bm25", len(chunks)),
-            # embedded Chroma in the build, or the build's collection in a Chroma server
-            vectors=store.open_vectors(
-                build, meta, model_path, [c.chunk_id for c in chunks], chunk_vecs, chroma_url, chroma_fallback
-            ),
+            # the build's collection in a Chroma server, or its embedded Chroma (opened when used)
+            vectors=open_vectors() if server else LazyVectors(open_vectors),
             row_of={c.chunk_id: i for i, c in enumerate(chunks)},
             sentences_of=sentences_of,
+            exact_dense=not server,
         )

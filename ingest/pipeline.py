@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest import store
+from ingest import stages, store
 from ingest.chunking import chunk_document
 from ingest.config import Settings
-from ingest.embeddings import embed_texts
+from ingest.embeddings import embed_texts, use_index
 from ingest.loaders import LoadError, load_file
 from ingest.manifest import SUPPORTED_SUFFIXES, corpus_files, guess_info, read_manifest
 from ingest.models import Chunk, DocumentInfo
@@ -49,6 +49,7 @@ class IngestReport:
     build: Path | None = None
     published: bool = False
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage (ingest.stages)
 
     @property
     def ok(self) -> bool:
@@ -94,18 +95,22 @@ def _process(
     path: Path, info: DocumentInfo | None, key: str, settings: Settings, cache: Path
 ) -> DocumentInfo:
     """Load, chunk and embed one document into its cache folder (written aside, then renamed)."""
-    loaded = load_file(path, max_bytes=settings.max_upload_bytes)
-    if info is None:
-        info = guess_info(path, loaded.text)
-    chunks = chunk_document(info, loaded, token_counter(settings.model_path), settings.max_chunk_tokens)
+    with stages.stage("load"):
+        loaded = load_file(path, max_bytes=settings.max_upload_bytes)
+        if info is None:
+            info = guess_info(path, loaded.text)
+    with stages.stage("chunk"):
+        chunks = chunk_document(info, loaded, token_counter(settings.model_path), settings.max_chunk_tokens)
     if not chunks:
         raise LoadError(path, "no indexable text after removing contents and footnotes")
     spans: list[tuple[int, int, int]] = []
     for row, c in enumerate(chunks):
         for s, e in c.segments:
             spans.extend((row, a, b) for a, b in sentence_spans(loaded.text, s, e))
-    chunk_vecs = embed_texts(settings.model_path, [c.embed_text() for c in chunks])
-    sent_vecs = embed_texts(settings.model_path, [loaded.text[a:b] for _r, a, b in spans])
+    with stages.stage("embed"):  # one call: duplicates embedded once, batches packed by length
+        texts = [c.embed_text() for c in chunks] + [loaded.text[a:b] for _r, a, b in spans]
+        vecs = embed_texts(settings.model_path, texts)
+    chunk_vecs, sent_vecs = vecs[: len(chunks)], vecs[len(chunks) :]
     tmp = cache.with_name(cache.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -135,10 +140,12 @@ def _previous(build: Path | None) -> dict[str, dict]:
 def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
     """Bring the index in line with the sources; publishes a new build only if something changed."""
     t0 = time.perf_counter()
+    stages.reset()
     report = IngestReport()
     cache_root = settings.data_dir / "cache"
     cache_root.mkdir(parents=True, exist_ok=True)
     with ingest_lock(settings.lock_path):
+        use_index(settings.model_path, settings.index_root)  # the ONNX model file lives beside the index
         _remove_leftovers(settings, cache_root)
         live = store.current_build(settings.index_root)
         previous = _previous(live)
@@ -201,9 +208,11 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
         if not docs:
             report.warnings.append("nothing to index: the previous index (if any) is left as it was")
         elif report.added or report.changed or report.removed or not previous or live_backend != backend:
-            report.build = _assemble(settings, docs)
-            derive_tables(report.build)
-            kept = store.publish(settings.index_root, report.build, chroma_url=settings.chroma_url)
+            with stages.stage("write"):
+                report.build = _assemble(settings, docs)
+                derive_tables(report.build)
+            with stages.stage("publish"):
+                kept = store.publish(settings.index_root, report.build, chroma_url=settings.chroma_url)
             report.published = True
             _prune_caches(cache_root, kept)
         else:
@@ -211,6 +220,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
             if report.build is not None:
                 derive_tables(report.build)
     report.seconds = time.perf_counter() - t0
+    report.stages = stages.times()
     return report
 
 
@@ -299,6 +309,9 @@ def _assemble(settings: Settings, docs: list[tuple[DocumentInfo, str, Path]]) ->
 
 def derive_tables(build: Path) -> None:
     """Structured data derived from a build (the project directory table), before it is published."""
+    from assistant import tables
+
+    tables.ensure(build)  # stems and IDF of every chunk and sentence, loaded by answering
     try:
         from ingest.projects_store import build_projects_db
     except ImportError:

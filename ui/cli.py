@@ -87,6 +87,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"in {report.seconds:.1f}s",
         file=sys.stderr,
     )
+    if report.published and report.stages:
+        from ingest.stages import line
+
+        print(line(report.stages), file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 

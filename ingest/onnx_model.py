@@ -1,0 +1,223 @@
+"""The embedding model as one ONNX file, exported locally from the packaged weights, run by ONNX Runtime.
+
+Why: importing torch and sentence-transformers costs seconds and hundreds of MiB, more than the
+whole of answering a question. The ONNX graph computes exactly what sentence-transformers does for
+all-MiniLM-L6-v2 (BERT, mean pooling over the attention mask, L2 normalisation), so the vectors
+agree (cosine >= 0.999 per text; ``benchmarks/onnx_agreement.py`` prints the minimum on the corpus)
+and the index built either way retrieves the same.
+
+The file is exported once, with torch, from the weights of the installed model package (never a
+hub), into ``<index root>/models/`` beside the index, and reused while the weights are unchanged
+(its name carries a fingerprint of them). A copy is also kept in a per-user cache so that another
+data dir on this machine (tests, staging) links it instead of exporting again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+
+EXPORT_VERSION = "1"  # bump when the exported graph changes: new file names, old files unused
+BATCH_TOKENS = 512  # padded tokens per batch: measured fastest (CPU time) of 256..32768 on 2 cores
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 max_seq_length (sentence_bert_config.json), as sentence-transformers
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_export_lock = threading.Lock()
+
+
+def fingerprint(model_path: str) -> str:
+    """Short hash of the weights (size, mtime) and every small config file, plus the export version."""
+    folder = Path(model_path)
+    h = hashlib.sha256(EXPORT_VERSION.encode())
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        weights = folder / name
+        if weights.exists():
+            st = weights.stat()
+            h.update(f"{name}|{st.st_size}|{st.st_mtime_ns}|".encode())
+    for name in ("config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json"):
+        if (folder / name).exists():
+            h.update((folder / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def onnx_file(model_path: str, folder: Path) -> Path:
+    """Where the ONNX export of ``model_path`` lives in ``folder``."""
+    return folder / f"minilm-{fingerprint(model_path)}.onnx"
+
+
+def _user_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "csc-assistant" / "onnx"
+
+
+def _place(source: Path, target: Path) -> None:
+    """Hard-link (else copy) ``source`` to ``target`` atomically."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def ensure_onnx(model_path: str, folder: Path) -> Path:
+    """The ONNX file for ``model_path`` in ``folder``: linked from the user cache, else exported once.
+
+    A folder that cannot be written (a read-only copy of a data dir) leaves the file in the user
+    cache only, and that file is used.
+    """
+    try:
+        return _ensure_in(model_path, folder)
+    except PermissionError:
+        if folder == _user_cache():
+            raise
+        return _ensure_in(model_path, _user_cache())
+
+
+def _ensure_in(model_path: str, folder: Path) -> Path:
+    target = onnx_file(model_path, folder)
+    if target.exists():
+        return target
+    with _export_lock:
+        if target.exists():
+            return target
+        folder.mkdir(parents=True, exist_ok=True)
+        cached = _user_cache() / target.name
+        if cached == target:
+            export(model_path, target)
+        elif not cached.exists():
+            export(model_path, target)
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                _place(target, cached)
+            except OSError:
+                pass  # the cache is only a shortcut for other data dirs
+        else:
+            _place(cached, target)
+    return target
+
+
+def export(model_path: str, target: Path) -> None:
+    """Export BERT + mean pooling + normalisation to ``target`` with torch's TorchScript exporter.
+
+    Uses only what is installed: the legacy exporter (``dynamo=False``) writes the ONNX protobuf
+    itself; it imports the ``onnx`` package only to splice in custom onnx-script functions, which
+    this graph has none of, so without that package that step is skipped (``_no_onnxscript``).
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from transformers import AutoModel
+
+    bert = AutoModel.from_pretrained(model_path, local_files_only=True, attn_implementation="eager").eval()
+
+    class _Sentence(torch.nn.Module):
+        def __init__(self, model: torch.nn.Module) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            hidden = self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+    ids = torch.ones((2, 8), dtype=torch.long)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    axes = {name: {0: "batch", 1: "tokens"} for name in INPUTS}
+    with torch.no_grad(), _no_onnxscript():
+        torch.onnx.export(
+            _Sentence(bert),
+            (ids, ids, torch.zeros_like(ids)),
+            str(tmp),
+            input_names=list(INPUTS),
+            output_names=["embedding"],
+            dynamic_axes={**axes, "embedding": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+    os.replace(tmp, target)
+
+
+class _no_onnxscript:  # noqa: N801 - used as a context manager
+    """Skip the exporter's onnx-script splice when the ``onnx`` package is absent (see ``export``)."""
+
+    def __enter__(self) -> None:
+        self._saved = None
+        try:
+            import onnx  # noqa: F401
+        except ImportError:
+            from torch.onnx._internal.torchscript_exporter import onnx_proto_utils as utils
+
+            self._saved = utils._add_onnxscript_fn
+            utils._add_onnxscript_fn = lambda model_bytes, custom_opsets: model_bytes
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            from torch.onnx._internal.torchscript_exporter import onnx_proto_utils as utils
+
+            utils._add_onnxscript_fn = self._saved
+
+
+class OnnxEncoder:
+    """Tokenizer + ONNX Runtime session: texts in, normalised 384-d float32 vectors out.
+
+    Thread-safe (ONNX Runtime sessions may be run concurrently, and release the GIL while they run).
+    """
+
+    def __init__(self, model_path: str, onnx_path: Path) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        tok.enable_truncation(MAX_TOKENS)
+        tok.no_padding()  # the shipped tokenizer.json pads to 128; lengths are counted unpadded
+        self._plain = tok
+        self._tok = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        self._tok.enable_truncation(MAX_TOKENS)
+        self._tok.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest text of each batch
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 3
+        # no busy-waiting between operators: under load (other processes, the app's other questions)
+        # spinning threads burn the CPU the work needs; measured faster here with it off
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        self.path = onnx_path
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        enc = self._tok.encode_batch(texts)
+        ids = np.asarray([e.ids for e in enc], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        return self._session.run(None, feed)[0]
+
+    def encode(self, texts: list[str], token_budget: int = BATCH_TOKENS, progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Vectors of ``texts`` in order; batches of similar length, at most ``token_budget`` tokens.
+
+        Sorting by length keeps padding (wasted work) small; the budget keeps memory flat.
+        """
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        if not texts:
+            return out
+        lengths = [len(e.ids) for e in self._plain.encode_batch(texts)]
+        order = np.argsort(lengths, kind="stable")
+        i = 0
+        while i < len(order):
+            longest = lengths[order[i]]
+            j = i + 1
+            while j < len(order) and (j - i + 1) * max(longest, lengths[order[j]]) <= token_budget:
+                longest = max(longest, lengths[order[j]])
+                j += 1
+            rows = order[i:j]
+            out[rows] = self._run([texts[r] for r in rows])
+            if progress is not None:
+                progress(len(rows))
+            i = j
+        return out

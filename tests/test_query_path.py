@@ -1,0 +1,165 @@
+"""The fast query path: ONNX embeddings, numpy BM25, exact dense scan, precomputed index tables.
+
+Each is checked against what it replaces (torch vectors, bm25s scores, today's stemming and IDF),
+on the two small documents; no timings are asserted (benchmarks/ prints those).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support import indexed_small_corpus
+
+from assistant import tables
+from assistant.compose import idf_table
+from assistant.retrieve import dense_ranking, exact_ranking
+from assistant.snapshot import Snapshot
+from assistant.text import content_stems
+from ingest import store
+from ingest.config import Settings, load_settings
+from ingest.embeddings import embed_texts, encoder, models_dir, torch_embedder, use_index
+from ingest.lexical import QUERY_RULES, LexicalIndex
+from ingest.onnx_model import fingerprint
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [
+    "Who can apply for funding?",
+    "",
+    "Ünïcödé café: £2.5m for 3 local authorities (2016–17) — “kinship care”.",
+    "word " * 400,  # longer than the model window: truncated the same way as sentence-transformers
+    "The Innovation Programme funds projects that improve outcomes for children in care.",
+]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return indexed_small_corpus(tmp_path_factory.mktemp("query-path"))
+
+
+def test_onnx_vectors_agree_with_torch() -> None:
+    model_path = load_settings().model_path
+    onnx = embed_texts(model_path, TEXTS)
+    ref = np.asarray(torch_embedder(model_path).embed_documents(TEXTS), dtype=np.float32)
+    cos = (onnx * ref).sum(axis=1) / (np.linalg.norm(onnx, axis=1) * np.linalg.norm(ref, axis=1))
+    assert onnx.shape == (len(TEXTS), 384)
+    assert cos.min() >= 0.999, cos
+
+
+def test_duplicates_are_embedded_once_and_kept_in_order() -> None:
+    model_path = load_settings().model_path
+    calls: list[int] = []
+    vecs = embed_texts(model_path, ["b", "a", "b"], progress=calls.append)
+    assert sum(calls) == 2  # two distinct texts went through the model
+    assert np.array_equal(vecs[0], vecs[2]) and not np.array_equal(vecs[0], vecs[1])
+
+
+def test_ingest_keeps_the_onnx_file_beside_the_index(small: Settings) -> None:
+    folder = models_dir(small.index_root)
+    assert [p.name for p in folder.glob("*.onnx")] == [f"minilm-{fingerprint(small.model_path)}.onnx"]
+    use_index(small.model_path, small.index_root)
+    assert encoder(small.model_path).path.parent == folder
+
+
+def test_answering_imports_no_torch_bm25s_or_chromadb(small: Settings) -> None:
+    code = (
+        "import json, sys\n"
+        "from assistant.api import Assistant\n"
+        "from ingest.config import load_settings\n"
+        f"s = load_settings(data_dir={str(small.data_dir)!r}, corpus_dir={str(small.corpus_dir)!r})\n"
+        "ans = Assistant(s, llm='none').ask('When is the deadline for expressions of interest?')\n"
+        "heavy = {'torch', 'sentence_transformers', 'transformers', 'bm25s', 'numba', 'chromadb'}\n"
+        "print(json.dumps({'loaded': sorted(m for m in sys.modules if m.split('.')[0] in heavy),\n"
+        "                  'cited': len(ans.citations)}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["loaded"] == [] and result["cited"] > 0, result
+
+
+def test_numpy_bm25_scores_equal_bm25s(small: Settings) -> None:
+    build = store.current_build(small.index_root)
+    assert build is not None and (build / "bm25" / QUERY_RULES).exists()
+    fast = LexicalIndex(build / "bm25", len(store.read_chunks(build)))
+    (build / "bm25" / QUERY_RULES).rename(build / "bm25" / "rules.bak")
+    try:
+        slow = LexicalIndex(build / "bm25", len(store.read_chunks(build)))
+    finally:
+        (build / "bm25" / "rules.bak").rename(build / "bm25" / QUERY_RULES)
+    for query in [*TEXTS, "deadline deadline EOI", "the and of", "Leeds, FDAC & £110m in 2016-17?"]:
+        assert fast.query_terms(query) == slow.query_terms(query), query
+        assert np.array_equal(fast.scores(query), slow.scores(query)), query
+
+
+def test_exact_dense_ranking_matches_a_full_sort(small: Settings) -> None:
+    snap = Snapshot.load(small.index_root, small.model_path)
+    assert snap.exact_dense
+    qvec = embed_texts(small.model_path, ["When is the deadline?"])[0]
+    sims = snap.chunk_vecs @ qvec
+    expected = sorted(range(len(sims)), key=lambda i: (-sims[i], i))[:5]
+    assert [r for r, _ in dense_ranking(snap, qvec, 5)] == expected
+    assert [r for r, _ in exact_ranking(snap.chunk_vecs, qvec, 10**6)] == sorted(
+        range(len(sims)), key=lambda i: (-sims[i], i)
+    )
+
+
+def test_tables_equal_todays_computation(small: Settings) -> None:
+    build = store.current_build(small.index_root)
+    assert build is not None and (build / tables.FILE).exists()  # written by ingest
+    snap = Snapshot.load(small.index_root, small.model_path)
+    assert tables.idf(snap) == idf_table(Snapshot.load(small.index_root, small.model_path))
+    assert tables.chunk_stems(snap) == [content_stems(c.text) for c in snap.chunks]
+    expected = [
+        frozenset(content_stems(snap.texts[snap.chunks[int(r)].doc_id][int(a) : int(b)]))
+        for r, a, b in snap.sent_spans
+    ]
+    assert tables.sentence_stems(snap) == expected
+    n = len(snap.chunks)
+    df = sum(1 for c in snap.chunks if "deadlin" in content_stems(c.text))
+    assert df and math.isclose(tables.idf(snap)["deadlin"], math.log(1 + n / df))
+
+
+def test_stale_tables_are_recomputed(small: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = store.current_build(small.index_root)
+    assert build is not None
+    monkeypatch.setattr(tables, "rules_fingerprint", lambda: "changed-rules")
+    monkeypatch.setattr(tables, "content_stems", lambda text: ["x"])  # the "new" stemming
+    snap = Snapshot.load(small.index_root, small.model_path)
+    assert set(tables.idf(snap)) == {"x"}
+    assert json.loads((build / tables.FILE).read_text(encoding="utf-8"))["rules"] == "changed-rules"
+
+
+def test_a_read_only_index_uses_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import onnx_model
+
+    model_path = load_settings().model_path
+    real = onnx_model._ensure_in
+    read_only = tmp_path / "index" / "models"
+
+    def refuse(model: str, folder: Path) -> Path:
+        if folder == read_only:
+            raise PermissionError(13, "Read-only file system", str(folder))
+        return real(model, folder)
+
+    monkeypatch.setattr(onnx_model, "_ensure_in", refuse)
+    path = onnx_model.ensure_onnx(model_path, read_only)
+    assert path.parent == onnx_model._user_cache() and path.exists()
+    assert not read_only.exists()
+
+
+def test_ingest_reports_every_stage(small: Settings) -> None:
+    from ingest.pipeline import run_ingest
+    from ingest.stages import STAGES, line
+
+    again = run_ingest(small)  # nothing changed: nothing published, no stage timed
+    assert not again.published and set(again.stages) == set(STAGES) and again.stages["embed"] == 0.0
+    fresh = load_settings(data_dir=small.data_dir.parent / "fresh-data", corpus_dir=small.corpus_dir)
+    report = run_ingest(fresh)
+    assert report.published and list(report.stages) == list(STAGES)
+    assert report.stages["embed"] > 0 and report.stages["write"] > 0
+    assert line(report.stages).startswith("stages: load ") and "publish" in line(report.stages)
