@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from assistant import tables
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
@@ -25,8 +26,8 @@ class Vocabulary:
 
     def __init__(self, snap: Snapshot) -> None:
         self.stems: set[str] = set()
-        for c in snap.chunks:
-            self.stems.update(content_stems(c.text))
+        for stems in tables.chunk_stems(snap):  # content_stems of each chunk, made at ingest
+            self.stems.update(stems)
         self.words = {w.lower() for t in snap.texts.values() for w in re.findall(r"[A-Za-z]+|\d{4}", t)}
 
     @cached_property

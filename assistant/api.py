@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from copy import copy
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from assistant.conflicts import citation_conflicts, conflict_notes, find_conflic
 from assistant.dates import passed_note
 from assistant.models import ABSTAIN_TEXT, Answer, Citation, Passage, abstained  # noqa: F401
 from assistant.references import resolve
-from assistant.retrieve import HybridRetriever, hybrid_search
+from assistant.retrieve import hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.text import content_stems
@@ -54,7 +54,11 @@ from ingest import store
 from ingest.config import Settings, load_settings
 from ingest.embeddings import embed_query
 
+if TYPE_CHECKING:  # the LangChain retriever is imported only when asked for
+    from assistant.lc_retriever import HybridRetriever
+
 MAX_HISTORY_TURNS = 10
+_LLM_OFF = ("", "none", "off", "extractive", "0", "false", "no")  # as assistant.llm.OFF
 
 
 def _merge(first: Answer, second: Answer) -> Answer:
@@ -167,8 +171,9 @@ class Assistant:
         self._embed_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._projects = None
         self._projects_build: Path | None = None
-        if llm is None or isinstance(llm, str):
-            from assistant.llm import load_chat_model
+        backend = self.settings.llm.backend.strip().lower()
+        if isinstance(llm, str) or (llm is None and backend not in _LLM_OFF):
+            from assistant.llm import load_chat_model  # langchain_core: imported only when a model is wanted
 
             llm = load_chat_model(llm)
         self.llm = llm
@@ -203,6 +208,8 @@ class Assistant:
 
     def retriever(self, k: int | None = None) -> HybridRetriever:
         """The hybrid search as a LangChain ``BaseRetriever``."""
+        from assistant.lc_retriever import HybridRetriever
+
         return HybridRetriever(snapshot=self.snapshot, embed=self.embed, k=k or self.settings.top_k)
 
     def project_store(self):  # type: ignore[no-untyped-def]

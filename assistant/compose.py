@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import tables
 from assistant.models import Citation, Passage
 from assistant.snapshot import Snapshot
 from assistant.text import COUNT_RE, clean_for_display, content_stems, dangling_start, has_value
@@ -39,16 +40,7 @@ class Candidate:
 
 
 def idf_table(snap: Snapshot) -> dict[str, float]:
-    cached = getattr(snap, "_idf_cache", None)
-    if cached is None:
-        df: dict[str, int] = {}
-        for c in snap.chunks:
-            for s in set(content_stems(c.text)):
-                df[s] = df.get(s, 0) + 1
-        n = len(snap.chunks)
-        cached = {s: math.log(1 + n / d) for s, d in df.items()}
-        object.__setattr__(snap, "_idf_cache", cached)
-    return cached
+    return tables.idf(snap)  # computed at ingest (assistant/tables.py), same values
 
 
 DIRECTORY_PENALTY = 0.15  # a prose question (why, what was learned, did it work) reads prose, not records
@@ -72,6 +64,7 @@ def candidates(
     has been..."), so those words count for half, as heading words do.
     """
     idf = idf_table(snap)
+    sentence_stems = tables.sentence_stems(snap)
     default_idf = math.log(1 + len(snap.chunks))
     q_stems = set(content_stems(query))
     q_weight = sum(idf.get(s, default_idf) for s in q_stems) or 1.0
@@ -92,7 +85,7 @@ def candidates(
         for j, idx in enumerate(idxs):
             _r, a, b = (int(v) for v in snap.sent_spans[idx])
             sent = text[a:b]
-            stems = set(content_stems(sent))
+            stems = sentence_stems[idx]  # = set(content_stems(sent)), made at ingest
             matched = q_stems & stems
             around = heading_stems
             if subject - stems:
