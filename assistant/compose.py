@@ -154,6 +154,7 @@ def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bo
     )
 
 
+_SENTENCE_END = re.compile(r"[.!?;:…]['’”\")]*$")
 _CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦]*(?:\d{1,3}\.\s*)?[\s\-•*▪●◦]*$")
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
@@ -231,6 +232,9 @@ def select(
             unit.extend(_follow(snap, cand, 8, 1200))
         elif len(_WORDS.findall(cand.text)) < 8 or len(cand.text) < 60:
             unit.extend(_follow(snap, cand, 2, 400))
+        elif not _SENTENCE_END.search(bare) and len(bare) < 160:
+            # a title ("Social Work Innovation Fund Torbay (SWIFT)") says what follows, not what it is
+            unit.extend(_follow(snap, cand, 3, 500))
         else:  # a continuation that is nearly as relevant stays with its lead sentence
             score_of = {c.idx: c.score for c in cands}
             source = snap.texts[snap.chunks[cand.row].doc_id]
