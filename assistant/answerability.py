@@ -255,7 +255,8 @@ def judge(
         own = f"{snap.chunks[cand.row].section}\n{cand.text}"
         coverage = focus_coverage(snap, analysis, context)
         if coverage >= min_focus and names_covered(analysis, own):
-            passing.append((coverage, cand))
+            # what the sentence itself says counts most; its heading and neighbour add to it
+            passing.append((focus_coverage(snap, analysis, own) + 0.5 * coverage, cand))
     if passing:
         top = max(c for c, _ in passing)
         return Verdict(next(cand for c, cand in passing if c >= top - COVERAGE_TIE))
