@@ -48,7 +48,14 @@ from assistant.retrieve import hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.text import content_stems
-from assistant.units import meant_row, subject_neighbours, with_kinds, with_question_heading
+from assistant.units import (
+    meant_row,
+    named_document,
+    subject_neighbours,
+    with_kinds,
+    with_question_heading,
+    within_document,
+)
 from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -368,7 +375,11 @@ class Assistant:
                         *passages,
                         Passage(chunk, top, dense=float(snap.chunk_vecs[snap.row_of[chunk.chunk_id]] @ qvec)),
                     ]
-        if analysis.applicant:
+        named_doc = named_document(snap, analysis.query)
+        if named_doc is not None and snap.docs[named_doc].kind != "directory":
+            # "what does the 2016 guidance say about ...": that document's passages only
+            passages = within_document(snap, passages, qvec, named_doc)
+        elif analysis.applicant:
             kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
             passages = with_kinds(snap, passages, qvec, kinds)
             passages, answered_row = with_question_heading(snap, passages, qvec, self.embed)

@@ -9,6 +9,7 @@ depend only on the index, so they are cached on the snapshot.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -137,6 +138,85 @@ def subject_neighbours(
                 extra.append(Passage(chunk, p.score * 0.9, dense=dense))
                 have.add(chunk.chunk_id)
     return passages + extra
+
+
+_GENERIC_TITLE_WORDS = frozenset(
+    {
+        "children",
+        "social",
+        "care",
+        "innovation",
+        "programme",
+        "with",
+        "from",
+        "about",
+        "department",
+        "education",
+    }
+)
+
+
+_KIND_SYNONYMS = {
+    "guidance": {"guide", "doc"},
+    "web page": {"webpage", "website", "site"},
+    "news article": {"article", "news"},
+    "learning report": {"report"},
+}
+
+
+def named_document(snap: Snapshot, question: str) -> str | None:
+    """The document the asker names ("the 2016 guidance", "the interim report", "the 2017 page").
+
+    Two or more of a document's own marks (distinctive title or file words, its kind, its year)
+    name it; one shared word ("funding") does not. None unless one document clearly leads.
+    """
+    q = question.lower()
+    scores: list[tuple[int, str]] = []
+    kinds = Counter(info.kind for info in snap.docs.values())
+    for doc_id, info in snap.docs.items():
+        kind = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", info.kind)}
+        kind |= _KIND_SYNONYMS.get(info.kind, set())
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{info.title} {info.file}")}
+        said = [m for w in kind for m in re.finditer(rf"(\S+\s+)?\b{re.escape(w)}\b", question, re.I)]
+        # "the Narey report" is another report: a capitalised word before the kind must be the title's
+        said = [
+            m
+            for m in said
+            if not (m.group(1) and m.group(1)[0].isupper() and m.start() > 0)
+            or m.group(1).strip().lower() in words
+        ]
+        if not said:
+            continue  # the asker names a document by what it is: "the guidance", "the report", "the page"
+        own = words - _GENERIC_TITLE_WORDS - kind
+        # the only document of its kind is named by its kind alone
+        hits = (2 if kinds[info.kind] == 1 else 1) + sum(
+            1 for w in own if re.search(rf"\b{re.escape(w)}\b", q)
+        )
+        if info.date[:4] and info.date[:4] in q:
+            hits += 1
+        scores.append((hits, doc_id))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1]
+
+
+def within_document(snap: Snapshot, passages: list[Passage], qvec: np.ndarray, doc_id: str) -> list[Passage]:
+    """Only ``doc_id``'s passages: the retrieved ones, and the chunks of its best sentences."""
+    kept = [p for p in passages if p.chunk.doc_id == doc_id]
+    have = {p.chunk.chunk_id for p in kept}
+    top_score = passages[0].score if passages else 1.0
+    sims = snap.sent_vecs @ qvec
+    for idx in np.argsort(-sims, kind="stable"):
+        row = int(snap.sent_spans[int(idx)][0])
+        chunk = snap.chunks[row]
+        if chunk.doc_id != doc_id or chunk.chunk_id in have:
+            continue
+        kept.append(Passage(chunk, top_score * 0.95, dense=float(snap.chunk_vecs[row] @ qvec)))
+        have.add(chunk.chunk_id)
+        if len(have) >= 8:
+            break
+    return kept
 
 
 def with_kinds(

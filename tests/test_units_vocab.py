@@ -13,7 +13,7 @@ import pytest
 from assistant.analysis import analyse
 from assistant.api import Assistant
 from assistant.text import result_strength
-from assistant.units import paragraph, paragraph_text, subject_context
+from assistant.units import named_document, paragraph, paragraph_text, subject_context
 from assistant.vocab import normalise
 from ingest.config import load_settings
 from ingest.pipeline import run_ingest
@@ -285,3 +285,25 @@ def test_an_applicant_question_is_answered_under_the_guidance_question_it_repeat
 )
 def test_applicant_questions_are_recognised(question: str, applicant: bool) -> None:
     assert analyse(question, question).applicant is applicant
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        ("What does the guidance say about prevention projects?", "guide"),
+        ("in the 2016 guide, who can apply?", "guide"),
+        ("What did the learning report find at Millbrook?", "learning"),
+        ("wat does the report say about recruitment", "learning"),
+        ("What did Millbrook learn?", None),  # no document named
+        ("Could a charity apply?", None),
+    ],
+)
+def test_a_document_is_named_by_what_it_is(small: Assistant, question: str, doc: str | None) -> None:
+    fixed, _changes = normalise(small.snapshot(), question)
+    assert named_document(small.snapshot(), fixed) == doc
+
+
+def test_a_question_about_a_named_document_is_answered_from_it(small: Assistant) -> None:
+    ans = small.ask("What does the guidance say about projects that help families early?")
+    assert not ans.abstained, ans.answer
+    assert {c.doc_id for c in ans.citations} == {"guide"}, ans.answer
