@@ -113,6 +113,12 @@ _YESNO = re.compile(
     r"|am|was|were|shall)\b",
     re.I,
 )
+# a yes/no ask after a fragment: "idea from another sector - can we still apply?"
+_YESNO_LATE = re.compile(
+    r"(?:\s[-–]\s|[,;:]\s*)(?:is|are|can|could|does|do|will|would|should|may|must|am)\s+"
+    r"(?:we|i|it|they|that|this|an?|our|the|there)\b[^?]*\?\s*$",
+    re.I,
+)
 _EXPLAIN = re.compile(
     r"\b(?:learn\w*|lessons?|found|find(?:ings?)?|worked|works|working well|what works|achiev\w*|impact"
     r"|outcomes?|results?|evidence|insights?|why|how (?:did|do|does|can|could|should|would|will)"
@@ -163,7 +169,8 @@ _LESSON_ASK = re.compile(
 _APPLICANT = re.compile(
     r"\b(?:appl(?:y|ying|ied|icants?|ications?)|eligib\w*|bids?|bidding|proposals?|expressions? of interest"
     r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that)|get funding"
-    r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching|too early|too late"
+    r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching|too (?:early|late|soon)"
+    r"|get in touch"
     r"|can (?:we|i|our|an?|they)|could (?:we|i|our|an?|they)|would (?:we|our|an?|the department|the dept|dfe)"
     r"|approach (?:the|you)|are we|am i)\b",
     re.I,
@@ -355,7 +362,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
         elif _LESSON_ASK.search(clause):
             a.answer_type = "lesson"  # "what did X learn / what helped": a stated lesson answers it
-    elif a.answer_type is None and _YESNO.match(q):
+    elif a.answer_type is None and (_YESNO.match(q) or _YESNO.match(clause) or _YESNO_LATE.search(q)):
         a.intent = "yesno"
     else:
         a.intent = "fact" if a.answer_type or not explain else "explain"

@@ -381,7 +381,11 @@ class Assistant:
             passages = within_document(snap, passages, qvec, named_doc)
         elif analysis.applicant:
             kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
-            passages = with_kinds(snap, passages, qvec, kinds)
+            passages = with_kinds(snap, passages, qvec, kinds, n=5 if analysis.intent == "yesno" else 3)
+            if analysis.intent == "yesno":
+                # "could we apply / is X in scope" is settled by the rules, not by reports about projects
+                ruled = [p for p in passages if snap.docs[p.chunk.doc_id].kind.strip().lower() in kinds]
+                passages = ruled or passages
             passages, answered_row = with_question_heading(snap, passages, qvec, self.embed)
         proper = proper_nouns(snap)
         names = asked_names(analysis, proper)

@@ -307,3 +307,23 @@ def test_a_question_about_a_named_document_is_answered_from_it(small: Assistant)
     ans = small.ask("What does the guidance say about projects that help families early?")
     assert not ans.abstained, ans.answer
     assert {c.doc_id for c in ans.citations} == {"guide"}, ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could a charity apply?",
+        "idea borrowed from another sector - can we still apply?",
+        "We run a youth club. Would an organisation like ours be eligible?",
+        "not a council, just a small trust: are we allowed to bid?",
+    ],
+)
+def test_yes_no_asks_are_recognised_after_a_preamble_or_fragment(question: str) -> None:
+    a = analyse(question, question)
+    assert a.intent == "yesno" and a.applicant, a
+
+
+def test_an_applicants_yes_no_question_is_answered_from_the_rules(small: Assistant) -> None:
+    ans = small.ask("We're a voluntary organisation running a youth club - could we apply?")
+    assert not ans.abstained, ans.answer
+    assert {c.doc_id for c in ans.citations} == {"guide"}, ans.answer
