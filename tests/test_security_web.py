@@ -162,6 +162,11 @@ def test_cross_origin_preflight_and_join_to_the_staff_area_are_refused(served, h
 def test_login_cookie_is_samesite_strict_and_secure_only_over_https(served) -> None:  # type: ignore[no-untyped-def]
     _settings, base, _server = served
     with httpx.Client(base_url=base, timeout=30) as c:
+        # as the login page sends it: multipart FormData
+        multipart = {"username": (None, USER), "password": (None, PASSWORD)}
+        assert c.post("/admin/login", files=multipart).status_code == 200
+        assert c.get("/admin/config").status_code == 200
+    with httpx.Client(base_url=base, timeout=30) as c:
         cookies = _login(c).headers.get_list("set-cookie")
     assert len(cookies) == 2
     for cookie in cookies:

@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -303,9 +303,7 @@ class SecurityMiddleware:
             if len(body) > MAX_LOGIN_FORM_BYTES:
                 await _plain(send, 413, "sign-in form too large")
                 return
-        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        user = (form.get("username") or [""])[0].strip()
-        password = (form.get("password") or [""])[0]
+        user, password = await _login_form(scope, body)
         client = (scope.get("client") or ("unknown", 0))[0]
         keys = [f"client {client}", f"user {user.lower()!r}"]
         wait = self.throttle.retry_after(keys)
@@ -337,6 +335,24 @@ class SecurityMiddleware:
             return await receive()
 
         await self.app(scope, replay, self._filtered_send(send, scope, False, True))
+
+
+async def _login_form(scope: Scope, body: bytes) -> tuple[str, str]:
+    """User name and password from the sign-in form, urlencoded or multipart (Gradio's page
+    posts ``FormData``, i.e. multipart); ("", "") when it cannot be read."""
+    from starlette.requests import Request
+
+    async def once() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(scope, receive=once).form(max_files=0, max_fields=10)
+    except Exception:  # noqa: BLE001  (a malformed form is a failed sign-in, not a server error)
+        return "", ""
+    user, password = form.get("username"), form.get("password")
+    if not isinstance(user, str) or not isinstance(password, str):
+        return "", ""
+    return user.strip(), password
 
 
 def _strict_cookie(value: str, https: bool) -> str:
