@@ -321,6 +321,13 @@ class ServerSettings(_Group):
         why="Requests that may wait their turn (users see their place); beyond that the app answers "
         '"queue is full" at once instead of letting latency grow without bound.',
     )
+    allowed_origins: str = _knob(
+        "",
+        env="CSC_ALLOWED_ORIGINS",
+        why="Comma-separated origins (https://host[:port]) besides the server's own that may send "
+        "requests to the staff area; needed only behind a proxy that rewrites the Host header. "
+        "Every other origin is refused there, so another site cannot act with a staff login.",
+    )
 
 
 class AdminSettings(_Group):
@@ -342,6 +349,32 @@ class AdminSettings(_Group):
         env="CSC_NEW_ADMIN_PASSWORD",
         why="Password stored by `python -m ui.admin set-password USER` without prompting, for "
         "scripted set-ups.",
+    )
+    login_max_failures: int = _knob(
+        5,
+        env="CSC_LOGIN_MAX_FAILURES",
+        gt=0,
+        why="Wrong staff passwords allowed per client address and per user name within "
+        "CSC_LOGIN_WINDOW_S before sign-in is paused; bounds password guessing.",
+    )
+    login_window_s: float = _knob(
+        60.0,
+        env="CSC_LOGIN_WINDOW_S",
+        gt=0,
+        why="The period, in seconds, over which failed sign-ins are counted.",
+    )
+    login_delay_s: float = _knob(
+        30.0,
+        env="CSC_LOGIN_DELAY_S",
+        gt=0,
+        why="First pause, in seconds, after too many failures; it doubles with each further "
+        "failure up to CSC_LOGIN_MAX_DELAY_S, so a guesser slows to a few tries an hour.",
+    )
+    login_max_delay_s: float = _knob(
+        900.0,
+        env="CSC_LOGIN_MAX_DELAY_S",
+        gt=0,
+        why="Longest pause (the lockout), in seconds; each one is logged as a warning for staff to see.",
     )
 
 

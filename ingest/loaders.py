@@ -7,12 +7,17 @@ ingest can report it, skip the file and keep the rest of the index.
 from __future__ import annotations
 
 import codecs
+import logging
 import unicodedata
+import warnings
 from pathlib import Path
 
 from ingest.models import LoadedText, PageSpan
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# pypdf reports recoverable damage (a wrong xref offset, say) as warnings on stderr; the file is
+# read anyway, and what cannot be read becomes a LoadError naming the file, so they are noise
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 _FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
@@ -48,7 +53,23 @@ def _control_count(text: str) -> int:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+    """Sizes in the unit of CSC_MAX_UPLOAD_MB (MB of 1024 x 1024 bytes), so the limit reads "50 MB"."""
+    if n < 100_000:
+        return f"{n:,} bytes"
+    mb = n / 2**20
+    return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """Mostly-ASCII text saved as UTF-16 without a BOM: every other byte is NUL."""
+    sample = raw[:8192]
+    if len(sample) < 16:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, text in ((odd, even), (even, odd)):
+        if zeros.count(0) > 0.9 * len(zeros) and text.count(0) < 0.1 * len(text):
+            return True
+    return False
 
 
 # byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one)
@@ -70,6 +91,11 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
                 raise LoadError(path, f"starts with a {enc.upper()} byte-order mark but is not {enc.upper()} "
                                       f"text (byte {exc.start})") from exc  # fmt: skip
     if b"\x00" in raw[:8192]:
+        if _looks_utf16(raw):
+            raise LoadError(
+                path,
+                "looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)",
+            )
         raise LoadError(path, "binary content (NUL bytes) in a text file")
     for enc in _FALLBACK_ENCODINGS[:2]:
         try:
@@ -98,6 +124,12 @@ def _load_text(path: Path) -> LoadedText:
 
 
 def _load_pdf(path: Path) -> LoadedText:
+    with warnings.catch_warnings():  # pypdf's PdfReadWarning: see the logger note at the top
+        warnings.simplefilter("ignore")
+        return _read_pdf(path)
+
+
+def _read_pdf(path: Path) -> LoadedText:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

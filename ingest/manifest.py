@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -45,13 +46,52 @@ def read_manifest(corpus_dir: Path) -> dict[str, DocumentInfo]:
     return out
 
 
+def _candidates(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in corpus_dir.iterdir() if not p.name.startswith(".") and p.name != MANIFEST_NAME)
+
+
+def link_problem(path: Path, corpus_dir: Path) -> str | None:
+    """Why the symbolic link ``path`` may not be indexed, or None when it may (or is no link).
+
+    A link is followed only to a file inside ``corpus_dir``: one pointing elsewhere would publish
+    whatever file it names (a link is easy to leave behind, and to plant), and a dangling one
+    would otherwise vanish from the index without a word.
+    """
+    if not path.is_symlink():
+        return None
+    target = os.readlink(path)
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return f"symbolic link to {target}, which does not exist (dangling link)"
+    if not real.is_relative_to(corpus_dir.resolve()):
+        return f"symbolic link to {target}, outside the {corpus_dir.name}/ folder: refused"
+    if not real.is_file():
+        return f"symbolic link to {target}, which is not a file"
+    return None
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every ingestible file in the corpus folder (hidden files and the manifest excluded)."""
-    return sorted(
+    """Every ingestible file in the corpus folder (hidden files and the manifest excluded).
+
+    Symbolic links are included only when they point to a file inside the folder; see
+    :func:`refused_links` for the others.
+    """
+    return [
         p
-        for p in corpus_dir.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME
-    )
+        for p in _candidates(corpus_dir)
+        if (p.is_symlink() and link_problem(p, corpus_dir) is None) or (not p.is_symlink() and p.is_file())
+    ]
+
+
+def refused_links(corpus_dir: Path) -> list[tuple[str, str]]:
+    """(name, reason) of every symbolic link in the folder that is not followed."""
+    out = []
+    for p in _candidates(corpus_dir):
+        reason = link_problem(p, corpus_dir)
+        if reason:
+            out.append((p.name, reason))
+    return out
 
 
 def slug(name: str) -> str:

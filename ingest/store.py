@@ -186,6 +186,7 @@ def write_build(
     }
     # written last: a build folder without meta.json is incomplete and never published
     (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    _checkpoint("meta-written")
 
 
 def current_build(index_root: Path) -> Path | None:
@@ -196,49 +197,226 @@ def current_build(index_root: Path) -> Path | None:
     return target if (target / "meta.json").exists() else None
 
 
-def publish(index_root: Path, folder: Path, keep: int = 2, chroma_url: str = "") -> list[Path]:
-    """Point ``current`` at ``folder`` atomically, then prune old builds; returns the builds kept."""
+BUILDS_RECORD = "builds.json"
+TRASH_PREFIX = ".trash-"
+_hook = None  # tests: called with a step name at each point a kill must be survivable
+
+
+def _checkpoint(step: str) -> None:
+    if _hook is not None:
+        _hook(step)
+
+
+def read_record(index_root: Path) -> dict:
+    """The published builds as last recorded: ``{"live": name, "fallback": name or None}``."""
+    try:
+        data = json.loads((index_root / BUILDS_RECORD).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_record(index_root: Path, live: str, fallback: str | None) -> None:
+    tmp = index_root / f".{BUILDS_RECORD}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump({"live": live, "fallback": fallback}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_root / BUILDS_RECORD)
+
+
+def fallback_build(index_root: Path) -> Path | None:
+    """The build published before the live one, complete, to roll back to (None if there is none)."""
+    name = read_record(index_root).get("fallback")
+    if not name:
+        return None
+    folder = index_root / "builds" / str(name)
+    return folder if (folder / "meta.json").exists() and (folder / "chunks.jsonl").exists() else None
+
+
+def keep_set(index_root: Path) -> set[str]:
+    """Builds never to delete: the one ``current`` names and those the record names.
+
+    Chosen from the published pointer and the record, never from folder times: a build killed
+    before it was published, or one half deleted, is not in this set whatever its age.
+    """
+    keep = set()
+    live = current_build(index_root)
+    if live is not None:
+        keep.add(live.name)
+    record = read_record(index_root)
+    keep.update(str(record[k]) for k in ("live", "fallback") if record.get(k))
+    return keep
+
+
+def publish(
+    index_root: Path, folder: Path, keep: int = 2, chroma_url: str = "", owner: str = ""
+) -> list[Path]:
+    """Point ``current`` at ``folder`` atomically, then prune old builds; returns the builds kept.
+
+    Order, each step safe to be killed after: (1) the symlink swap publishes ``folder``; (2) the
+    record names it live and the build it replaced as the fallback (``keep`` > 1); (3) every
+    other build is renamed out of ``builds/`` (so it can never be picked again), its server
+    collection dropped when this data dir made it, and its folder removed. A kill before (2)
+    leaves one extra build, which the next publish removes.
+    """
     link = index_root / "current"
+    previous = current_build(index_root)
     tmp = index_root / f".current-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(os.path.relpath(folder, index_root), tmp)
     os.replace(tmp, link)
-    builds = sorted((index_root / "builds").iterdir(), key=lambda p: p.stat().st_mtime)
-    live = {folder.resolve()}
-    survivors = [b for b in builds if b.resolve() not in live][-(keep - 1) :] if keep > 1 else []
-    for b in builds:
-        if b.resolve() not in live and b not in survivors:
-            _drop_server_vectors(b, chroma_url)
-            shutil.rmtree(b, ignore_errors=True)
-    return [folder, *survivors]
+    _checkpoint("swapped")
+    replaced = previous is not None and previous.resolve() != folder.resolve()
+    fallback = previous if keep > 1 and replaced else None
+    if fallback is None and keep > 1:
+        fallback = fallback_build(index_root)  # re-publishing the live build: keep the old fallback
+    _write_record(index_root, folder.name, fallback.name if fallback is not None else None)
+    _checkpoint("recorded")
+    prune(index_root, chroma_url, owner)
+    return [folder, *([fallback] if fallback is not None else [])]
 
 
-def _drop_server_vectors(build: Path, chroma_url: str = "") -> None:
-    """A pruned build's server collection goes with it (this node's server URL, else the recorded one)."""
+def rollback(index_root: Path) -> Path:
+    """Publish the recorded fallback build again (the live one stays until the next prune).
+
+    Raises FileNotFoundError when there is no complete fallback to go back to.
+    """
+    fallback = fallback_build(index_root)
+    if fallback is None:
+        raise FileNotFoundError(f"no complete fallback build recorded in {index_root / BUILDS_RECORD}")
+    live = current_build(index_root)
+    tmp = index_root / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(fallback, index_root), tmp)
+    os.replace(tmp, index_root / "current")
+    _write_record(index_root, fallback.name, live.name if live is not None else None)
+    return fallback
+
+
+def prune(index_root: Path, chroma_url: str = "", owner: str = "") -> list[str]:
+    """Delete every build but the live and recorded ones: rename aside, drop its vectors, remove."""
+    builds = index_root / "builds"
+    if not builds.is_dir():
+        return []
+    keep = keep_set(index_root)
+    removed = []
+    for b in sorted(builds.iterdir()):
+        if b.name.startswith(".") or b.name in keep:
+            continue
+        trash = builds / f"{TRASH_PREFIX}{b.name}"
+        os.replace(b, trash)
+        _checkpoint("trashed")
+        _drop_server_vectors(trash, chroma_url, owner)
+        _remove_tree(trash)
+        removed.append(b.name)
+    return removed
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove ``folder``; a kill midway leaves a ``.trash-*`` folder that the next ingest clears."""
+    files = sorted((p for p in folder.rglob("*") if p.is_file() or p.is_symlink()), key=str)
+    for i, p in enumerate(files):
+        p.unlink(missing_ok=True)
+        if i == len(files) // 2:
+            _checkpoint("deleting")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def clear_trash(index_root: Path) -> None:
+    """Finish deletions a kill interrupted (call under the ingest lock)."""
+    builds = index_root / "builds"
+    if builds.is_dir():
+        for t in builds.glob(f"{TRASH_PREFIX}*"):
+            shutil.rmtree(t, ignore_errors=True)
+
+
+def _drop_server_vectors(build: Path, chroma_url: str = "", owner: str = "") -> None:
+    """A pruned build's server collection goes with it, only if this data dir made it.
+
+    A copy of the data dir holds the same build names (and so the same collection names), and may
+    point at the same server; dropping by name alone removed the original's live collection.
+    """
     try:
         vectors = read_meta(build).get("vectors") or {}
     except (OSError, ValueError):
         return
-    if vectors.get("backend") == "server":
-        drop_collection(server_url(chroma_url) or vectors.get("url", ""), vectors["collection"])
+    if vectors.get("backend") != "server":
+        return
+    url = server_url(chroma_url) or vectors.get("url", "")
+    name = vectors["collection"]
+    if not owner:
+        log.warning("not dropping Chroma collection %s: no owner id to check it against", name)
+        return
+    try:
+        client = http_client(url)
+        stamp = (client.get_collection(name).metadata or {}).get(OWNER_KEY)
+        if stamp != owner:
+            log.warning("not dropping Chroma collection %s at %s: another data dir owns it", name, url)
+            return
+        client.delete_collection(name)
+    except Exception as exc:  # noqa: BLE001  (best effort; drop_orphans retries later)
+        log.warning("could not drop Chroma collection %s at %s: %s", name, url, exc)
+
+
+def _dir_identity(folder: Path) -> str:
+    st = folder.stat()
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 def owner_id(index_root: Path) -> str:
     """A random id of this data dir, stamped on its server collections.
 
     Several data dirs may share one Chroma server (staging and production, say); the stamp lets
-    :func:`drop_orphans` remove only the collections this data dir created and no longer uses.
+    :func:`drop_orphans` and pruning remove only the collections this data dir created. The id is
+    bound to the index folder itself (device and inode), which a copy does not share: a copied
+    data dir gets a new id, so it never drops the original's collections.
     """
+    index_root.mkdir(parents=True, exist_ok=True)
     path = index_root / "owner-id"
+    here = _dir_identity(index_root)
     try:
-        return path.read_text(encoding="utf-8").strip()
+        raw = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        index_root.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".owner-id-{os.getpid()}")
-        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
-        os.replace(tmp, path)
-        return path.read_text(encoding="utf-8").strip()
+        raw = ""
+    if raw:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = {"id": raw, "dir": here}  # the plain id of an older version: adopted here
+        if isinstance(data, dict) and data.get("dir") == here and data.get("id"):
+            if not raw.startswith("{"):
+                _write_owner(path, str(data["id"]), here)
+            return str(data["id"])
+        log.warning("%s belongs to another folder (a copied data dir): this one gets its own id", path)
+    return _write_owner(path, uuid.uuid4().hex, here)
+
+
+def _write_owner(path: Path, ident: str, here: str) -> str:
+    tmp = path.with_name(f".owner-id-{os.getpid()}")
+    tmp.write_text(json.dumps({"id": ident, "dir": here}), encoding="utf-8")
+    os.replace(tmp, path)
+    return ident
+
+
+def live_collection_missing(url: str, build: Path | None) -> str | None:
+    """The name of the live build's server collection when the server no longer has it, else None.
+
+    Raises :class:`VectorStoreUnavailableError` when the server cannot be asked.
+    """
+    if build is None or not url:
+        return None
+    vectors = read_meta(build).get("vectors") or {}
+    if vectors.get("backend") != "server":
+        return None
+    client = http_client(url)
+    try:
+        names = {getattr(c, "name", c) for c in client.list_collections()}
+    except Exception as exc:
+        raise VectorStoreUnavailableError(url, exc) from exc
+    return None if vectors["collection"] in names else str(vectors["collection"])
 
 
 def drop_orphans(url: str, index_root: Path) -> list[str]:
@@ -326,7 +504,10 @@ class ServerVectors:
 
         sims = self._vecs @ np.asarray(embedding, dtype=np.float32)
         top = np.argsort(-sims, kind="stable")[:k]
-        return [(Document(page_content="", id=self._ids[i], metadata={"row": int(i)}), 1.0 - float(sims[i])) for i in top]  # noqa: E501
+        return [
+            (Document(page_content="", id=self._ids[i], metadata={"row": int(i)}), 1.0 - float(sims[i]))
+            for i in top
+        ]  # noqa: E501
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         if name.startswith("_"):

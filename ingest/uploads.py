@@ -157,7 +157,7 @@ def check_file(path: Path, settings: Settings) -> LoadedText:
     size = path.stat().st_size
     if size > settings.max_upload_bytes:
         raise UploadError(
-            f"too large ({size / 1e6:.1f} MB); the limit is {settings.max_upload_mb} MB (CSC_MAX_UPLOAD_MB)"
+            f"too large ({size / 2**20:.1f} MB); the limit is {settings.max_upload_mb} MB (CSC_MAX_UPLOAD_MB)"
         )
     try:
         return load_file(path, max_bytes=settings.max_upload_bytes)
@@ -219,7 +219,7 @@ def _store_locked(
                 )
             if source.stat().st_size > settings.max_upload_bytes:  # refuse before copying anything
                 raise UploadError(
-                    f"too large ({source.stat().st_size / 1e6:.1f} MB); the limit is "
+                    f"too large ({source.stat().st_size / 2**20:.1f} MB); the limit is "
                     f"{settings.max_upload_mb} MB (CSC_MAX_UPLOAD_MB)"
                 )
             staged = staging / safe

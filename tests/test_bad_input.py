@@ -55,7 +55,7 @@ def _bad_files(folder: Path) -> dict[str, tuple[bytes, str]]:
         "blank.md": (b"   \n\n\t  \n", "no text"),
         "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40, "binary"),
         "controls.txt": (bytes(range(1, 32)) * 400, "binary"),
-        "utf16-no-bom.txt": ("Kinship care in Leeds.".encode("utf-16-le"), "binary"),  # with a BOM: read
+        "utf16-no-bom.txt": ("Kinship care in Leeds.".encode("utf-16-le"), "UTF-16 without a byte-order"),
         "program.exe": (b"MZ\x90\x00" + b"\x00" * 100, "unsupported file type"),
         "no-suffix": (b"Plain words without a suffix.", "unsupported file type"),
         "page.html": (b"<html><body>Hello</body></html>", "unsupported file type"),

@@ -55,9 +55,9 @@ def test_truncated_utf16_is_refused_by_name(tmp_path: Path) -> None:
     assert "UTF-16" in err.reason
 
 
-def test_nul_bytes_without_a_byte_order_mark_are_still_binary(tmp_path: Path) -> None:
+def test_nul_bytes_without_a_byte_order_mark_are_named_as_utf16(tmp_path: Path) -> None:
     err = _refused(_write(tmp_path, "raw.txt", "no mark here".encode("utf-16-le")))
-    assert "binary" in err.reason
+    assert "looks like UTF-16 without a byte-order mark" in err.reason  # issue 14: not "binary"
 
 
 def test_utf8_text(tmp_path: Path) -> None:

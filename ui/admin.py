@@ -12,6 +12,7 @@ Both apps are mounted on one FastAPI server (:func:`create_server`), served by u
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import hmac
@@ -35,6 +36,13 @@ import gradio as gr  # noqa: E402
 from ingest.config import Settings, load_settings  # noqa: E402
 from ingest.uploads import UPLOAD_KINDS, add_documents, uploaded_documents  # noqa: E402
 from ui.admin_views import manage_section, reset_after_upload  # noqa: E402
+from ui.security import (  # noqa: E402
+    GuardConfig,
+    LoginThrottle,
+    SecurityMiddleware,
+    VerifiedLogins,
+    parse_origins,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +115,16 @@ def check_login(settings: Settings, user: str, password: str) -> bool:
     return ok_user and ok_pw
 
 
-def login_checker(settings: Settings) -> Callable[[str, str], bool]:
-    """The ``auth`` callable for Gradio; re-reads the configuration at every login."""
+def login_checker(settings: Settings, verified: VerifiedLogins | None = None) -> Callable[[str, str], bool]:
+    """The ``auth`` callable for Gradio; re-reads the configuration at every login.
+
+    Gradio calls it on the event loop; served by :func:`create_server`, the security middleware
+    has already checked the password in a worker thread (``verified``), so no hash runs here.
+    """
 
     def check(user: str, password: str) -> bool:
+        if verified is not None and verified.take((user or "").strip(), password or ""):
+            return True
         return check_login(settings, user or "", password or "")
 
     return check
@@ -155,8 +169,60 @@ def _status_html(lines: list[tuple[str, str]], running: bool = False) -> str:
     return f'<div class="upload-status{" running" if running else ""}"><ul>{items}</ul></div>'
 
 
-def upload_handler(settings: Settings) -> Callable[..., Iterator[tuple[str, str]]]:
-    """The "Add and index" handler: store, ingest, and report progress while it runs."""
+def upload_folder() -> Path:
+    """Gradio's upload cache (``GRADIO_TEMP_DIR``, else ``<tmp>/gradio``), resolved."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder()).resolve()
+
+
+def received_file(value: object, received: set[str] | None) -> Path | None:
+    """The uploaded file ``value`` names, if it really arrived through the upload route; else None.
+
+    A client can post any ``path`` in a file object; without this check the handler would read,
+    index and publish any file the server can read. Accepted: a regular file (not a symlink)
+    inside Gradio's upload cache and, when the app's record of received files is given, on it.
+    """
+    raw = value if isinstance(value, str | Path) else getattr(value, "name", None)
+    if not raw:
+        return None
+    path = Path(str(raw))
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        real = path.resolve(strict=True)
+    except OSError:
+        return None
+    if not real.is_relative_to(upload_folder()):
+        return None
+    if received is not None and str(path) not in received and str(real) not in received:
+        return None
+    return real
+
+
+def discard_received(paths: list[Path], received: set[str] | None) -> None:
+    """Remove uploaded temp files once handled (stored copies live in the uploads folder)."""
+    root = upload_folder()
+    for path in paths:
+        if not path.resolve().is_relative_to(root):
+            continue  # never delete outside the upload cache
+        path.unlink(missing_ok=True)
+        if received is not None:
+            received.discard(str(path))
+        parent = path.parent
+        if parent != root and parent.is_relative_to(root):
+            with contextlib.suppress(OSError):
+                parent.rmdir()  # Gradio's per-file folder, when now empty
+
+
+def upload_handler(
+    settings: Settings, received: Callable[[], set[str] | None] = lambda: None
+) -> Callable[..., Iterator[tuple[str, str]]]:
+    """The "Add and index" handler: store, ingest, and report progress while it runs.
+
+    ``received``: the app's record of files that arrived through its upload route (Gradio's
+    ``upload_file_set``); only those are read, and each is deleted from the cache after use.
+    """
 
     def run(
         files: list[Any] | None,
@@ -171,9 +237,20 @@ def upload_handler(settings: Settings) -> Callable[..., Iterator[tuple[str, str]
             yield _status_html([("error", "Choose one or more files first (PDF, .txt or .md).")]), gr.skip()
             return
         pairs = []
+        got = received()
+        refused = []
         for f in files:
-            path = Path(f if isinstance(f, str | Path) else getattr(f, "name", str(f)))
-            pairs.append((path, path.name))
+            path = received_file(f, got)
+            if path is None:
+                name = Path(str(f if isinstance(f, str | Path) else getattr(f, "name", "") or "?")).name
+                log.warning("refused an upload that did not arrive through the upload form: %r", f)
+                refused.append(("error", f"{name}: refused: it did not arrive through this upload form"))
+            else:
+                pairs.append((path, path.name))
+        if refused:
+            discard_received([p for p, _n in pairs], got)
+            yield _status_html(refused), gr.skip()
+            return
         steps: queue.Queue[tuple[float, str] | None] = queue.Queue()
         outcome: dict[str, Any] = {}
 
@@ -193,6 +270,7 @@ def upload_handler(settings: Settings) -> Callable[..., Iterator[tuple[str, str]
                 log.exception("upload failed")
                 outcome["error"] = exc
             finally:
+                discard_received([p for p, _n in pairs], got)
                 steps.put(None)
 
         t0 = time.monotonic()
@@ -227,7 +305,11 @@ def upload_handler(settings: Settings) -> Callable[..., Iterator[tuple[str, str]
 def build_admin(settings: Settings | None = None) -> gr.Blocks:
     """The "Add documents" page (mount it behind ``auth``; see :func:`create_server`)."""
     settings = settings or load_settings()
-    with gr.Blocks(title="Add documents — CSC assistant staff area", analytics_enabled=False) as admin:
+    with gr.Blocks(
+        title="Add documents — CSC assistant staff area",
+        analytics_enabled=False,
+        delete_cache=(600, 3600),  # uploads left in Gradio's cache (a closed tab) go within the hour
+    ) as admin:
         gr.HTML(
             '<header class="app-head"><h1>Add documents</h1>'
             f'<p class="intro">PDF, plain text (.txt) or Markdown (.md), up to {settings.max_upload_mb} MB '
@@ -257,7 +339,7 @@ def build_admin(settings: Settings | None = None) -> gr.Blocks:
         gr.HTML("<h2>Documents added here</h2>", js_on_load=None)
         table = gr.HTML(uploads_table_html(settings), elem_id="uploads-table", js_on_load=None)
         add.click(
-            upload_handler(settings),
+            upload_handler(settings, lambda: admin.upload_file_set),
             [files, title, date, kind, licence, publisher],
             [status, table],
             api_visibility="private",
@@ -282,16 +364,37 @@ def create_server(public: gr.Blocks, admin: gr.Blocks, settings: Settings):  # t
     # the same queue as ``ui.app.launch`` gives the public app when it is served alone
     public.queue(default_concurrency_limit=settings.server.concurrency, max_size=settings.server.queue_max)
     admin.queue(default_concurrency_limit=1)
+    verified = VerifiedLogins()
     gr.mount_gradio_app(
         server,
         admin,
         path=ADMIN_PATH,
-        auth=login_checker(settings),
+        auth=login_checker(settings, verified),
         auth_message=auth_message(settings),
-        max_file_size=f"{settings.max_upload_mb}mb",
+        max_file_size=settings.max_upload_bytes,
         **opts,
     )
     gr.mount_gradio_app(server, public, path="/", **opts)
+    # Gradio only checks that a posted file object names a file it received once its app "has
+    # launched", which mount_gradio_app never records: without this, any server path is read
+    for blocks in (admin, public):
+        blocks.has_launched = True
+    guard = settings.admin
+    throttle = LoginThrottle(
+        guard.login_max_failures, guard.login_window_s, guard.login_delay_s, guard.login_max_delay_s
+    )
+    server.state.login_throttle = throttle
+    server.add_middleware(
+        SecurityMiddleware,
+        config=GuardConfig(
+            admin_path=ADMIN_PATH,
+            max_upload_bytes=settings.max_upload_bytes,
+            allowed_origins=parse_origins(settings.server.allowed_origins),
+        ),
+        check=lambda user, password: check_login(settings, user, password),
+        throttle=throttle,
+        verified=verified,
+    )
     return server
 
 

@@ -74,9 +74,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
-    report = run_ingest(settings, paths, progress=not args.quiet and sys.stderr.isatty())
+    from ingest.manifest import ManifestError
+    from ingest.store import VectorStoreUnavailableError
+
+    try:
+        report = run_ingest(settings, paths, progress=not args.quiet and sys.stderr.isatty())
+    except VectorStoreUnavailableError as exc:
+        print(f"error: {exc}; the previous index is kept and still answers", file=sys.stderr)
+        return EXIT_ERROR
+    except ManifestError as exc:
+        print(f"error: {exc}; the previous index is kept", file=sys.stderr)
+        return EXIT_ERROR
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     for name, reason in report.skipped:
         print(f"skipped: {name}: {reason}", file=sys.stderr)
     state = "published a new index" if report.published else "index already up to date"
@@ -115,7 +127,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return _ask_jsonl(assistant)
     if not args.question:
         return _ask_loop(assistant)
-    history = json.loads(Path(args.history).read_text(encoding="utf-8")) if args.history else None
+    try:
+        history = read_history(Path(args.history)) if args.history else None
+    except HistoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         ans = assistant.ask(" ".join(args.question), history)
     except (QuestionError, IndexUnavailableError) as exc:
@@ -129,18 +145,66 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class HistoryError(ValueError):
+    """A ``--history`` file (or a line's ``history``) that cannot be used; ``str()`` names the problem."""
+
+
+def check_history(value: object, where: str) -> list[dict]:
+    """Earlier turns as ``[{"q": str, "a": str}, ...]``; anything else is refused by name."""
+    if not isinstance(value, list):
+        raise HistoryError(f'{where}: expected a JSON list of turns like [{{"q": ..., "a": ...}}]')
+    for i, turn in enumerate(value, 1):
+        ok = isinstance(turn, dict) and all(isinstance(turn.get(k, ""), str) for k in ("q", "a"))
+        if not ok:
+            raise HistoryError(f'{where}: turn {i} is not an object with text fields "q" and "a"')
+    return value
+
+
+def read_history(path: Path) -> list[dict]:
+    """The ``--history`` file, or a HistoryError naming the file and what is wrong with it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HistoryError(f"--history {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HistoryError(f"--history {path}: cannot be read ({exc})") from None
+    return check_history(_loads(text, f"--history {path}"), f"--history {path}")
+
+
+def _loads(text: str, where: str) -> object:
+    """``json.loads`` whose every failure, nesting depth included, is one ValueError naming ``where``."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise HistoryError(f"{where}: JSON nested too deeply") from None
+    except ValueError as exc:
+        raise HistoryError(f"{where}: not valid JSON ({exc})") from None
+
+
 def _ask_jsonl(assistant) -> int:  # type: ignore[no-untyped-def]
-    """One JSON object per input line, in order, flushed; bad lines get an error object, not a crash."""
+    """One JSON object per input line, in order, flushed; bad lines get an error object, not a crash.
+
+    Lines are read as bytes and decoded one by one, so invalid UTF-8, over-deep nesting or a
+    wrong field type in one line is reported on that line and the next line is still answered.
+    """
     from assistant.api import IndexUnavailableError, QuestionError
 
-    for line in sys.stdin:
-        if not line.strip():
+    for n, raw in enumerate(sys.stdin.buffer, 1):
+        if not raw.strip():
             continue
         try:
-            req = json.loads(line)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"line {n}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+            req = _loads(line, f"line {n}")
             if not isinstance(req, dict):
-                raise ValueError("each line must be a JSON object")
-            out = answer_json(assistant.ask(req.get("question", ""), req.get("history") or []))
+                raise ValueError(f"line {n}: each line must be a JSON object")
+            question = req.get("question", "")
+            if not isinstance(question, str):
+                raise ValueError(f'line {n}: "question" must be a string')
+            history = check_history(req.get("history") or [], f"line {n}: history")
+            out = answer_json(assistant.ask(question, history))
         except (QuestionError, ValueError, IndexUnavailableError) as exc:
             out = {
                 "answer": "",
@@ -231,8 +295,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_STATUS_HELP = (
+    "exit status: 0 done; 1 error (a message names the file, setting or server; nothing is changed); "
+    "2 ingest finished but skipped some files (each named with its reason)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="csc-assistant", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="csc-assistant", description=__doc__.splitlines()[0], epilog=EXIT_STATUS_HELP
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = p.add_subparsers(dest="command", required=True)
 
