@@ -376,6 +376,12 @@ class Assistant:
                         Passage(chunk, top, dense=float(snap.chunk_vecs[snap.row_of[chunk.chunk_id]] @ qvec)),
                     ]
         named_doc = named_document(snap, analysis.query)
+        # not when the asker wants every document's account, or asks about the document itself
+        about_itself = re.search(
+            r"\b(?:publish\w*|released?|came out|written|author\w*)\b", analysis.query, re.I
+        )
+        if named_doc is not None and (analysis.asks_conflict or about_itself):
+            named_doc = None
         if named_doc is not None and snap.docs[named_doc].kind != "directory":
             # "what does the 2016 guidance say about ...": that document's passages only
             passages = within_document(snap, passages, qvec, named_doc)
