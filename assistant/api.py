@@ -178,7 +178,9 @@ class Assistant:
         self._embed_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._projects = None
         self._projects_build: Path | None = None
-        backend = self.settings.llm.backend.strip().lower()
+        # the model is configured from the environment at start-up (as load_chat_model reads it);
+        # its packages are imported only when one is wanted
+        backend = (self.settings.llm.backend or load_settings().llm.backend).strip().lower()
         if isinstance(llm, str) or (llm is None and backend not in _LLM_OFF):
             from assistant.llm import load_chat_model  # langchain_core: imported only when a model is wanted
 
