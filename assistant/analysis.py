@@ -240,6 +240,11 @@ def answer_type(text: str) -> str | None:
 _NAMED = re.compile(
     r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,}(?:-[A-Za-z]+)*(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]{2,}(?:-[A-Za-z]+)*)*)"
 )
+_BACK_REFERENCE = re.compile(
+    r"\b(?:it|its|they|them|their|that (?:project|scheme|programme|model|service|approach|pilot|one)"
+    r"|this (?:project|scheme|programme|model|service|approach|pilot)|the project|the scheme)\b",
+    re.I,
+)
 _CALENDAR = re.compile(
     r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Spring|Summer|Autumn|Winter)\s*)+",
@@ -311,6 +316,16 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         for m in _NAMED.finditer(clause.strip())
         if m.group(1).lower() not in _ASKING and not _CALENDAR.fullmatch(m.group(1))
     ]
+    preamble = q[: len(q) - len(clause)] if clause != q and q.endswith(clause) else ""
+    if preamble and _BACK_REFERENCE.search(clause):
+        # "A colleague recommended Lifelong Links. Which organisation leads that project?": the ask
+        # points back at what the preamble named, so that name is the subject
+        named = [m.group(1) for m in _NAMED.finditer(preamble) if m.group(1).lower() not in _ASKING]
+        named = [n for n in named if not _CALENDAR.fullmatch(n) and n not in a.names]
+        # the focus, not a required name: the ask may use another form of it ("Professor Munro")
+        more_focus, more_words = _focus(" ".join(named))
+        a.focus += [f for f in more_focus if f not in a.focus]
+        a.focus_words += [w for w in more_words if w not in a.focus_words]
     a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
     a.asks_conflict = bool(_CONFLICT_CUE.search(q))
     asked = ask_clause(_tidy(question))
@@ -347,7 +362,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
         if m:
             a.count_noun = [s for s in content_stems(m.group(1)) if s not in _FRAME][:2]
-    explain = bool(_EXPLAIN.search(q))
+    explain = bool(_EXPLAIN.search(clause))  # "we like evidence-based programmes. Which ..." asks no lesson
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:
         if _SUPERLATIVE.search(q):

@@ -380,7 +380,7 @@ _ROUND_NUMBER = {
     "3": 3, "three": 3, "third": 3, "3rd": 3,
 }  # fmt: skip
 _ROUND_REF = re.compile(
-    r"\bround\s*(1|2|3|one|two|three)\b|\b(first|second|third|1st|2nd|3rd)\s+round\b|\bround\s+(1|2|3)'s\b"
+    r"\bround\s*(1|2|3|one|two|three)\b|\b(first|second|third|1st|2nd|3rd)\s+(?:funding\s+)?round\b|\bround\s+(1|2|3)'s\b"
 )
 _ROUND_FACT = re.compile(
     r"budget|funding|money|£|how much|worth|projects?|how many|focus|about|themes?|years?|when|cover|run|ran"

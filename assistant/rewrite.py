@@ -12,6 +12,7 @@ _PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|h
 # the words that stand for the earlier subject; "there" ("is there a ...?") and determiners
 # ("this deadline") do not, so substituting the subject for them garbles the question
 _SUBJECT_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|she|him|her)\b", re.I)
+_PERSON_PRONOUN = re.compile(r"\b(they|them|their|he|she|him|her)\b", re.I)
 _FOLLOW_START = re.compile(r"^\s*(and|also|what about|how about|so|but|then|ok(ay)?|what else)\b", re.I)
 _WH = {
     "who",
@@ -60,6 +61,9 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     prev_q = str(last.get("q", ""))
     entity = _entity(prev_q) or _entity(str(last.get("a", ""))[:300])
     q = _FOLLOW_START.sub("", question).strip(" ,")
+    if re.match(r"^\s*who\b", prev_q, re.I) and _PERSON_PRONOUN.search(q):
+        # after "Who runs X?", "they" / "she" is whoever the answer named, not X
+        entity = _entity(str(last.get("a", ""))[:300]) or entity
     if entity and _SUBJECT_PRONOUN.search(q):
         replaced = _SUBJECT_PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]

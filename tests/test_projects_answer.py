@@ -302,3 +302,22 @@ def test_first_person_eligibility_questions_are_not_directory_questions(
     question: str, store: ProjectStore, text: str
 ) -> None:
     assert answer_from_directory(question, store, text) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("How much was given out in the second funding round?", ["£63M", "23 projects"]),
+        ("round two - total and number of projects?", ["£63M", "23 projects"]),
+        ("what did the 3rd round fund and how many projects", ["£29M", "22 projects"]),
+    ],
+)
+def test_a_round_is_found_however_it_is_numbered(
+    store: ProjectStore, question: str, figures: list[str]
+) -> None:
+    from assistant.projects import answer_rounds
+
+    answer = answer_rounds(question, store, DIRECTORY.read_text(encoding="utf-8"))
+    assert answer is not None
+    for figure in figures:
+        assert figure.lower() in answer.answer.lower(), answer.answer

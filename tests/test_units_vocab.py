@@ -327,3 +327,31 @@ def test_an_applicants_yes_no_question_is_answered_from_the_rules(small: Assista
     ans = small.ask("We're a voluntary organisation running a youth club - could we apply?")
     assert not ans.abstained, ans.answer
     assert {c.doc_id for c in ans.citations} == {"guide"}, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Do they have any other projects?", "Harbour Lane Trust"),
+        ("what else does she do", "Harbour Lane Trust"),
+    ],
+)
+def test_after_a_who_question_the_pronoun_is_whoever_the_answer_named(question: str, expected: str) -> None:
+    from assistant.rewrite import rewrite
+
+    history = [{"q": "Who runs Open Door?", "a": "Harbour Lane Trust runs Open Door, a drop-in hub."}]
+    assert expected in rewrite(question, history)
+    # after any other question the pronoun is still the question's subject
+    other = [{"q": "What is Open Door?", "a": "Harbour Lane Trust runs Open Door, a drop-in hub."}]
+    assert "Open Door" in rewrite(question, other)
+
+
+def test_a_preamble_sets_no_intent_and_lends_its_name_to_a_pointing_ask() -> None:
+    q = (
+        "We like evidence-based programmes for carers. Which of the projects in the directory are run by "
+        "Harbour Lane Trust?"
+    )
+    assert analyse(q, q).intent != "explain"  # "evidence" in the preamble asks for no lesson
+    q = "A colleague recommended Open Door for our teenagers. Which organisation runs that project?"
+    a = analyse(q, q)
+    assert "Open" in a.focus_words and "Door" in a.focus_words, a.focus_words
