@@ -285,6 +285,10 @@ def _axe_serious(page) -> list[dict]:  # type: ignore[no-untyped-def]
         if os.environ.get("CI"):
             raise AssertionError(f"{AXE} is missing: `make browser` installs it (npm ci --prefix tests/axe)")
         pytest.skip("axe-core not installed: run `make browser` (npm ci --prefix tests/axe)")
+    # Gradio dims a component while its update is pending (its progress text over it): the page a
+    # person reads is the settled one, so the scan waits for every update to finish
+    page.wait_for_function("() => !document.querySelector('.progress-text, .pending')", timeout=30_000)
+    page.wait_for_timeout(300)
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
