@@ -315,7 +315,9 @@ class Assistant:
             )
             if prose is not None and not prose.abstained:
                 shifted = [replace(c, n=c.n + len(answer.citations)) for c in prose.citations]
-                disputes = citation_conflicts(snap, answer.citations, shifted, query)
+                # one record's figures can be disputed by prose; a list of records states no one quantity
+                one_record = len(answer.citations) == 1
+                disputes = citation_conflicts(snap, answer.citations, shifted, query) if one_record else []
                 if disputes or analysis.wants_prose:
                     answer = _merge(answer, prose)
                     answer.notes.extend(d for d in disputes if d not in answer.notes)
