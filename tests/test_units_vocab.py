@@ -74,6 +74,8 @@ GUIDANCE = (
                 "The fund supports work with children who already receive social care. It is not intended "
                 "to pay for prevention projects."
             ),
+            "When must expressions of interest arrive?",
+            "Expressions of interest must reach us by Friday 6 May 2016 at 3pm.",
         ]
     )
     + "\n"
@@ -355,3 +357,16 @@ def test_a_preamble_sets_no_intent_and_lends_its_name_to_a_pointing_ask() -> Non
     q = "A colleague recommended Open Door for our teenagers. Which organisation runs that project?"
     a = analyse(q, q)
     assert "Open" in a.focus_words and "Door" in a.focus_words, a.focus_words
+
+
+@pytest.mark.parametrize(
+    ("question", "passed"),
+    [
+        ("when do expressions of interest have to be in by?", True),
+        ("How many placements were stable after a year?", False),
+    ],
+)
+def test_a_passed_note_only_for_something_due(small: Assistant, question: str, passed: bool) -> None:
+    ans = small.ask(question)
+    assert not ans.abstained, ans.answer
+    assert any("has passed" in n for n in ans.notes) is passed, (ans.answer, ans.notes)
