@@ -67,6 +67,8 @@ GUIDANCE = (
             "Applying to the fund",
             "This guidance explains who may apply and how.",
             "Questions and Answers",
+            "Who decides?",
+            "Ministers decide.",
             "Who can apply?",
             "Voluntary organisations, local authorities and private providers can all apply.",
             "My idea is about prevention before a family needs a social worker. Can that be funded?",
@@ -370,3 +372,11 @@ def test_a_passed_note_only_for_something_due(small: Assistant, question: str, p
     ans = small.ask(question)
     assert not ans.abstained, ans.answer
     assert any("has passed" in n for n in ans.notes) is passed, (ans.answer, ans.notes)
+
+
+def test_an_answer_does_not_run_on_into_the_next_qa_item(small: Assistant) -> None:
+    ans = small.ask("who decides which bids are funded?")
+    assert not ans.abstained, ans.answer
+    first = ans.answer.split("\n\n")[0]
+    assert "Ministers decide" in first, ans.answer
+    assert "Who can apply" not in first, ans.answer  # the short answer is not padded with the next item
