@@ -82,7 +82,8 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"^\s*(?:and\s+)?who\b(?!\s+(?:can|could|is eligible|are eligible|should|may|might"
-            r"|would|will be able))|\bwhich (?:minister|person|people|official)\b"
+            r"|would|will be able|is allowed|are allowed|qualif\w*))"
+            r"|\bwhich (?:minister|person|people|official)\b"
             r"|\bwhat (?:is|was) the name of\b|\bwho (?:launched|announced|wrote|chairs|led|leads"
             r"|runs|ran|is responsible)\b",
             re.I,

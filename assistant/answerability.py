@@ -35,6 +35,9 @@ class Verdict:
     nearby: Candidate | None = None
 
 
+_DECIDING = re.compile(
+    r"\b(?:decid\w*|decision\w*|approv\w*|choos\w*|chose|select\w*|sign\w* off|award\w*)\b", re.I
+)
 COVERAGE_TIE = 0.1  # focus coverages this close are a tie, settled by the sentence's own score
 
 
@@ -176,8 +179,11 @@ def states_value(
     """
     if analysis.answer_type == "person":
         asked = analysis.query.lower()
+        # a role or a body answers "who decides", not "who is the chief social worker"
+        deciders = bool(_DECIDING.search(analysis.clause))
         return any(
-            not all(w in asked for w in re.findall(r"[a-z]+", name.lower())) for name in person_names(text)
+            not all(w in asked for w in re.findall(r"[a-z]+", name.lower()))
+            for name in person_names(text, deciders)
         )  # "who replaced X" is not answered by a sentence that names only X
     if analysis.answer_type == "count":
         idf = idf_table(snap)

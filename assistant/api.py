@@ -101,13 +101,20 @@ _DUE = frozenset(
 )
 
 
+# asking by when something must be done: "have to be in by", "is it still open", "too late to apply"
+_DUE_ASK = re.compile(
+    r"\b(?:by when|in by|due|cut-?off|still (?:time|open)|too late|closing|close[sd]?)\b", re.I
+)
+
+
 def _is_about_dates(analysis: QuestionAnalysis) -> bool:
     """ "This date has passed" belongs only to answers about something due or scheduled.
 
     A deadline, a workshop, when funding is released: a reader might still act on those. A
     publication date, a launch or a statistic's date is history, and a note would mislead.
     """
-    return analysis.answer_type in {"date", "duration", None} and bool(_DUE & set(analysis.focus))
+    due = bool(_DUE & set(analysis.focus)) or bool(_DUE_ASK.search(analysis.clause))
+    return analysis.answer_type in {"date", "duration", None} and due
 
 
 class IndexUnavailableError(RuntimeError):
@@ -315,7 +322,9 @@ class Assistant:
             )
             if prose is not None and not prose.abstained:
                 shifted = [replace(c, n=c.n + len(answer.citations)) for c in prose.citations]
-                disputes = citation_conflicts(snap, answer.citations, shifted, query)
+                # one record's figures can be disputed by prose; a list of records states no one quantity
+                one_record = len(answer.citations) == 1
+                disputes = citation_conflicts(snap, answer.citations, shifted, query) if one_record else []
                 if disputes or analysis.wants_prose:
                     answer = _merge(answer, prose)
                     answer.notes.extend(d for d in disputes if d not in answer.notes)

@@ -179,6 +179,8 @@ def _follow(
             break
         if stop_at_lead_in and text[a:b].rstrip().rstrip("*_").rstrip().endswith(":"):
             break
+        if snap.chunks[row].section != snap.chunks[cand.row].section:
+            break  # another heading's text (the next Q&A item, the next case study) is not this one's
         out.append(Candidate(idx, row, a, b, text[a:b], 0.0, 0.0))
         prev_end = b
     return out

@@ -276,11 +276,11 @@ _DECIDER = re.compile(
 )
 
 
-def person_names(text: str) -> list[str]:
+def person_names(text: str, deciders: bool = True) -> list[str]:
     """Who ``text`` names: people (titled names, capitalised phrases that name no organisation)
-    and deciding roles or bodies ("DfE Ministers", "the Investment Board")."""
+    and, with ``deciders``, deciding roles or bodies ("DfE Ministers", "the Investment Board")."""
     people = [m.group(0) for m in PERSON_RE.finditer(text) if not _NOT_A_PERSON.search(m.group(0))]
-    return people + [m.group(0) for m in _DECIDER.finditer(text)]
+    return people + ([m.group(0) for m in _DECIDER.finditer(text)] if deciders else [])
 
 
 def has_value(text: str, kind: str | None) -> bool:

@@ -67,3 +67,18 @@ def test_figures_are_compared_like_with_like() -> None:
     assert not disagree("between 2014 and 2016", "since 2014")
     assert disagree("ran from 2014 to 2015", "between May 2014 and March 2016")
     assert disagree("published in February 2016", "Interim Learning Report January 2016")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which projects in the North West got money, and what are they doing?",
+        "list the London projects and what they were funded for",
+    ],
+)
+def test_a_list_of_records_gets_no_documents_differ_note(assistant_instance, question: str) -> None:
+    # a list states no one quantity, so prose dates or sums elsewhere cannot contradict it
+    ans = assistant_instance.ask(question)
+    assert not ans.abstained, ans.answer
+    assert len(ans.citations) > 1, ans.answer
+    assert not any("differ" in n for n in ans.notes), ans.notes

@@ -67,6 +67,8 @@ GUIDANCE = (
             "Applying to the fund",
             "This guidance explains who may apply and how.",
             "Questions and Answers",
+            "Who decides?",
+            "Ministers decide.",
             "Who can apply?",
             "Voluntary organisations, local authorities and private providers can all apply.",
             "My idea is about prevention before a family needs a social worker. Can that be funded?",
@@ -74,6 +76,8 @@ GUIDANCE = (
                 "The fund supports work with children who already receive social care. It is not intended "
                 "to pay for prevention projects."
             ),
+            "When must expressions of interest arrive?",
+            "Expressions of interest must reach us by Friday 6 May 2016 at 3pm.",
         ]
     )
     + "\n"
@@ -355,3 +359,24 @@ def test_a_preamble_sets_no_intent_and_lends_its_name_to_a_pointing_ask() -> Non
     q = "A colleague recommended Open Door for our teenagers. Which organisation runs that project?"
     a = analyse(q, q)
     assert "Open" in a.focus_words and "Door" in a.focus_words, a.focus_words
+
+
+@pytest.mark.parametrize(
+    ("question", "passed"),
+    [
+        ("when do expressions of interest have to be in by?", True),
+        ("How many placements were stable after a year?", False),
+    ],
+)
+def test_a_passed_note_only_for_something_due(small: Assistant, question: str, passed: bool) -> None:
+    ans = small.ask(question)
+    assert not ans.abstained, ans.answer
+    assert any("has passed" in n for n in ans.notes) is passed, (ans.answer, ans.notes)
+
+
+def test_an_answer_does_not_run_on_into_the_next_qa_item(small: Assistant) -> None:
+    ans = small.ask("who decides which bids are funded?")
+    assert not ans.abstained, ans.answer
+    first = ans.answer.split("\n\n")[0]
+    assert "Ministers decide" in first, ans.answer
+    assert "Who can apply" not in first, ans.answer  # the short answer is not padded with the next item
