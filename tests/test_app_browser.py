@@ -371,6 +371,54 @@ def test_new_answer_lands_in_view_from_a_scrolled_up_chat(server: Served, browse
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_follow_ups_are_the_cited_documents_own_questions(server: Served, browser, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, viewport, server.url)
+    assert page.locator("#followups button.followup").count() == 0  # nothing before an answer
+    _ask(page, ELIGIBILITY)
+    buttons = page.locator("#followups button.followup")
+    buttons.first.wait_for(timeout=15_000)
+    offered = [_norm(t) for t in buttons.all_inner_texts()]
+    assert 1 <= len(offered) <= 3 and _norm(ELIGIBILITY) not in offered
+    # every one is a heading of a cited document (never made up), and is a question
+    cited = {c.get_attribute("data-doc") for c in page.locator("#sources .src-card").all()}
+    headings = {
+        _norm(part)
+        for doc_id in cited
+        for o in server.assistant.document_outline(doc_id)  # type: ignore[attr-defined]
+        for part in (o["section"] or "").split(" > ")
+    }
+    assert all(q.endswith("?") and q in headings for q in offered), (offered, cited)
+    # clicking one asks it: a new question bubble with exactly that text and an answer with sources
+    bots = page.locator("#chat [data-testid='bot']").count()
+    buttons.first.click()
+    page.locator("#chat [data-testid='user']").nth(1).wait_for(timeout=30_000)
+    assert _norm(page.locator("#chat [data-testid='user']").nth(1).inner_text()) == offered[0]
+    page.wait_for_function(
+        "n => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\"); "
+        "return b.length > n && b[n].querySelector('.answer:not(.pending)')"
+        " && !b[n].querySelector('.cursor'); }",
+        arg=bots,
+        timeout=60_000,
+    )
+    assert page.locator("#chat [data-testid='bot']").nth(bots).locator("a.cite-ref").count() >= 1
+    # the new answer's own follow-ups replace the old ones, and the question just asked is not among them
+    page.wait_for_function(
+        "q => { const b = [...document.querySelectorAll('#followups button.followup')]; "
+        "return b.length && b.every(x => x.dataset.turn === '1')"
+        " && !b.some(x => x.textContent.trim() === q); }",
+        arg=offered[0],
+        timeout=30_000,
+    )
+    # "New conversation" takes them away
+    page.locator("#new-conversation").click()
+    page.locator("#start-screen").wait_for(state="visible", timeout=10_000)
+    assert page.locator("#followups button.followup").count() == 0
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_new_conversation_leaves_no_trace(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
     context, page = _open_page(browser, LAPTOP, server.url)
     _ask(page, ELIGIBILITY)
@@ -406,6 +454,7 @@ def test_pages_pass_axe_and_text_contrast(server: Served, browser, viewport: dic
         "#sources .muted",
         "#viewer .doc-meta",
         "#viewer .doc-licence",
+        "#followups button.followup",
     ):
         loc = page.locator(sel).first
         if loc.count():

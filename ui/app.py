@@ -40,6 +40,7 @@ from ingest.config import ServerSettings, Settings, load_settings  # noqa: E402
 from ui import render  # noqa: E402
 from ui.export import answer_with_sources, conversation_markdown  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_db_path  # noqa: E402
+from ui.followups import followups_html, suggest  # noqa: E402
 from ui.labels import doc_labels  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -267,6 +268,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             question: gr.update(value=""),
             start_screen: gr.update(visible=False),
             ask_hint: render.ask_hint_html(""),
+            followups: followups_html([]),
         }
         history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
         drafted = False  # a language model's tokens were shown as they arrived
@@ -326,8 +328,10 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 abstained=ans["abstained"],
             ),
         }
-        turns.append({"question": message, "answer": ans, "msg_index": len(chat) - 1})
+        nexts = [] if ans["abstained"] else suggest(ans["citations"], doc_outline, asked=message)
+        turns.append({"question": message, "answer": ans, "msg_index": len(chat) - 1, "followups": nexts})
         yield {
+            followups: followups_html(nexts, turn=turn_idx),
             chatbot: chat,
             turns_state: turns,
             sources: sources_for(turns, turn_idx),
@@ -353,6 +357,17 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
         html = viewer_for(cit["doc_id"], span, back="Back to the answer", back_to="#chat")
         target = {"doc_id": cit["doc_id"], "start": span[0], "end": span[1]}
         return panel, idx, html, target, gr.update(visible=True)
+
+    def pick_followup(turns: list[dict], evt: gr.EventData) -> Any:
+        """A suggested follow-up was clicked: put the question the server offered in the box.
+
+        The page sends only (turn, position); the text comes from the turn, so nothing else is asked.
+        """
+        data = getattr(evt, "_data", None) or {}
+        try:
+            return turns[int(data.get("turn", -1))]["followups"][int(data.get("i", -1))]
+        except (ValueError, TypeError, IndexError, KeyError):
+            return gr.skip()
 
     def show_in_documents(target: dict | None) -> tuple[Any, ...]:
         """Carry the open passage over to the Documents tab's reader.
@@ -407,6 +422,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             gr.update(value=None, interactive=False),
             "",
             render.ask_hint_html(""),
+            followups_html([]),
         )
 
     def pick_document(doc_id: str | None, focus: dict | None) -> tuple[Any, ...]:
@@ -624,6 +640,9 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send")
                         ask_hint = gr.HTML(render.ask_hint_html(""), js_on_load=None, elem_id="ask-hint-wrap")
+                        followups = gr.HTML(
+                            followups_html([]), js_on_load=static_js("followups.js"), elem_id="followups"
+                        )
                         with gr.Accordion("Rate the latest answer", open=True, elem_id="feedback"):
                             with gr.Row():
                                 comment = gr.Textbox(
@@ -778,6 +797,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
             export_btn,
             feedback_status,
             ask_hint,
+            followups,
         ]
         ask_inputs = [question, chatbot, turns_state, session]
         question.submit(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
@@ -818,8 +838,12 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
                 export_btn,
                 feedback_status,
                 ask_hint,
+                followups,
             ],
             api_visibility="private",
+        )
+        followups.click(pick_followup, turns_state, question, api_visibility="private").then(
+            respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask"
         )
         docs_table.click(open_from_table, None, doc_select, api_visibility="private")
         doc_select.change(
