@@ -356,8 +356,10 @@ def build_admin(settings: Settings | None = None) -> gr.Blocks:
 def create_server(public: gr.Blocks, admin: gr.Blocks, settings: Settings):  # type: ignore[no-untyped-def]
     """One FastAPI app: the public assistant at ``/`` (no login), the staff area at ``/admin``."""
     from fastapi import FastAPI
+    from starlette.routing import Mount
 
     from ui import app as public_app
+    from ui.login_page import LoginPageMiddleware, gradio_session_check
 
     opts = {k: v for k, v in public_app.launch_options().items() if k != "quiet"}
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -384,6 +386,16 @@ def create_server(public: gr.Blocks, admin: gr.Blocks, settings: Settings):  # t
         guard.login_max_failures, guard.login_window_s, guard.login_delay_s, guard.login_max_delay_s
     )
     server.state.login_throttle = throttle
+    # our own sign-in page instead of Gradio's (added first, so the security middleware wraps it)
+    staff_app = next(
+        r.app for r in server.routes if isinstance(r, Mount) and r.path == ADMIN_PATH.rstrip("/")
+    )
+    server.add_middleware(
+        LoginPageMiddleware,
+        admin_path=ADMIN_PATH,
+        signed_in=gradio_session_check(staff_app),
+        message=lambda: auth_message(settings),
+    )
     server.add_middleware(
         SecurityMiddleware,
         config=GuardConfig(
