@@ -353,13 +353,12 @@ def test_admin_upload_in_browser(
             page.get_by_role("link", name="Staff: add documents").click()
             page.wait_for_url(f"**{ADMIN_PATH}/**")
             # a wrong password is refused, the right one lets staff in
-            page.get_by_label("username").fill("staff")
-            page.get_by_label("password").fill("wrong")
-            page.get_by_role("button", name="Login").click()
-            page.get_by_text("Incorrect credentials").wait_for(timeout=30_000)
-            page.get_by_label("username").fill("staff")  # the form is cleared after a failed login
-            page.get_by_label("password").fill("pw-123")
-            page.get_by_role("button", name="Login").click()
+            page.get_by_label("User name").fill("staff")
+            page.get_by_label("Password").fill("wrong")
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("alert").get_by_text("do not match a staff login").wait_for(timeout=30_000)
+            page.get_by_label("Password").fill("pw-123")  # the password is cleared after a failed login
+            page.get_by_role("button", name="Sign in").click()
             page.get_by_role("button", name="Add and index").wait_for(timeout=30_000)
             page.locator("#upload-files input[type=file]").set_input_files(str(src))
             page.locator("#upload-files").get_by_text("Quillfeather pilot.md").wait_for(timeout=30_000)
