@@ -113,8 +113,9 @@ def test_staff_page_in_browser_resets_replaces_and_passes_axe(
     from test_app_browser import CHROMIUM_ARGS, _axe_serious, _chromium
 
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.admin import ADMIN_PATH
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     exe = _chromium()
     if exe is None:

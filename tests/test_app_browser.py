@@ -51,7 +51,8 @@ def served_app(settings) -> Served:  # type: ignore[no-untyped-def]
     if _SERVED is not None:
         return _SERVED
     from assistant.api import Assistant
-    from ui.app import build_app, launch
+    from ui.app import build_app
+    from ui.server import launch
 
     data_dir = settings.data_dir
     assistant = Assistant(settings)

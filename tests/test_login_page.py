@@ -1,6 +1,6 @@
 """The staff sign-in page (``ui.login_page``): the app's style, clear messages, issue 14's guards kept.
 
-The page is served over the real server (``ui.admin.launch_with_admin``) in headless Chromium:
+The page is served over the real server (``ui.server.launch_with_admin``) in headless Chromium:
 a wrong password, the throttle's 429 and a good sign-in each show what they mean.
 """
 
@@ -22,8 +22,9 @@ USER, PASSWORD = "staff", "pw-789"
 @pytest.fixture
 def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Settings, str]]:
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin, write_admin_file
+    from ui.admin import ADMIN_PATH, write_admin_file
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     monkeypatch.setenv("CSC_LOGIN_MAX_FAILURES", "2")  # the third wrong try in a minute is paused
     settings = indexed_small_corpus(tmp_path)

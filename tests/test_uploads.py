@@ -271,15 +271,15 @@ def test_login_from_hashed_file(tmp_path: Path, no_admin_env: None) -> None:
     assert check_login(settings, "boss", "via the command")
 
 
-
 def test_server_public_open_admin_behind_login(
     work: Settings, no_admin_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import httpx
 
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.admin import ADMIN_PATH
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     app = build_app(Assistant(work), feedback_path=work.data_dir / "fb.sqlite", admin_path=ADMIN_PATH)
     port = free_port()
@@ -321,8 +321,9 @@ def test_admin_upload_in_browser(
     from test_app_browser import CHROMIUM_ARGS, _ask, _chromium
 
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.admin import ADMIN_PATH
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     exe = _chromium()
     if exe is None:
