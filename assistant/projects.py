@@ -11,6 +11,7 @@ matches records, locates them in the source, and phrases and cites the answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.directory_query import (
@@ -41,8 +42,8 @@ class DirectoryAnswer:
     notes: list[str] = field(default_factory=list)
 
 
-def _ranges(numbers: list[int]) -> str:
-    """[56, 57, ..., 72, 80] -> "56–72, 80"."""
+def number_ranges(numbers: Iterable[int], last: str = ", ") -> str:
+    """[56, 57, ..., 72, 80] -> "56–72, 80"; ``last=" and "`` joins the final span in words (the app)."""
     nums = sorted(set(numbers))
     out: list[str] = []
     i = 0
@@ -52,7 +53,7 @@ def _ranges(numbers: list[int]) -> str:
             j += 1
         out.append(str(nums[i]) if i == j else f"{nums[i]}–{nums[j]}")
         i = j + 1
-    return ", ".join(out)
+    return last.join([", ".join(out[:-1]), out[-1]]) if len(out) > 1 else "".join(out)
 
 
 # --------------------------------------------------------------------------- matching
@@ -214,10 +215,10 @@ def _partial_note(store: ProjectStore) -> str:
     cut = [r.number for r in store.all() if not r.complete]
     bits = []
     if missing:
-        bits.append(f"entries {_ranges(missing)} are missing")
+        bits.append(f"entries {number_ranges(missing)} are missing")
     if cut:
         one = len(cut) == 1
-        bits.append(f"entr{'y' if one else 'ies'} {_ranges(cut)} {'is' if one else 'are'} cut off")
+        bits.append(f"entr{'y' if one else 'ies'} {number_ranges(cut)} {'is' if one else 'are'} cut off")
     detail = f" ({' and '.join(bits)})" if bits else ""
     return (
         f"The project directory in the corpus is a partial extract{detail}, so the programme's full "
@@ -354,7 +355,7 @@ def answer_from_directory(question: str, store: ProjectStore, source_text: str) 
             out += [line(r, True) for r in possibles]
         unknown = [r for r in matches if not r.region_known]
         if unknown:
-            nums = _ranges([r.number for r in unknown])
+            nums = number_ranges([r.number for r in unknown])
             notes.append(
                 f"Entr{'y' if len(unknown) == 1 else 'ies'} {nums} {'has' if len(unknown) == 1 else 'have'} "
                 "no known region: the heading that introduces "

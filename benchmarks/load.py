@@ -6,7 +6,7 @@ Without ``--url`` the app is started in this process on a free loopback port ove
 ``CSC_DATA_DIR`` (default ``data/``, read only; feedback goes to a temporary file). Each simulated
 user is one ``gradio_client.Client`` in its own thread asking its questions one after another
 through the ``/ask`` endpoint, the same queue the chat uses (see ``ASK_CONCURRENCY`` and
-``QUEUE_MAX`` in ``ui/app.py``). Questions are the dev + gold sets' stand-alone questions, each user
+``QUEUE_MAX`` in ``ui/server.py``). Questions are the dev + gold sets' stand-alone questions, each user
 starting at a different one. Prints figures, asserts nothing.
 """
 
@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     app = None
     if not url:
         from assistant.api import Assistant
-        from ui.app import ASK_CONCURRENCY, QUEUE_MAX, build_app, launch
+        from ui.app import build_app
+        from ui.server import ASK_CONCURRENCY, QUEUE_MAX, launch
 
         assistant = Assistant()
         assistant.ask(FALLBACK_QUESTIONS[0])  # warm: model and index loaded before the clock starts

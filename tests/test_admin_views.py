@@ -113,8 +113,9 @@ def test_staff_page_in_browser_resets_replaces_and_passes_axe(
     from test_app_browser import CHROMIUM_ARGS, _axe_serious, _chromium
 
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.admin import ADMIN_PATH
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     exe = _chromium()
     if exe is None:
@@ -139,9 +140,9 @@ def test_staff_page_in_browser_resets_replaces_and_passes_axe(
             def signed_in(viewport: dict):  # type: ignore[no-untyped-def]
                 page = browser.new_page(viewport=viewport)  # a fresh context: sign in
                 page.goto(f"http://127.0.0.1:{port}{ADMIN_PATH}/")
-                page.get_by_label("username").fill("staff")
-                page.get_by_label("password").fill("pw-456")
-                page.get_by_role("button", name="Login").click()
+                page.get_by_label("User name").fill("staff")  # our sign-in page (ui/login_page.py)
+                page.get_by_label("Password").fill("pw-456")
+                page.get_by_role("button", name="Sign in").click()
                 page.get_by_role("button", name="Add and index").wait_for(timeout=30_000)
                 page.wait_for_timeout(500)
                 return page

@@ -51,7 +51,8 @@ def served_app(settings) -> Served:  # type: ignore[no-untyped-def]
     if _SERVED is not None:
         return _SERVED
     from assistant.api import Assistant
-    from ui.app import build_app, launch
+    from ui.app import build_app
+    from ui.server import launch
 
     data_dir = settings.data_dir
     assistant = Assistant(settings)
@@ -279,6 +280,11 @@ CONTRAST_JS = """el => {
 }"""
 
 
+OPAQUE_JS = """sels => sels.every(sel => { let e = document.querySelector(sel); if (!e) return false;
+  let o = 1; for (; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+  return o > 0.99; })"""
+
+
 def _axe_serious(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """axe-core (pinned in tests/axe, installed by `make browser`) run inside the page."""
     if not AXE.is_file():
@@ -375,6 +381,54 @@ def test_new_answer_lands_in_view_from_a_scrolled_up_chat(server: Served, browse
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_follow_ups_are_the_cited_documents_own_questions(server: Served, browser, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+    context, page = _open_page(browser, viewport, server.url)
+    assert page.locator("#followups button.followup").count() == 0  # nothing before an answer
+    _ask(page, ELIGIBILITY)
+    buttons = page.locator("#followups button.followup")
+    buttons.first.wait_for(timeout=15_000)
+    offered = [_norm(t) for t in buttons.all_inner_texts()]
+    assert 1 <= len(offered) <= 3 and _norm(ELIGIBILITY) not in offered
+    # every one is a heading of a cited document (never made up), and is a question
+    cited = {c.get_attribute("data-doc") for c in page.locator("#sources .src-card").all()}
+    headings = {
+        _norm(part)
+        for doc_id in cited
+        for o in server.assistant.document_outline(doc_id)  # type: ignore[attr-defined]
+        for part in (o["section"] or "").split(" > ")
+    }
+    assert all(q.endswith("?") and q in headings for q in offered), (offered, cited)
+    # clicking one asks it: a new question bubble with exactly that text and an answer with sources
+    bots = page.locator("#chat [data-testid='bot']").count()
+    buttons.first.click()
+    page.locator("#chat [data-testid='user']").nth(1).wait_for(timeout=30_000)
+    assert _norm(page.locator("#chat [data-testid='user']").nth(1).inner_text()) == offered[0]
+    page.wait_for_function(
+        "n => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\"); "
+        "return b.length > n && b[n].querySelector('.answer:not(.pending)')"
+        " && !b[n].querySelector('.cursor'); }",
+        arg=bots,
+        timeout=60_000,
+    )
+    assert page.locator("#chat [data-testid='bot']").nth(bots).locator("a.cite-ref").count() >= 1
+    # the new answer's own follow-ups replace the old ones, and the question just asked is not among them
+    page.wait_for_function(
+        "q => { const b = [...document.querySelectorAll('#followups button.followup')]; "
+        "return b.length && b.every(x => x.dataset.turn === '1')"
+        " && !b.some(x => x.textContent.trim() === q); }",
+        arg=offered[0],
+        timeout=30_000,
+    )
+    # "New conversation" takes them away
+    page.locator("#new-conversation").click()
+    page.locator("#start-screen").wait_for(state="visible", timeout=10_000)
+    assert page.locator("#followups button.followup").count() == 0
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_new_conversation_leaves_no_trace(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
     context, page = _open_page(browser, LAPTOP, server.url)
     _ask(page, ELIGIBILITY)
@@ -402,6 +456,9 @@ def test_pages_pass_axe_and_text_contrast(server: Served, browser, viewport: dic
     _ask(page, ELIGIBILITY)
     page.locator("#chat a.cite-ref:visible").first.click()
     page.locator("#viewer mark.hl").first.wait_for(timeout=15_000)
+    # Gradio fades an output block while its event runs; on a loaded machine axe could measure the
+    # fade, so wait until the sources and the viewer are drawn at full opacity
+    page.wait_for_function(OPAQUE_JS, arg=["#sources .src-meta", "#viewer .doc-meta"], timeout=15_000)
     problems["answered"] = _axe_serious(page)
     # the lines staff read most, measured from computed styles: WCAG AA asks 4.5:1
     for sel in (
@@ -410,6 +467,7 @@ def test_pages_pass_axe_and_text_contrast(server: Served, browser, viewport: dic
         "#sources .muted",
         "#viewer .doc-meta",
         "#viewer .doc-licence",
+        "#followups button.followup",
     ):
         loc = page.locator(sel).first
         if loc.count():

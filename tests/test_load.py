@@ -1,7 +1,7 @@
 """Load: 20 simulated users, 10 questions each, at once against the running app (loopback only).
 
 Reuses the session's served app (``served_app`` over ``built_settings``), so its queue settings are
-the product's (``ASK_CONCURRENCY``, ``QUEUE_MAX`` in ui/app.py). Bounded: 200 requests, each client
+the product's (``ASK_CONCURRENCY``, ``QUEUE_MAX`` in ui/server.py). Bounded: 200 requests, each client
 thread given 30 minutes at most. Every request must be answered, completely; figures are printed
 (``pytest -s`` shows them), no timing is asserted because this machine's speed varies.
 """

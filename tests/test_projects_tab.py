@@ -258,3 +258,17 @@ def test_number_ranges() -> None:
     assert render.number_ranges([56, 57, 58, 60]) == "56–58 and 60"
     assert render.number_ranges([55]) == "55"
     assert render.number_ranges([]) == ""
+
+
+def test_number_ranges_are_the_directory_answers_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One wording of entry numbers: the app's summary line and the assistant's directory answers
+    come from ``assistant.projects.number_ranges`` (the app only joins the last span with "and")."""
+    import assistant.projects as projects
+
+    assert projects.number_ranges([56, 57, 58, 60, 62]) == "56–58, 60, 62"
+    assert projects.number_ranges([56, 57, 58, 60, 62], last=" and ") == "56–58, 60 and 62"
+    calls: list[tuple] = []
+    monkeypatch.setattr(
+        projects, "number_ranges", lambda nums, last=", ": calls.append((list(nums), last)) or "x"
+    )
+    assert render.number_ranges([3, 4]) == "x" and calls == [([3, 4], " and ")]

@@ -27,8 +27,9 @@ EVIL = "https://evil.example"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, str, object]]:
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin, write_admin_file
+    from ui.admin import ADMIN_PATH, write_admin_file
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     settings = indexed_small_corpus(tmp_path_factory.mktemp("security-web"))
     write_admin_file(settings.data_dir, USER, PASSWORD)  # the hashed file: PBKDF2 runs at each sign-in

@@ -176,11 +176,11 @@ def test_the_language_model_is_configured_through_settings(monkeypatch: pytest.M
 
 
 def test_server_defaults_come_from_settings() -> None:
-    from ui import app
+    from ui import server as app_server
 
     server = load_settings().server
-    assert (server.host, server.port) == (app.DEFAULT_HOST, app.DEFAULT_PORT)
-    assert (server.concurrency, server.queue_max) == (app.ASK_CONCURRENCY, app.QUEUE_MAX)
+    assert (server.host, server.port) == (app_server.DEFAULT_HOST, app_server.DEFAULT_PORT)
+    assert (server.concurrency, server.queue_max) == (app_server.ASK_CONCURRENCY, app_server.QUEUE_MAX)
 
 
 def test_cli_reports_a_bad_setting_without_a_traceback(

@@ -271,15 +271,15 @@ def test_login_from_hashed_file(tmp_path: Path, no_admin_env: None) -> None:
     assert check_login(settings, "boss", "via the command")
 
 
-
 def test_server_public_open_admin_behind_login(
     work: Settings, no_admin_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import httpx
 
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.admin import ADMIN_PATH
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     app = build_app(Assistant(work), feedback_path=work.data_dir / "fb.sqlite", admin_path=ADMIN_PATH)
     port = free_port()
@@ -321,8 +321,9 @@ def test_admin_upload_in_browser(
     from test_app_browser import CHROMIUM_ARGS, _ask, _chromium
 
     from assistant.api import Assistant
-    from ui.admin import ADMIN_PATH, launch_with_admin
+    from ui.admin import ADMIN_PATH
     from ui.app import build_app
+    from ui.server import launch_with_admin
 
     exe = _chromium()
     if exe is None:
@@ -353,13 +354,12 @@ def test_admin_upload_in_browser(
             page.get_by_role("link", name="Staff: add documents").click()
             page.wait_for_url(f"**{ADMIN_PATH}/**")
             # a wrong password is refused, the right one lets staff in
-            page.get_by_label("username").fill("staff")
-            page.get_by_label("password").fill("wrong")
-            page.get_by_role("button", name="Login").click()
-            page.get_by_text("Incorrect credentials").wait_for(timeout=30_000)
-            page.get_by_label("username").fill("staff")  # the form is cleared after a failed login
-            page.get_by_label("password").fill("pw-123")
-            page.get_by_role("button", name="Login").click()
+            page.get_by_label("User name").fill("staff")
+            page.get_by_label("Password").fill("wrong")
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("alert").get_by_text("do not match a staff login").wait_for(timeout=30_000)
+            page.get_by_label("Password").fill("pw-123")  # the password is cleared after a failed login
+            page.get_by_role("button", name="Sign in").click()
             page.get_by_role("button", name="Add and index").wait_for(timeout=30_000)
             page.locator("#upload-files input[type=file]").set_input_files(str(src))
             page.locator("#upload-files").get_by_text("Quillfeather pilot.md").wait_for(timeout=30_000)

@@ -6,8 +6,8 @@ from the environment (``CSC_ADMIN_USER`` / ``CSC_ADMIN_PASSWORD``) or from
 ``python -m ui.admin set-password USER``); nothing is hard-coded. With neither set, the
 login page says how to configure them and every login is refused.
 
-Both apps are mounted on one FastAPI server (:func:`create_server`), served by uvicorn
-(:func:`launch_with_admin`); ``ui.app.serve`` uses it.
+``ui.server`` mounts this page and the public app on one FastAPI server (``create_server``) and
+serves them with uvicorn (``launch_with_admin``); this module imports neither the app nor the server.
 """
 
 from __future__ import annotations
@@ -37,11 +37,7 @@ from ingest.config import Settings, load_settings  # noqa: E402
 from ingest.uploads import UPLOAD_KINDS, add_documents, uploaded_documents  # noqa: E402
 from ui.admin_views import manage_section, reset_after_upload  # noqa: E402
 from ui.security import (  # noqa: E402
-    GuardConfig,
-    LoginThrottle,
-    SecurityMiddleware,
     VerifiedLogins,
-    parse_origins,
 )
 
 log = logging.getLogger(__name__)
@@ -118,7 +114,7 @@ def check_login(settings: Settings, user: str, password: str) -> bool:
 def login_checker(settings: Settings, verified: VerifiedLogins | None = None) -> Callable[[str, str], bool]:
     """The ``auth`` callable for Gradio; re-reads the configuration at every login.
 
-    Gradio calls it on the event loop; served by :func:`create_server`, the security middleware
+    Gradio calls it on the event loop; served by ``ui.server.create_server``, the security middleware
     has already checked the password in a worker thread (``verified``), so no hash runs here.
     """
 
@@ -303,7 +299,7 @@ def upload_handler(
 
 
 def build_admin(settings: Settings | None = None) -> gr.Blocks:
-    """The "Add documents" page (mount it behind ``auth``; see :func:`create_server`)."""
+    """The "Add documents" page (mount it behind ``auth``; see ``ui.server.create_server``)."""
     settings = settings or load_settings()
     with gr.Blocks(
         title="Add documents — CSC assistant staff area",
@@ -351,86 +347,6 @@ def build_admin(settings: Settings | None = None) -> gr.Blocks:
 
 
 # ---------------------------------------------------------------------------------- serving
-
-
-def create_server(public: gr.Blocks, admin: gr.Blocks, settings: Settings):  # type: ignore[no-untyped-def]
-    """One FastAPI app: the public assistant at ``/`` (no login), the staff area at ``/admin``."""
-    from fastapi import FastAPI
-
-    from ui import app as public_app
-
-    opts = {k: v for k, v in public_app.launch_options().items() if k != "quiet"}
-    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    # the same queue as ``ui.app.launch`` gives the public app when it is served alone
-    public.queue(default_concurrency_limit=settings.server.concurrency, max_size=settings.server.queue_max)
-    admin.queue(default_concurrency_limit=1)
-    verified = VerifiedLogins()
-    gr.mount_gradio_app(
-        server,
-        admin,
-        path=ADMIN_PATH,
-        auth=login_checker(settings, verified),
-        auth_message=auth_message(settings),
-        max_file_size=settings.max_upload_bytes,
-        **opts,
-    )
-    gr.mount_gradio_app(server, public, path="/", **opts)
-    # Gradio only checks that a posted file object names a file it received once its app "has
-    # launched", which mount_gradio_app never records: without this, any server path is read
-    for blocks in (admin, public):
-        blocks.has_launched = True
-    guard = settings.admin
-    throttle = LoginThrottle(
-        guard.login_max_failures, guard.login_window_s, guard.login_delay_s, guard.login_max_delay_s
-    )
-    server.state.login_throttle = throttle
-    server.add_middleware(
-        SecurityMiddleware,
-        config=GuardConfig(
-            admin_path=ADMIN_PATH,
-            max_upload_bytes=settings.max_upload_bytes,
-            allowed_origins=parse_origins(settings.server.allowed_origins),
-        ),
-        check=lambda user, password: check_login(settings, user, password),
-        throttle=throttle,
-        verified=verified,
-    )
-    return server
-
-
-class RunningServer:
-    """A uvicorn server started by :func:`launch_with_admin`; ``close()`` stops it."""
-
-    def __init__(self, server, thread: threading.Thread | None) -> None:  # type: ignore[no-untyped-def]
-        self.server = server
-        self.thread = thread
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        if self.thread is not None:
-            self.thread.join(timeout=10)
-
-
-def launch_with_admin(
-    public: gr.Blocks, settings: Settings, host: str, port: int, *, block: bool = True
-) -> RunningServer:
-    """Serve the public app and the staff area on ``host:port``; ``block=False`` returns once listening."""
-    import uvicorn
-
-    app = create_server(public, build_admin(settings), settings)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    if block:
-        server.run()
-        return RunningServer(server, None)
-    thread = threading.Thread(target=server.run, daemon=True, name="csc-uvicorn")
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not server.started:
-        raise RuntimeError(f"the server did not start on {host}:{port}")
-    return RunningServer(server, thread)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -270,7 +270,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ui.app import serve
+    from ui.server import serve
 
     serve(host=args.host, port=args.port, assistant=_assistant(args.llm) if args.llm else None)
     return EXIT_OK

@@ -795,19 +795,11 @@ def projects_table_html(
 
 
 def number_ranges(numbers: Iterable[int]) -> str:
-    """[56, 57, 58, 60] -> "56–58 and 60"."""
-    nums = sorted(set(numbers))
-    spans: list[str] = []
-    i = 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        spans.append(str(nums[i]) if i == j else f"{nums[i]}–{nums[j]}")
-        i = j + 1
-    if len(spans) <= 1:
-        return "".join(spans)
-    return ", ".join(spans[:-1]) + " and " + spans[-1]
+    """[56, 57, 58, 60] -> "56–58 and 60": the directory answers' own wording of entry numbers
+    (:func:`assistant.projects.number_ranges`), with the last span joined in words."""
+    from assistant.projects import number_ranges as ranges
+
+    return ranges(numbers, last=" and ")
 
 
 def projects_summary_html(

@@ -1,4 +1,4 @@
-// csc-assistant page behaviour, loaded once in the page head (ui/app.py launch_options).
+// csc-assistant page behaviour, loaded once in the page head (ui/server.py launch_options).
 // Gradio owns the components; this script only adds what a reader needs around them:
 //  * [n] chips get their accessible name and a hover/focus preview of the passage;
 //  * the newest turn is scrolled into view, and focus goes back to the question box;
