@@ -362,7 +362,15 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     if a.answer_type == "count":
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
         if m:
-            a.count_noun = [s for s in content_stems(m.group(1)) if s not in _FRAME][:2]
+            # the counted noun ends where the verb begins: "how many projects were funded" counts projects
+            noun = re.split(
+                r"\b(?:were|was|are|is|have|has|had|did|do|does|got|get|gets|received|took|take|came|come"
+                r"|will|would|can|could|in|at|by|for|from|during|since)\b",
+                m.group(1),
+                maxsplit=1,
+                flags=re.I,
+            )[0]
+            a.count_noun = [s for s in content_stems(noun or m.group(1)) if s not in _FRAME][:2]
     explain = bool(_EXPLAIN.search(clause))  # "we like evidence-based programmes. Which ..." asks no lesson
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:

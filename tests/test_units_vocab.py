@@ -380,3 +380,16 @@ def test_an_answer_does_not_run_on_into_the_next_qa_item(small: Assistant) -> No
     first = ans.answer.split("\n\n")[0]
     assert "Ministers decide" in first, ans.answer
     assert "Who can apply" not in first, ans.answer  # the short answer is not padded with the next item
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("How many projects were funded in the first year?", ["project"]),
+        ("how many carers got an adviser", ["carer"]),
+        ("How many expressions of interest came in?", ["express", "interest"]),
+        ("how many local authorities took part", ["local", "author"]),
+    ],
+)
+def test_the_counted_noun_stops_where_the_verb_starts(question: str, noun: list[str]) -> None:
+    assert analyse(question, question).count_noun == noun
