@@ -54,6 +54,10 @@ SHORTHAND = {
     "las": "local authorities",
     "la": "local authority",
     "cash": "funding",
+    # sector abbreviations an asker uses and these documents spell out
+    "vfm": "value for money",
+    "sib": "social impact bond",
+    "sibs": "social impact bonds",
 }
 # "&" only between spaces: "Q&A" is a name, "FGCs & restorative practice" a shorthand
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|(?<=\s)&(?=\s)|\bw/|\bb4\b")

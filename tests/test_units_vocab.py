@@ -204,6 +204,7 @@ def test_the_rest_of_a_case_study_is_read_for_a_named_project(small: Assistant) 
         ("how many councils run kinship projects", {"councils": "local authorities"}),
         ("what did the evaluaton reveal", {"evaluaton": "evaluation"}),
         ("what did the evalution reveal", {"evalution": "evaluation"}),
+        ("what does the VfM test ask", {"VfM": "value for money"}),
     ],
 )
 def test_the_askers_words_are_put_in_the_documents_words(
