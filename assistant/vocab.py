@@ -124,7 +124,9 @@ class Vocabulary:
 def _cased(original: str, replacement: str) -> str:
     if original.isupper():
         return replacement
-    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
+    # only a capitalised ordinary word ("Wat") keeps its capital; "VfM" and "LAs" are abbreviations
+    title = original[:1].isupper() and original[1:].islower()
+    return replacement[:1].upper() + replacement[1:] if title else replacement
 
 
 def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
