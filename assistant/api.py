@@ -25,10 +25,8 @@ from assistant.answerability import (
     Verdict,
     about_subject,
     alternatives,
-    asked_names,
     judge,
     names_covered,
-    proper_nouns,
 )
 from assistant.cite import verify
 from assistant.compose import (
@@ -43,19 +41,12 @@ from assistant.compose import (
 from assistant.conflicts import citation_conflicts, conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.models import ABSTAIN_TEXT, Answer, Citation, Passage, abstained  # noqa: F401
+from assistant.reading import what_to_read
 from assistant.references import resolve
 from assistant.retrieve import hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.text import content_stems
-from assistant.units import (
-    meant_row,
-    named_document,
-    subject_neighbours,
-    with_kinds,
-    with_question_heading,
-    within_document,
-)
 from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -368,55 +359,23 @@ class Assistant:
         why = abstain_reason(snap, analysis.clause, passages, cfg.abstain_threshold, qvec)
         if why:
             return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
-        answered_row = None
-        row_meant = None
-        if analysis.criteria:
-            row_meant, names_table = meant_row(snap, qvec, self.embed)
-            if names_table and row_meant is None:
-                # several criteria fit equally: the question is about the table, given whole
-                found = resolve(snap, replace(analysis, reference={"kind": "table"}), passages, self.embed)
-                if found is not None and all(verify(c, snap.texts[c.doc_id]) for c in found[1]):
-                    return Answer(question=question, query=query, answer=found[0], abstained=False,
-                                  citations=found[1], contexts=contexts, mode="reference")  # fmt: skip
-            if row_meant is not None:
-                chunk = snap.chunks[int(snap.sent_spans[row_meant][0])]
-                if all(p.chunk.chunk_id != chunk.chunk_id for p in passages):
-                    top = passages[0].score if passages else 1.0
-                    passages = [
-                        *passages,
-                        Passage(chunk, top, dense=float(snap.chunk_vecs[snap.row_of[chunk.chunk_id]] @ qvec)),
-                    ]
-        named_doc = named_document(snap, analysis.query)
-        # not when the asker wants every document's account, or asks about the document itself
-        about_itself = re.search(
-            r"\b(?:publish\w*|released?|came out|written|author\w*)\b", analysis.query, re.I
-        )
-        if named_doc is not None and (analysis.asks_conflict or about_itself):
-            named_doc = None
-        if named_doc is not None and snap.docs[named_doc].kind != "directory":
-            # "what does the 2016 guidance say about ...": that document's passages only
-            passages = within_document(snap, passages, qvec, named_doc)
-        elif analysis.applicant:
-            kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
-            passages = with_kinds(snap, passages, qvec, kinds, n=5 if analysis.intent == "yesno" else 3)
-            if analysis.intent == "yesno":
-                # "could we apply / is X in scope" is settled by the rules, not by reports about projects
-                ruled = [p for p in passages if snap.docs[p.chunk.doc_id].kind.strip().lower() in kinds]
-                passages = ruled or passages
-            passages, answered_row = with_question_heading(snap, passages, qvec, self.embed)
-        proper = proper_nouns(snap)
-        names = asked_names(analysis, proper)
-        if analysis.intent == "explain" and names:
-            # lessons and results about a named project sit further into its case study
-            passages = subject_neighbours(snap, passages, qvec, lambda t: names_covered(analysis, t, proper))
+        reading = what_to_read(snap, analysis, passages, qvec, self.embed, cfg.applicant_kinds)
+        if reading.whole_table:
+            # several criteria fit equally: the question is about the table, given whole
+            found = resolve(snap, replace(analysis, reference={"kind": "table"}), passages, self.embed)
+            if found is not None and all(verify(c, snap.texts[c.doc_id]) for c in found[1]):
+                return Answer(question=question, query=query, answer=found[0], abstained=False,
+                              citations=found[1], contexts=contexts, mode="reference")  # fmt: skip
+        passages, names = reading.passages, reading.names
         cands = candidates(snap, query, qvec, passages, analysis.answer_type,
                            prose_first=analysis.intent in {"explain", "yesno"},
                            subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
-        if row_meant is not None:
-            promote_row(cands, row_meant)
-        elif answered_row is not None and analysis.answer_type is None:
+        if reading.row_meant is not None:
+            promote_row(cands, reading.row_meant)
+        elif reading.answered_row is not None and analysis.answer_type is None:
             # (a typed question, "how long in 2014-16", is still judged on its value and time frame)
-            promote_answer(cands, answered_row, snap.chunks[answered_row].section.split(" > ")[-1])
+            row = reading.answered_row
+            promote_answer(cands, row, snap.chunks[row].section.split(" > ")[-1])
         verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
                         count_window=cfg.count_window)  # fmt: skip
         if verdict.lead is None:

@@ -1,0 +1,87 @@
+"""Which passages a question is answered from, beyond what hybrid search returned.
+
+Search ranks passages by closeness to the question's words and meaning; the question analysis
+knows more about where the answer lives: in the document the asker names, in the guidance for an
+applicant, in the rest of a named project's case study, in the row of the criteria table the
+asker names. Each rule here says which of these holds and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.analysis import QuestionAnalysis
+from assistant.answerability import asked_names, names_covered, proper_nouns
+from assistant.models import Passage
+from assistant.snapshot import Snapshot
+from assistant.units import (
+    meant_row,
+    named_document,
+    subject_neighbours,
+    with_kinds,
+    with_question_heading,
+    within_document,
+)
+
+# asking about the document itself ("when was the report published"), not about its contents
+_ABOUT_ITSELF = re.compile(r"\b(?:publish\w*|released?|came out|written|author\w*)\b", re.I)
+
+
+@dataclass
+class Reading:
+    """The passages to read, and what the analysis found about where the answer is."""
+
+    passages: list[Passage]
+    whole_table: bool = False  # several criteria fit equally: the table, given whole, is the answer
+    row_meant: int | None = None  # the criteria-table row (sentence index) the asker names
+    answered_row: int | None = None  # the chunk under a guidance question that repeats the asker's
+    names: list[str] = field(default_factory=list)  # the subjects the asker names
+
+
+def what_to_read(
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    passages: list[Passage],
+    qvec: np.ndarray,
+    embed: Callable[[str], np.ndarray],
+    applicant_kinds: str,
+) -> Reading:
+    reading = Reading(passages=passages)
+    if analysis.criteria:
+        row, names_table = meant_row(snap, qvec, embed)
+        if names_table and row is None:
+            reading.whole_table = True
+            return reading
+        if row is not None:
+            reading.row_meant = row
+            chunk = snap.chunks[int(snap.sent_spans[row][0])]
+            if all(p.chunk.chunk_id != chunk.chunk_id for p in passages):
+                top = passages[0].score if passages else 1.0
+                dense = float(snap.chunk_vecs[snap.row_of[chunk.chunk_id]] @ qvec)
+                passages = [*passages, Passage(chunk, top, dense=dense)]
+    named_doc = named_document(snap, analysis.query)
+    # not when the asker wants every document's account, or asks about the document itself
+    if named_doc is not None and (analysis.asks_conflict or _ABOUT_ITSELF.search(analysis.query)):
+        named_doc = None
+    if named_doc is not None and snap.docs[named_doc].kind != "directory":
+        # "what does the 2016 guidance say about ...": that document's passages only
+        passages = within_document(snap, passages, qvec, named_doc)
+    elif analysis.applicant:
+        kinds = {k.strip().lower() for k in applicant_kinds.split(",") if k.strip()}
+        passages = with_kinds(snap, passages, qvec, kinds, n=5 if analysis.intent == "yesno" else 3)
+        if analysis.intent == "yesno":
+            # "could we apply / is X in scope" is settled by the rules, not by reports about projects
+            ruled = [p for p in passages if snap.docs[p.chunk.doc_id].kind.strip().lower() in kinds]
+            passages = ruled or passages
+        passages, reading.answered_row = with_question_heading(snap, passages, qvec, embed)
+    proper = proper_nouns(snap)
+    reading.names = asked_names(analysis, proper)
+    if analysis.intent == "explain" and reading.names:
+        # lessons and results about a named project sit further into its case study
+        passages = subject_neighbours(snap, passages, qvec, lambda t: names_covered(analysis, t, proper))
+    reading.passages = passages
+    return reading
