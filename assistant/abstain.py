@@ -14,11 +14,9 @@ from functools import cached_property
 import numpy as np
 
 from assistant import tables
+from assistant.analysis import QuestionAnalysis
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
-from assistant.text import content_stems
-
-_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}|\d{4})\b")
 
 
 class Vocabulary:
@@ -62,9 +60,18 @@ MIN_SENTENCE_COS = 0.35  # a short question can match one sentence well and ever
 
 
 def abstain_reason(
-    snap: Snapshot, query: str, passages: list[Passage], min_dense: float, qvec: np.ndarray | None = None
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    passages: list[Passage],
+    min_dense: float,
+    qvec: np.ndarray | None = None,
 ) -> str | None:
-    """Why the documents cannot answer ``query`` (None when they probably can)."""
+    """Why the documents cannot answer the question ``analysis`` read (None when they probably can).
+
+    Reads the analysis's focus (the asking clause's content words, without the words that frame
+    the ask: "quote", "table", "footnote") and its terms (names, acronyms, years), never the
+    question again.
+    """
     if not passages:
         return "nothing retrieved"
     dense = max(p.dense for p in passages)
@@ -72,12 +79,11 @@ def abstain_reason(
     if dense < min_dense and best_sentence < MIN_SENTENCE_COS:
         return f"no passage is close in meaning (best cosine {dense:.2f}, best sentence {best_sentence:.2f})"
     vocab = vocabulary(snap)
-    stems = set(content_stems(query))
+    stems = set(analysis.focus)
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
     if dense < min_dense + 0.08 and stems and len(unknown) / len(stems) >= 0.5:
         return f"the documents never mention {', '.join(sorted(unknown))}"
-    names = [m.group(1) for m in _NAME.finditer(query.strip())]
-    unknown_names = [n for n in names if n.lower() not in vocab.words]
+    unknown_names = [n for n in analysis.terms if n.lower() not in vocab.words]
     if unknown_names and dense < 0.5:
         return f"the documents never mention {', '.join(unknown_names)}"
     return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from assistant.text import content_stems
+from assistant.text import FRAME_WORDS, content_stems
 
 # -- answer types: what kind of value a reply must contain --------------------------------------
 # Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
@@ -74,7 +74,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:^|[,;:(]\s*|\b(?:and|so|but|or|by|since|until|know|ask|tell me|wondering)\s+)"
             r"when\b(?!\s+(?:i|we|you|they|it|a|an|the|my|our)\s)|^\s*when\b"
             r"|\bwhat (?:date|day|time|month|year)s?\b|\bwhich (?:date|day|month|year)s?\b"
-            r"|\bby what date\b|\bwhat(?:'s| is| was| were) the (?:\w+ )?(?:deadline|closing date)s?\b",
+            r"|\bby what date\b|\bwhat(?:'s| is| was| were) the (?:\w+ )?(?:deadline|closing date)s?\b"
+            # a date asked for by name: "the date of the workshop", "workshop - date and venue?"
+            r"|\b(?:the |its |their )?dates? (?:of|for|and)\b|[-–:]\s*(?:the )?(?:date|deadline)s?\b",
             re.I,
         ),
     ),  # fmt: skip
@@ -100,10 +102,18 @@ _PARAGRAPH_REF = re.compile(
     r"(?:\b(?:paragraph|para(?:graph)?s?\.?)|¶)\s*(?:no\.?\s*|number\s*)?(\d{1,3})\b", re.I
 )
 _VERBATIM = re.compile(
-    r"\bword[- ]for[- ]word\b|\bverbatim\b|\bexact(?:ly)? (?:wording|words|text|what)\b|\bquote\b"
-    r"|\bfull text\b|\bin full\b|\bwhat exactly does\b|\bexact terms\b|\bprecise wording\b|\bwording\b",
+    r"\bword[- ]for[- ]word\b|\bverbatim\b|\bexact(?:ly)? (?:wording|words|text|what)\b"
+    r"|\bfull text\b|\bin full\b|\bwhat exactly does\b|\bexact terms\b|\bprecise wording\b|\bwording\b"
+    # "exactly as written", "as it is worded in", "the exact quote / list / table", "reproduce it"
+    r"|\b(?:exactly )?as (?:it is |it's |they are |they're )?(?:written|worded|printed|set out)\b"
+    r"|\b(?:exact|precise|actual|original) (?:\w+ ){0,3}(?:quote|quotation|text|words|passage|sentences?"
+    r"|list|table|paragraph|footnote)\b|\bquot(?:ation|ed)\b|\breproduce\b|\bcopy out\b",
     re.I,
 )
+# "quote" as a request ("quote me", "the Munro quote"); after "does"/"did"/"do" it is what a document
+# does ("what does the guidance quote from Munro?"), a question about its content
+_QUOTE = re.compile(r"\bquote\b", re.I)
+_QUOTE_VERB = re.compile(r"\b(?:does|did|do)\b[^.?!]*\bquote\b", re.I)
 _QA_REF = re.compile(r"\bq\s*&\s*a\b|\bq and a\b|\bquestions? and answers?\b|\bfaqs?\b", re.I)
 _TABLE_REF = re.compile(r"\btable\b|\bgrid\b|\bmatrix\b", re.I)
 _LIST_REF = re.compile(
@@ -182,14 +192,7 @@ _CRITERIA = re.compile(
 )
 _YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
 # Words that frame a question rather than say what it is about (never part of its focus).
-_FRAME = frozenset(
-    content_stems(
-        "what when where which who whom whose why how much many long tell me please say says said "
-        "document documents programme guidance report give exactly word wording verbatim quote full text "
-        "paragraph para section page know find out question answer q&a faq mean means meaning "
-        "date amount number figure total name whether also already just actually really each any"
-    )
-)
+_FRAME = frozenset(content_stems(FRAME_WORDS))
 
 
 @dataclass
@@ -211,6 +214,7 @@ class QuestionAnalysis:
     asks_conflict: bool = False  # the asker has seen differing values: show each document's
     clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
     names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
+    terms: list[str] = field(default_factory=list)  # capitalised words, acronyms and years of the ask
     # asked as (or for) an applicant: eligibility, scope, process ("can we apply", "is X fundable")
     applicant: bool = False
     # asks how bids are judged: the assessment criteria, as a whole or one of them
@@ -298,6 +302,11 @@ _CONFLICT_CUE = re.compile(
 _SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
 
 
+# a term the documents must use if they answer: a capitalised word not opening a sentence, an
+# acronym, a year ("Wales", "MTM", "2019")
+_TERM = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}|\d{4})\b")
+
+
 def _tidy(text: str) -> str:
     """Typed-in-a-hurry forms read as written out: "whats" is "what's", "wat" is "what"."""
     text = _SLOPPY.sub(r"\1's", text)
@@ -317,6 +326,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         for m in _NAMED.finditer(clause.strip())
         if m.group(1).lower() not in _ASKING and not _CALENDAR.fullmatch(m.group(1))
     ]
+    a.terms = [m.group(1) for m in _TERM.finditer(clause.strip())]
     preamble = q[: len(q) - len(clause)] if clause != q and q.endswith(clause) else ""
     if preamble and _BACK_REFERENCE.search(clause):
         # "A colleague recommended Lifelong Links. Which organisation leads that project?": the ask
@@ -339,7 +349,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             "a personal matter the programme documents do not address",
         )
         return a
-    a.verbatim = bool(_VERBATIM.search(q))
+    a.verbatim = bool(_VERBATIM.search(q)) or bool(_QUOTE.search(q) and not _QUOTE_VERB.search(q))
     para = _PARAGRAPH_REF.search(q)
     if para:
         a.intent, a.reference = "reference", {"kind": "paragraph", "number": para.group(1)}

@@ -292,7 +292,8 @@ class Assistant:
             from assistant.generate import generate
 
             reason = None
-            for item in generate(self, self.llm, snap, text, query, qvec, passages, contexts):
+            stream = generate(self, self.llm, snap, text, query, qvec, passages, contexts, analysis=analysis)
+            for item in stream:
                 if isinstance(item, str):
                     yield item
                 else:
@@ -342,7 +343,12 @@ class Assistant:
             )
             return abstained(question, query, contexts, reason=reason)
         if analysis.reference:
-            found = resolve(snap, analysis, passages, self.embed)
+            lead_row = None
+            if analysis.reference.get("kind") == "passage":
+                # "quote me what it says about X": the passage holding the sentence that best answers
+                scored = [c for c in candidates(snap, query, qvec, passages) if not c.is_question]
+                lead_row = max(scored, key=lambda c: c.score).row if scored else None
+            found = resolve(snap, analysis, passages, self.embed, lead_row)
             if found is not None:
                 text, cits = found
                 if all(verify(c, snap.texts[c.doc_id]) for c in cits):
@@ -356,7 +362,7 @@ class Assistant:
                 )
                 return abstained(question, query, contexts, reason=reason)
         # words around the ask (who is asking, why, pasted junk) do not make a question unanswerable
-        why = abstain_reason(snap, analysis.clause, passages, cfg.abstain_threshold, qvec)
+        why = abstain_reason(snap, analysis, passages, cfg.abstain_threshold, qvec)
         if why:
             return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
         reading = what_to_read(snap, analysis, passages, qvec, self.embed, cfg.applicant_kinds)
@@ -399,9 +405,11 @@ class Assistant:
         lead_score = units[0][0].score if units else 0.0
         size = 0
         for unit in units:
-            short = not pieces or unit in extra or unit[0].score >= lead_score - cfg.extra_margin
-            if short and pieces and unit not in extra and not about_subject(snap, analysis, unit[-1]):
-                short = False  # a passage about another project is not spliced in as if about this one
+            bound = unit[0].bound  # what the lead's asterisk points to (its footnote, the starred rows)
+            short = not pieces or unit in extra or bound or unit[0].score >= lead_score - cfg.extra_margin
+            if short and pieces and unit not in extra and not bound:
+                # a passage about another project is not spliced in as if about this one
+                short = about_subject(snap, analysis, unit[-1])
             cit = unit_citation(snap, unit, len(citations) + 1)
             if not verify(cit, snap.texts[cit.doc_id]):
                 continue  # never show a quote that is not verbatim
@@ -409,7 +417,7 @@ class Assistant:
             if not prose:
                 continue
             piece_len = len(prose) + 6
-            if short and pieces and size + piece_len > cfg.answer_chars:
+            if short and pieces and not bound and size + piece_len > cfg.answer_chars:
                 short = False
             if not short and cited and conflict_notes(snap, [cited[0], (unit, cit)]):
                 short = True  # another document's different figure for the same thing is part of the answer

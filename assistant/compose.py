@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import tables
+from assistant import table_rows, tables
 from assistant.models import Citation, Passage
 from assistant.snapshot import Snapshot
 from assistant.text import COUNT_RE, clean_for_display, content_stems, dangling_start, has_value
@@ -37,6 +37,7 @@ class Candidate:
     lex: float
     score: float = 0.0
     is_question: bool = False
+    bound: bool = False  # the lead needs it (a starred row's footnote): kept in the short answer
 
 
 def idf_table(snap: Snapshot) -> dict[str, float]:
@@ -186,6 +187,19 @@ def _follow(
     return out
 
 
+def _list_items(snap: Snapshot, lead_in: Candidate) -> list[Candidate]:
+    """The list a lead-in (a line ending in ':') introduces; never a table's rows.
+
+    Rows flattened into bullets misread a table ("- Criteria The strongest projects will"); a row
+    is quoted as a row when it answers (``assistant.table_rows``).
+    """
+    items = _follow(snap, lead_in, 8, 1200)
+    for k, item in enumerate(items):
+        if table_rows.is_row(snap, item.idx):
+            return items[:k]
+    return items
+
+
 def _is_lead_in(sentence: str) -> bool:
     return sentence.rstrip().rstrip("*_").rstrip().endswith(":")
 
@@ -203,6 +217,31 @@ def _subject_before(snap: Snapshot, cand: Candidate) -> Candidate | None:
     if "\n" in source[b : cand.start] or not _CLEAN_GAP.match(source[b : cand.start]):
         return None  # another paragraph: its subject is the heading's, shown in the citation label
     return Candidate(cand.idx - 1, row, a, b, source[a:b], cand.cos, cand.lex, cand.score)
+
+
+def _at(snap: Snapshot, idx: int, score: float = 0.0) -> Candidate:
+    row, a, b = (int(v) for v in snap.sent_spans[idx])
+    text = snap.texts[snap.chunks[row].doc_id][a:b]
+    return Candidate(idx, row, a, b, text, 0.0, 0.0, score)
+
+
+def _table_units(snap: Snapshot, cand: Candidate, is_lead: bool) -> list[list[Candidate]]:
+    """A table row with the lines that continue it; for the lead, also what its asterisk ties it to.
+
+    ``[]`` when ``cand`` is neither a row nor a footnote.
+    """
+    partners = table_rows.starred_partners(snap, cand.idx) if is_lead else []
+    if not table_rows.is_row(snap, cand.idx) and not partners:
+        return []
+    first = [cand, *(_at(snap, k, cand.score) for k in table_rows.row_span(snap, cand.idx)[1:])]
+    units = [first]
+    for k in partners:
+        if any(c.idx == k for u in units for c in u):
+            continue
+        unit = [_at(snap, j, cand.score) for j in table_rows.row_span(snap, k)]
+        unit[0].bound = True
+        units.append(unit)
+    return units
 
 
 def select(
@@ -226,12 +265,23 @@ def select(
             break
         if cand.is_question or _near_duplicate(snap, cand, chosen):
             continue
+        table = _table_units(snap, cand, is_lead=not units)
+        if table:
+            for unit in table:
+                unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)]
+                if unit:
+                    chosen.extend(unit)
+                    units.append(unit)
+            continue
         before = _subject_before(snap, cand)
         fresh = before is not None and not any(c.idx == before.idx for c in chosen)
         unit = [before, cand] if fresh and before is not None else [cand]
         bare = cand.text.rstrip().rstrip("*_").rstrip()
         if bare.endswith(":"):
-            unit.extend(_follow(snap, cand, 8, 1200))
+            items = _list_items(snap, cand)
+            if not items and units:
+                continue  # a lead-in without its list says nothing
+            unit.extend(items)
         elif len(_WORDS.findall(cand.text)) < 8 or len(cand.text) < 60:
             unit.extend(_follow(snap, cand, 2, 400))
         elif not _SENTENCE_END.search(bare) and len(bare) < 160:
@@ -255,7 +305,7 @@ def select(
             if nxt and _is_lead_in(nxt[0].text) and "\n" not in source[unit[-1].end : nxt[0].start]:
                 unit.append(nxt[0])
             if _is_lead_in(unit[-1].text):
-                unit.extend(_follow(snap, unit[-1], 8, 1200))
+                unit.extend(_list_items(snap, unit[-1]))
         unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)] or [cand]
         chosen.extend(unit)
         units.append(unit)
@@ -275,7 +325,7 @@ def merge_adjacent(units: list[list[Candidate]]) -> list[list[Candidate]]:
             if unit[0].idx == kept[-1].idx + 1:
                 kept.extend(unit)
                 break
-            if unit[-1].idx + 1 == kept[0].idx and k > 0:
+            if unit[-1].idx + 1 == kept[0].idx and k > 0 and not kept[0].bound:
                 kept[:0] = unit
                 break
         else:
@@ -330,6 +380,8 @@ def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
     parts = [clean_for_display(source[c.start : c.end]) for c in inside]
     if inside and citation.end > inside[-1].end:  # the sentence a chunk boundary had cut short
         parts[-1] = clean_for_display(source[inside[-1].start : citation.end])
+    if inside and table_rows.is_row(snap, inside[0].idx):  # table rows: cells, not a run-on line
+        return table_rows.render(source, inside[0].start, citation.end)
     lead_in = next((k for k, c in enumerate(inside[:-1]) if _is_lead_in(c.text)), None)
     if lead_in is not None:
         # a list keeps one bullet per item as the source lays it out (an item may hold two sentences)
@@ -337,7 +389,4 @@ def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
         tail = source[inside[lead_in].end : citation.end]
         items = [clean_for_display(line) for line in tail.split("\n")]
         return head + "\n" + "\n".join(f"- {i}" for i in items if i)
-    if len(inside) == 1 and "\t" in inside[0].text:  # a table row: its cells, not a run-on line
-        cells = [clean_for_display(c) for c in source[inside[0].start : citation.end].split("\t")]
-        return " | ".join(c for c in cells if c)
     return " ".join(p for p in parts if p)

@@ -22,6 +22,7 @@ import numpy as np
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.abstain import abstain_reason
+from assistant.analysis import QuestionAnalysis, analyse
 from assistant.compose import candidates
 from assistant.dates import passed_note
 from assistant.groundcheck import CheckResult, Source, check_answer
@@ -134,13 +135,15 @@ def generate(
     contexts: list[str],
     *,
     max_passages: int | None = None,
+    analysis: QuestionAnalysis | None = None,
 ) -> Iterator[str | Outcome]:
     """Yield the model's text as it arrives, then one :class:`Outcome`.
 
     ``max_passages`` (default: ``assistant.settings.llm.passages``) passages are shown to the model.
     """
     max_passages = max_passages or assistant.settings.llm.passages  # an explicit argument wins
-    if abstain_reason(snap, query, passages, assistant.settings.abstain_threshold, qvec):
+    analysis = analysis or analyse(question, query)  # the assistant passes the one it made
+    if abstain_reason(snap, analysis, passages, assistant.settings.abstain_threshold, qvec):
         yield Outcome(abstained(question, query, contexts, mode="generative"))
         return
     sources = select_sources(snap, query, qvec, passages, max_passages)

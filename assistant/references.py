@@ -152,11 +152,21 @@ def section_unit(
 
 
 def passage(
-    snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage], embed: Embed
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    passages: list[Passage],
+    embed: Embed,
+    lead_row: int | None = None,
 ) -> list[Citation] | None:
-    """Text asked for verbatim without a number: the best retrieved unit, whole, with the list it opens."""
-    rows = [snap.row_of[p.chunk.chunk_id] for p in passages[:5]]
-    row = _best_unit(snap, analysis, rows, embed)
+    """Text asked for verbatim without a number: the best retrieved unit, whole, with the list it opens.
+
+    ``lead_row`` is the chunk holding the sentence that best answers the question (scored as any
+    question's sentences are); without it, the retrieved unit whose start best matches the focus.
+    """
+    row = lead_row
+    if row is None:
+        rows = [snap.row_of[p.chunk.chunk_id] for p in passages[:5]]
+        row = _best_unit(snap, analysis, rows, embed)
     if row is None:
         return None
     parts = [snap.chunks[row]]
@@ -187,7 +197,11 @@ def _consecutive(parts: list[Chunk], anchor: Chunk) -> list[Chunk]:
 
 
 def resolve(
-    snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage], embed: Embed
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    passages: list[Passage],
+    embed: Embed,
+    lead_row: int | None = None,
 ) -> tuple[str, list[Citation]] | None:
     """(answer text, citations) for an exact reference, or None to answer it as a question."""
     kind = (analysis.reference or {}).get("kind")
@@ -198,7 +212,7 @@ def resolve(
     elif kind in {"table", "list"}:
         cits = section_unit(snap, analysis, passages, embed)
     elif kind == "passage":
-        cits = passage(snap, analysis, passages, embed)
+        cits = passage(snap, analysis, passages, embed, lead_row)
     else:
         return None
     if not cits:

@@ -159,6 +159,19 @@ def _stemmer():  # type: ignore[no-untyped-def]
 _CONTRACTION = re.compile(r"['’](s|ve|ll|re|d|m|t)$")
 
 
+# Words that frame a question about the documents rather than say what it is about: how to answer
+# ("word for word", "quote", "the table", "the footnote"), what kind of value ("date", "amount").
+# Never part of a question's focus, and never "corrected" into a document word as a typing slip.
+FRAME_WORDS = (
+    "what when where which who whom whose why how much many long tell me please say says said "
+    "document documents programme guidance report give exactly exact word words wording worded verbatim "
+    "quote quotes quoted quotation full text written paragraph paragraphs para section page know find "
+    "out question answer q&a faq mean means meaning date amount number figure total name whether also "
+    "already just actually really each any table tables footnote footnotes note notes list lists bullet "
+    "bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
+)
+
+
 def content_stems(text: str) -> list[str]:
     """Stemmed, lower-cased content words (numbers kept, contractions cut), in order."""
     words = [_CONTRACTION.sub("", w.lower()).strip("'’-") for w in _WORD.findall(text)]

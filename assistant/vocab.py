@@ -18,7 +18,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.snapshot import Snapshot
-from assistant.text import STOPWORDS, content_stems
+from assistant.text import FRAME_WORDS, STOPWORDS, content_stems
+
+_FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))
 
 # Chat shorthand and everyday words for what the documents name formally. General English and
 # English local-government usage, not phrases of any one question.
@@ -93,14 +95,15 @@ class Vocabulary:
         if low in self.counts or low in STOPWORDS:
             return True
         stems = content_stems(low)
-        return not stems or stems[0] in self.stems
+        # a word that frames the ask ("quote", "footnote") is the asker's own, never a slip
+        return not stems or stems[0] in self.stems or stems[0] in _FRAME_STEMS
 
     def correction(self, word: str) -> str | None:
         """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
         low = word.lower()
         if len(low) < MIN_LENGTH or self.known(low):
             return None
-        limit = 1 if len(low) < 8 else 2
+        limit = 1 if len(low) < 10 else 2  # two slips in a shorter word reach real words ("mentions")
         # a slip rarely changes the first letter, and allowing it finds unrelated words ("score"/"core")
         pool = [
             w

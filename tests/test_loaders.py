@@ -17,7 +17,6 @@ PAGES = [
 ]
 
 
-
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
