@@ -127,14 +127,37 @@ def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -
     return names_covered(analysis, context, proper_nouns(snap))
 
 
+# a count's noun comes before these: "one call for expressions of interest" counts calls
+_COUNT_STOP = frozenset(
+    {"for", "from", "by", "with", "to", "in", "on", "at", "into", "about", "against", "per", "than"}
+    | {"within", "under", "over", "during"}
+)
+# "the number of looked after children reached 69,540": the count after its noun
+_NUMBER_OF = re.compile(
+    r"\bnumbers? of ([A-Za-z][A-Za-z' -]{2,60}?) (?:has |had |have )?"
+    r"(?:reached|was|were|is|are|stood at|rose to|fell to|grew to|increased to|decreased to|totalled"
+    r"|totaled|came to)\s+(?:about |around |over |nearly |almost |just under |more than |some )?(\d[\d,.]*)",
+    re.I,
+)
+
+
 def count_of(text: str, nouns: list[str], window: int) -> bool:
-    """A number followed, within ``window`` words, by one of the counted nouns ("160 women")."""
+    """A number followed, within ``window`` words, by one of the counted nouns ("160 women").
+
+    The noun must come before a preposition or another number ends the phrase ("one call for
+    expressions of interest" counts calls). "The number of X reached N" counts X too.
+    """
     if not nouns:
         return bool(COUNT_RE.search(text))
+    for m in _NUMBER_OF.finditer(text):
+        if set(content_stems(m.group(1))) & set(nouns):
+            return True
     toks = _TOKEN.findall(text)  # each token stemmed alone: content_stems drops stop words
     for i, tok in enumerate(toks):
-        if COUNT_RE.fullmatch(tok.rstrip("%")) or tok.lower() in {"a", "an"}:
+        if COUNT_RE.fullmatch(tok.rstrip("%")):  # "an Expression of Interest" is not a count
             for nxt in toks[i + 1 : i + 1 + window]:
+                if nxt.lower() in _COUNT_STOP or nxt[:1].isdigit():
+                    break
                 st = content_stems(nxt)
                 if st and st[0] in nouns:
                     return True
@@ -168,6 +191,24 @@ def acronyms(snap: Snapshot) -> dict[str, set[str]]:
     return found
 
 
+_VALUE_TYPES = frozenset({"money", "count", "date", "share", "duration"})
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\d])")
+
+
+def _without_asked_numbers(text: str, question: str) -> str:
+    """``text`` with the numbers the asker already gave blanked out.
+
+    A value the question states ("how was the £29m split", "how many came in by the 6 May
+    deadline") is what the asker knows, not what they ask: a sentence that repeats it does not
+    answer. (When the asker says sources differ, the values they quote are the answer: see
+    ``asks_conflict``, which skips this.)
+    """
+    asked = {m.group(0).replace(",", "") for m in _NUMBER.finditer(question)}
+    if not asked:
+        return text
+    return _NUMBER.sub(lambda m: " " if m.group(0).replace(",", "") in asked else m.group(0), text)
+
+
 def states_value(
     snap: Snapshot, analysis: QuestionAnalysis, text: str, window: int, used: set[str] | None = None
 ) -> bool:
@@ -177,6 +218,8 @@ def states_value(
     ("kids", "ppl") or the retrieved passages (``used``: their stems) do not: then the reader's word
     cannot be matched and any count is a candidate.
     """
+    if analysis.answer_type in _VALUE_TYPES and not analysis.asks_conflict:
+        text = _without_asked_numbers(text, analysis.query)
     if analysis.answer_type == "person":
         asked = analysis.query.lower()
         # a role or a body answers "who decides", not "who is the chief social worker"

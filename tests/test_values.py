@@ -1,0 +1,94 @@
+"""A typed answer must state a value the asker did not already give, counting the asked noun.
+
+A small invented report is indexed once; the questions are our own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answerability import _without_asked_numbers, count_of
+from assistant.api import Assistant
+from ingest.config import load_settings
+from ingest.pipeline import run_ingest
+
+REPORT = (
+    "Harbourside fostering review\n\n"
+    "Carers\n\n"
+    "In March 2015 the number of foster carers in Harbourside reached 1,240, the most for ten years.\n\n"
+    "The fund\n\n"
+    "One call for proposals opened in April 2016, and proposals were invited against two deadlines: "
+    "the first on 6 May 2016 and the second on 7 July 2016.\n\n"
+    "The fund holds £12m in total, shared by three themes: recruitment, training and respite.\n"
+)
+
+MANIFEST = """[[document]]
+id = "review"
+file = "review.txt"
+title = "Harbourside fostering review"
+publisher = "Test"
+date = "2016-09"
+kind = "learning report"
+"""
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root: Path = tmp_path_factory.mktemp("values")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "review.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
+    assert run_ingest(settings).published
+    return Assistant(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("the review met 160 carers in person", True),
+        ("the number of foster carers reached 1,240", True),
+        ("numbers of carers stood at about 900 last year", True),
+        ("one call for carers opened in April", False),  # counts calls, not carers
+        ("we wrote to an experienced carer in May", False),  # "an" is not a count
+        ("there were 40 visits to carers", False),  # counts visits
+    ],
+)
+def test_a_count_is_of_the_asked_noun(text: str, counted: bool) -> None:
+    assert count_of(text, ["carer"], window=6) is counted
+
+
+def test_numbers_the_asker_gave_are_not_answers() -> None:
+    text = "The fund holds £12m in total, shared by 3 themes."
+    masked = _without_asked_numbers(text, "how was the £12m split?")
+    assert "12" not in masked and "3 themes" in masked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many foster carers were there in Harbourside in March 2015?",
+        "how many carers did harbourside have in march 2015",
+        "What was the number of foster carers in Harbourside back in March 2015?",
+    ],
+)
+def test_a_count_stated_after_its_noun_answers(review: Assistant, question: str) -> None:
+    answer = review.ask(question)
+    assert not answer.abstained and "1,240" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many proposals came in by the 6 May 2016 deadline?",
+        "how many proposals were received for the first deadline (6 May 2016)?",
+        "How much of the £12m went to each of the three themes?",
+        "The fund holds £12m. How much did the respite theme get?",
+    ],
+)
+def test_a_value_the_asker_gave_does_not_answer_their_question(review: Assistant, question: str) -> None:
+    answer = review.ask(question)
+    assert answer.abstained, answer.answer
