@@ -380,7 +380,14 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
                 maxsplit=1,
                 flags=re.I,
             )[0]
-            a.count_noun = [s for s in content_stems(noun or m.group(1)) if s not in _FRAME][:2]
+            # the head noun ends the phrase ("round 1 projects", "looked after children"), before any
+            # participle ("staff trained"); the first word stays too ("local authority areas" is
+            # counted in the documents as "local authorities")
+            words = re.findall(r"[A-Za-z][A-Za-z'’-]*", noun or m.group(1))
+            while len(words) > 1 and re.search(r"(?:ed|ing)$", words[-1], re.I):
+                words.pop()
+            stems = [s for s in content_stems(" ".join(words)) if s not in _FRAME]
+            a.count_noun = list(dict.fromkeys(stems[:1] + stems[-1:]))
     explain = bool(_EXPLAIN.search(clause))  # "we like evidence-based programmes. Which ..." asks no lesson
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:

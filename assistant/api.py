@@ -27,6 +27,7 @@ from assistant.answerability import (
     alternatives,
     judge,
     names_covered,
+    states_value,
 )
 from assistant.cite import verify
 from assistant.compose import (
@@ -489,6 +490,10 @@ class Assistant:
             result = answer_rounds(query, projects, source) or answer_from_directory(query, projects, source)
         if result is None or not names_covered(analysis, result.answer):
             return None  # a record that does not name the asked subject does not answer
+        if analysis.answer_type in {"money", "count"} and not states_value(
+            snap, analysis, result.answer, self.settings.count_window
+        ):
+            return None  # records that only repeat the asker's figure ("the £29m") do not answer
         info = snap.docs.get(projects.doc_id)
         citations = []
         for c in result.citations:

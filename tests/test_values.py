@@ -92,3 +92,18 @@ def test_a_count_stated_after_its_noun_answers(review: Assistant, question: str)
 def test_a_value_the_asker_gave_does_not_answer_their_question(review: Assistant, question: str) -> None:
     answer = review.ask(question)
     assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("how many round 2 projects were there?", "project"),
+        ("Harbourside review: number of foster carers trained?", "carer"),
+        ("How many looked after children did the county have?", "children"),
+        ("across how many local authority areas does it run", "area"),
+    ],
+)
+def test_the_counted_noun_is_the_phrases_head(question: str, head: str) -> None:
+    from assistant.analysis import analyse
+
+    assert head in analyse(question).count_noun
