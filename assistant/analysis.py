@@ -177,6 +177,17 @@ _LESSON_ASK = re.compile(
     r"|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round|overc[oa]me?)\b",
     re.I,
 )
+# asking what was done about a problem: "what did X do when...", "how did they tackle it",
+# "what have they done about it"
+_RESPONSE_ASK = re.compile(
+    r"\bwhat (?:did|have|has|do|does|can|could|should) (?:[\w'’-]+ ){0,5}(?:do|done|doing) (?:when|about"
+    r"|after|once|if|to (?:tackle|address|deal|fix|solve|overcome|get round))\b"
+    r"|\bhow (?:did|have|has|do|does) (?:[\w'’-]+ ){0,5}(?:tackle|tackled|deal|dealt|handle|handled|address"
+    r"|addressed|solve|solved|respond|responded|cope|coped|get round|got round|overcome|work around)\b"
+    r"|\b(?:tackled|addressed|solved|handled|dealt with|responded to|overcame|overcome) (?:it|this|that|them"
+    r"|these|the problem|the challenge)",
+    re.I,
+)
 _APPLICANT = re.compile(
     r"\b(?:appl(?:y|ying|ied|icants?|ications?)|eligib\w*|bids?|bidding|proposals?|expressions? of interest"
     r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that)|get funding"
@@ -388,7 +399,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
                 words.pop()
             stems = [s for s in content_stems(" ".join(words)) if s not in _FRAME]
             a.count_noun = list(dict.fromkeys(stems[:1] + stems[-1:]))
-    explain = bool(_EXPLAIN.search(clause))  # "we like evidence-based programmes. Which ..." asks no lesson
+    # "we like evidence-based programmes. Which ..." asks no lesson; "what did they do about it" does
+    explain = bool(_EXPLAIN.search(clause) or _RESPONSE_ASK.search(clause))
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:
         if _SUPERLATIVE.search(q):
@@ -399,7 +411,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.directory = "lookup"
     if explain and a.answer_type is None:
         a.intent = "explain"
-        if _RESULT_ASK.search(clause):
+        if _RESPONSE_ASK.search(clause):
+            a.answer_type = "response"  # "what did X do about it": what was done answers it
+        elif _RESULT_ASK.search(clause):
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
         elif _LESSON_ASK.search(clause):
             a.answer_type = "lesson"  # "what did X learn / what helped": a stated lesson answers it

@@ -20,7 +20,15 @@ from rapidfuzz import fuzz, process
 from assistant.analysis import QuestionAnalysis
 from assistant.compose import Candidate, idf_table
 from assistant.snapshot import Snapshot
-from assistant.text import COUNT_RE, VALUE_PHRASE, content_stems, has_value, person_names, result_strength
+from assistant.text import (
+    COUNT_RE,
+    PROSE_TYPES,
+    VALUE_PHRASE,
+    content_stems,
+    has_value,
+    person_names,
+    result_strength,
+)
 from assistant.units import subject_context
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
@@ -244,6 +252,27 @@ def states_value(
     return has_value(text, analysis.answer_type)
 
 
+RESPONSE_REACH = 4  # sentences after a described problem in which the documents say what was done
+
+
+def _response_after(snap: Snapshot, described: list[Candidate]) -> Candidate | None:
+    """What was done, stated right after the sentences that describe the problem.
+
+    The documents tell a difficulty and then the answer to it ("... has not been easy. ... One
+    solution has been ..."); the answer shares few words with a question about the difficulty.
+    """
+    for cand in described:
+        doc, section = snap.chunks[cand.row].doc_id, snap.chunks[cand.row].section
+        for idx in range(cand.idx + 1, min(cand.idx + 1 + RESPONSE_REACH, len(snap.sent_spans))):
+            row, a, b = (int(v) for v in snap.sent_spans[idx])
+            if snap.chunks[row].doc_id != doc or snap.chunks[row].section != section:
+                break
+            text = snap.texts[doc][a:b]
+            if has_value(text, "response"):
+                return Candidate(idx, row, a, b, text, cand.cos, cand.lex, cand.score)
+    return None
+
+
 def judge(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -259,7 +288,7 @@ def judge(
         return Verdict(None, "nothing relevant was retrieved")
     used = {s for c in cands for s in content_stems(c.text)} if analysis.answer_type == "count" else None
     best = ranked[0].score
-    if analysis.answer_type in {None, "finding", "lesson"}:
+    if analysis.answer_type is None or analysis.answer_type in PROSE_TYPES:
         # no value to look for: among the sentences that score nearly as well, lead with the one that
         # says most about the question's subject ("... about working with *schools*"), and for
         # "what did X achieve" prefer one that reports a result; neither is a condition to answer
@@ -284,11 +313,14 @@ def judge(
                 about = " ".join(analysis.focus_words[:6])
                 return Verdict(None, f"they mention {about} but report no result or finding for it",
                                nearby=wide[0])  # fmt: skip
-        if analysis.answer_type == "lesson":
-            # "what did X learn": the sentence that states a lesson, among those about X
+        if analysis.answer_type in {"lesson", "response"}:
+            # "what did X learn" / "what did X do about it": the sentence that states a lesson (or
+            # what was done), among those about X
             margin = lead_margin if named_subject else lead_margin / 2
             wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
-            hit = next((c for c in wide if has_value(c.text, "lesson")), None)
+            hit = next((c for c in wide if has_value(c.text, analysis.answer_type)), None)
+            if hit is None and analysis.answer_type == "response":
+                hit = _response_after(snap, wide[:3])
             if hit is not None:
                 return Verdict(hit)
         return Verdict(named[0])

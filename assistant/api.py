@@ -47,7 +47,7 @@ from assistant.references import resolve
 from assistant.retrieve import hybrid_search
 from assistant.rewrite import rewrite
 from assistant.snapshot import IndexMissingError, Snapshot
-from assistant.text import content_stems
+from assistant.text import PROSE_TYPES, content_stems
 from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
@@ -391,7 +391,7 @@ class Assistant:
             return self._near_miss(snap, question, query, contexts, verdict)
         units = merge_adjacent(select(snap, cands, lead=verdict.lead))
         extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
-        if analysis.asks_conflict and analysis.answer_type not in {None, "finding", "lesson"}:
+        if analysis.asks_conflict and analysis.answer_type not in {None, *PROSE_TYPES}:
             taken = {c.idx for u in units for c in u}
             alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
                                 count_window=cfg.count_window)  # fmt: skip

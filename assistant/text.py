@@ -239,6 +239,17 @@ LESSON_RE = re.compile(
     r"|difficult\w*|barriers?|insights?|recognis\w*|realis(?:ed|ing)|need to|needs to)\b",
     re.I,
 )
+# What was done about a problem: a response, a solution, a change made.
+RESPONSE_RE = re.compile(
+    r"\b(?:solutions?|solved?|tackl\w*|address(?:ed|es|ing)|overc[oa]me|respond(?:ed|ing)|in response"
+    r"|to counter|dealt with|deal(?:s|ing)? with|handled|mitigat\w*|resolved?|work(?:ed)? around"
+    r"|(?:has|have) helped|helped (?:to|in)|(?:has|have) (?:been )?(?:introduced|set up|changed|adapted|"
+    r"split|moved|created|appointed|redesigned|streamlined)|instead|by (?:introducing|creating|setting up"
+    r"|using|splitting|appointing|offering|providing))\b",
+    re.I,
+)
+# Answer types met by a kind of statement (a finding, a lesson, a response), not by a value.
+PROSE_TYPES = frozenset({"finding", "lesson", "response"})
 CONTACT_RE = re.compile(
     r"(?:\+44|\b0)\d[\d ]{8,12}\d\b|[\w.+-]+@[\w-]+\.[\w.]+|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
 )
@@ -255,6 +266,7 @@ VALUE_RE = {
     "frequency": FREQUENCY_RE,
     "finding": FINDING_RE,
     "lesson": LESSON_RE,
+    "response": RESPONSE_RE,
 }
 VALUE_PHRASE = {
     "date": "a date",
@@ -268,6 +280,7 @@ VALUE_PHRASE = {
     "frequency": "how often",
     "finding": "a finding",
     "lesson": "a lesson",
+    "response": "what was done about it",
 }
 
 

@@ -1,0 +1,87 @@
+"""'What did X do about it' is answered by what was done, not by the problem or a description.
+
+A small invented learning report is indexed once; the questions are our own, each in several
+phrasings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.analysis import analyse
+from assistant.api import Assistant
+from ingest.config import load_settings
+from ingest.pipeline import run_ingest
+
+REPORT = (
+    "\n\n".join(
+        [
+            "Learning from the Riverside projects",
+            "Case study: Riverside Kinship Hub",
+            (
+                "Riverside Kinship Hub brings together three councils and a housing charity to support "
+                "grandparents raising grandchildren."
+            ),
+            (
+                "Finding qualified family support workers has not been easy. Short contracts put many "
+                "applicants off, and agency staff cost more than the budget allowed."
+            ),
+            (
+                "One solution has been to share posts with the housing charity, so that each worker has a "
+                "permanent contract. This has helped the hub fill every post within three months."
+            ),
+            "Case study: Northgate Family Rooms",
+            (
+                "Northgate Family Rooms offers supervised contact in a home-like setting at weekends. Its "
+                "staff are drawn from the council's own family support team."
+            ),
+        ]
+    )
+    + "\n"
+)
+
+MANIFEST = """[[document]]
+id = "riverside"
+file = "riverside.txt"
+title = "Learning from the Riverside projects"
+publisher = "Test"
+date = "2016-05"
+kind = "learning report"
+"""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root: Path = tmp_path_factory.mktemp("responses")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "riverside.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
+    assert run_ingest(settings).published
+    return Assistant(settings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Riverside Kinship Hub do when it couldn't find family support workers?",
+        "how did the riverside kinship hub tackle its staffing problem",
+        "Riverside Kinship Hub struggled to recruit support workers - what have they done about it?",
+        "How has Riverside Kinship Hub dealt with the difficulty of hiring qualified workers?",
+    ],
+)
+def test_what_was_done_about_a_problem_leads(report: Assistant, question: str) -> None:
+    answer = report.ask(question)
+    assert analyse(question).answer_type == "response"
+    assert answer.answer.startswith("One solution has been to share posts"), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does Northgate Family Rooms do?", "what do the Riverside projects do for grandparents?"],
+)
+def test_a_question_about_what_a_project_does_is_not_about_a_response(question: str) -> None:
+    assert analyse(question).answer_type != "response"
