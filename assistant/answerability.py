@@ -217,8 +217,21 @@ def _without_asked_numbers(text: str, question: str) -> str:
     return _NUMBER.sub(lambda m: " " if m.group(0).replace(",", "") in asked else m.group(0), text)
 
 
+_FUNDING_ASK = re.compile(
+    r"\b(?:fund\w*|grants?|awards?|awarded|receiv\w*|got|get|gets|given|allocat\w*|went to|invest\w*)\b", re.I
+)
+_FUNDING_SAID = re.compile(
+    r"\b(?:fund\w*|grants?|awards?|awarded|receiv\w*|allocat\w*|invest\w*|budget|worth|spend|spent)\b", re.I
+)
+
+
 def states_value(
-    snap: Snapshot, analysis: QuestionAnalysis, text: str, window: int, used: set[str] | None = None
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    text: str,
+    window: int,
+    used: set[str] | None = None,
+    record: bool = False,
 ) -> bool:
     """Does ``text`` hold a value of the type the question asks for?
 
@@ -236,6 +249,9 @@ def states_value(
             not all(w in asked for w in re.findall(r"[a-z]+", name.lower()))
             for name in person_names(text, deciders)
         )  # "who replaced X" is not answered by a sentence that names only X
+    if analysis.answer_type == "money" and not record and _FUNDING_ASK.search(analysis.clause):
+        # "how much funding did X get" asks for an award: a saving or a cost is another amount
+        return has_value(text, "money") and bool(_FUNDING_SAID.search(text))
     if analysis.answer_type == "count":
         idf = idf_table(snap)
         known = acronyms(snap)

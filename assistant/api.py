@@ -318,7 +318,10 @@ class Assistant:
                 # one record's figures can be disputed by prose; a list of records states no one quantity
                 one_record = len(answer.citations) == 1
                 disputes = citation_conflicts(snap, answer.citations, shifted, query) if one_record else []
-                if disputes or analysis.wants_prose:
+                # a typed question (how much, how many, when) that the other documents also answer
+                # gets their figure too: the record and the narrative may count differently
+                typed = analysis.answer_type in {"money", "count", "date"}
+                if disputes or analysis.wants_prose or typed:
                     answer = _merge(answer, prose)
                     answer.notes.extend(d for d in disputes if d not in answer.notes)
         answer.analysis = analysis.to_dict()
@@ -491,7 +494,7 @@ class Assistant:
         if result is None or not names_covered(analysis, result.answer):
             return None  # a record that does not name the asked subject does not answer
         if analysis.answer_type in {"money", "count"} and not states_value(
-            snap, analysis, result.answer, self.settings.count_window
+            snap, analysis, result.answer, self.settings.count_window, record=True
         ):
             return None  # records that only repeat the asker's figure ("the £29m") do not answer
         info = snap.docs.get(projects.doc_id)

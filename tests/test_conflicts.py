@@ -82,3 +82,18 @@ def test_a_list_of_records_gets_no_documents_differ_note(assistant_instance, que
     assert not ans.abstained, ans.answer
     assert len(ans.citations) > 1, ans.answer
     assert not any("differ" in n for n in ans.notes), ans.notes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much funding did Pause receive for preventing repeat removals?",
+        "How much money went to Pause's repeat removals project?",
+    ],
+)
+def test_a_typed_question_gets_the_narratives_figure_beside_the_record(assistant_instance, question) -> None:
+    ans = assistant_instance.ask(question)
+    assert not ans.abstained
+    cited = " ".join(c.text for c in ans.citations)
+    assert "£4.2m" in cited and "£4.3m" in cited, cited  # the directory's award and the guidance's figure
+    assert {"how-to-get-involved", "programme-journey-directory"} <= {c.doc_id for c in ans.citations}
