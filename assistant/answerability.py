@@ -119,14 +119,18 @@ def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] 
     """
     names = asked_names(analysis, proper)
     words = set(re.findall(r"[a-z0-9]+", text.lower()))
-    for name in names:
-        for w in re.findall(r"[a-z0-9]+", name.lower()):
+
+    def has(form: str) -> bool:
+        for w in re.findall(r"[a-z0-9]+", form.lower()):
             if len(w) < 3 or w in {"the", "and", "for"}:
                 continue
             slip = len(w) >= 5 and process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=85)
             if w not in words and not slip:
                 return False
-    return True
+        return True
+
+    # a name may have other forms ("MTM|Munro Turnell Murphy"): any one of them names it
+    return all(any(has(form) for form in name.split("|")) for name in names)
 
 
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
@@ -223,6 +227,37 @@ _FUNDING_ASK = re.compile(
 _FUNDING_SAID = re.compile(
     r"\b(?:fund\w*|grants?|awards?|awarded|receiv\w*|allocat\w*|invest\w*|budget|worth|spend|spent)\b", re.I
 )
+
+
+def acronym_names(snap: Snapshot, terms: list[str]) -> list[str]:
+    """The asked acronyms that the documents define as a name, each with its long form.
+
+    "MTM" is "Munro, Turnell and Murphy (MTM)": a subject like any name, so a sentence about
+    another project does not answer a question about MTM. An acronym for an ordinary term
+    ("Expressions of Interest (EOIs)") is not a name: none of its words is a proper noun here.
+    Returned as "MTM|Munro Turnell and Murphy" (either form names it).
+    """
+    cached = getattr(snap, "_acronym_name_cache", None)
+    if cached is None:
+        proper = proper_nouns(snap)
+        cached = {}
+        for text in snap.texts.values():
+            for m in _ACRONYM.finditer(text):
+                short = m.group(1)
+                words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[max(0, m.start() - 120) : m.start()])
+                small = {"of", "and", "for", "the", "to", "in"}
+                initials = [w for w in words if w.lower() not in small][-len(short) :]
+                spelt = "".join(w[0] for w in initials).upper() == short.upper()
+                spelt = spelt and len(initials) == len(short)
+                if spelt and any(w.lower() in proper for w in initials):
+                    cached.setdefault(short.upper(), " ".join(initials))
+        object.__setattr__(snap, "_acronym_name_cache", cached)
+    found = []
+    for term in terms:
+        long_form = cached.get(term.upper()) if term.isupper() and 2 <= len(term) <= 6 else None
+        if long_form and f"{term}|{long_form}" not in found:
+            found.append(f"{term}|{long_form}")
+    return found
 
 
 def states_value(

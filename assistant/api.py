@@ -24,6 +24,7 @@ from assistant.analysis import QuestionAnalysis, analyse
 from assistant.answerability import (
     Verdict,
     about_subject,
+    acronym_names,
     alternatives,
     judge,
     names_covered,
@@ -282,6 +283,7 @@ class Assistant:
         query = rewrite(fixed, turns)
         analysis = analyse(fixed, query)
         analysis.corrections = corrections
+        analysis.names += acronym_names(snap, analysis.terms)  # "MTM" is a subject, as a name is
         qvec = self.embed(query)
         try:
             passages = hybrid_search(snap, query, qvec, self.settings.top_k)

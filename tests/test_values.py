@@ -21,7 +21,10 @@ REPORT = (
     "The fund\n\n"
     "One call for proposals opened in April 2016, and proposals were invited against two deadlines: "
     "the first on 6 May 2016 and the second on 7 July 2016.\n\n"
-    "The fund holds £12m in total, shared by three themes: recruitment, training and respite.\n"
+    "The fund holds £12m in total, shared by three themes: recruitment, training and respite.\n\n"
+    "Training\n\n"
+    "Harbourside Carers Network (HCN) trains new carers across Harbourside and the coast. "
+    "Millbay Fostering Service trained 45 carers last year in its own training rooms.\n"
 )
 
 MANIFEST = """[[document]]
@@ -107,3 +110,10 @@ def test_the_counted_noun_is_the_phrases_head(question: str, head: str) -> None:
     from assistant.analysis import analyse
 
     assert head in analyse(question).count_noun
+
+
+def test_an_acronym_that_names_a_subject_must_be_answered_about_that_subject(review: Assistant) -> None:
+    # HCN is defined as a name ("Harbourside Carers Network (HCN)"); Millbay's count is not HCN's
+    assert review.ask("How many carers has HCN trained?").abstained
+    answer = review.ask("How many carers did Millbay Fostering Service train last year?")
+    assert not answer.abstained and "45" in answer.answer
