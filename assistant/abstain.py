@@ -65,6 +65,7 @@ def abstain_reason(
     passages: list[Passage],
     min_dense: float,
     qvec: np.ndarray | None = None,
+    min_sentence: float = 0.0,
 ) -> str | None:
     """Why the documents cannot answer the question ``analysis`` read (None when they probably can).
 
@@ -76,7 +77,9 @@ def abstain_reason(
         return "nothing retrieved"
     dense = max(p.dense for p in passages)
     best_sentence = float((snap.sent_vecs @ qvec).max()) if qvec is not None and len(snap.sent_vecs) else 0.0
-    if dense < min_dense and best_sentence < MIN_SENTENCE_COS:
+    if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
+        qvec is not None and best_sentence < min_sentence
+    ):
         return f"no passage is close in meaning (best cosine {dense:.2f}, best sentence {best_sentence:.2f})"
     vocab = vocabulary(snap)
     stems = set(analysis.focus)

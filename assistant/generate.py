@@ -143,7 +143,8 @@ def generate(
     """
     max_passages = max_passages or assistant.settings.llm.passages  # an explicit argument wins
     analysis = analysis or analyse(question, query)  # the assistant passes the one it made
-    if abstain_reason(snap, analysis, passages, assistant.settings.abstain_threshold, qvec):
+    cfg = assistant.settings
+    if abstain_reason(snap, analysis, passages, cfg.abstain_threshold, qvec, cfg.min_sentence_cos):
         yield Outcome(abstained(question, query, contexts, mode="generative"))
         return
     sources = select_sources(snap, query, qvec, passages, max_passages)

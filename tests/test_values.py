@@ -117,3 +117,26 @@ def test_an_acronym_that_names_a_subject_must_be_answered_about_that_subject(rev
     assert review.ask("How many carers has HCN trained?").abstained
     answer = review.ask("How many carers did Millbay Fostering Service train last year?")
     assert not answer.abstained and "45" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the weather like in Harbourside this weekend?",
+        "where can I get a good pizza near Millbay?",
+        "how do i renew my passport",
+    ],
+)
+def test_a_question_no_sentence_is_about_is_declined(review: Assistant, question: str) -> None:
+    # a place name shared with the documents does not make a question about the weather answerable
+    answer = review.ask(question)
+    assert answer.abstained, answer.answer
+    assert "no passage is close in meaning" in answer.answer
+
+
+def test_the_sentence_threshold_is_a_setting(review: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSC_MIN_SENTENCE_COS", "0.0")
+    from ingest.config import load_settings
+
+    assert load_settings().min_sentence_cos == 0.0
+    assert not review.ask("how many foster carers did Harbourside have?").abstained
