@@ -68,8 +68,13 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     idf = idf_table(snap)
     default = math.log(1 + len(snap.chunks))
     have = set(content_stems(text))
+    spelt = acronyms(snap)  # "EOI" is covered by "Expression of Interest", as the documents define it
+
+    def covered(stem: str) -> bool:
+        return stem in have or bool(spelt.get(stem)) and spelt[stem] <= have
+
     total = sum(idf.get(s, default) for s in analysis.focus)
-    got = sum(idf.get(s, default) for s in analysis.focus if s in have)
+    got = sum(idf.get(s, default) for s in analysis.focus if covered(s))
     return got / total if total else 1.0
 
 
@@ -303,6 +308,41 @@ def states_value(
     return has_value(text, analysis.answer_type)
 
 
+REFERENCE_POINT_PENALTY = 1.0  # such a sentence leads only when no other states the value
+_REFERENCE_POINT = re.compile(
+    r"\b(?:by|before|after|until|following|since) the ((?:[\w'’-]+ ){0,3}[\w'’-]+)", re.I
+)
+
+
+# a condition the asker sets: "If our EOI makes the first deadline, when ...", "... due if we make it"
+_GIVEN = re.compile(
+    r"^\W*(?:if|once|provided|assuming|given that)\b[^,?]*,|(?<=\w)\s+(?:if|once|provided|assuming"
+    r"|given that)\b.*$",
+    re.I,
+)
+
+
+def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
+    """The sentence names the asked thing as a point in time for something else.
+
+    "Where Expressions of Interest submitted *by the first deadline* are successful we will require
+    full project proposals by Thursday 30 June": the first deadline is taken as known, and the date
+    given is another one's. Asked "when is the first deadline", that sentence does not say.
+    """
+    # what the asker also takes as a point in time ("... due if we make the first deadline") is not
+    # the asked thing; the rest of the ask is
+    given = _GIVEN.search(analysis.clause)
+    taken = set(content_stems(given.group(0))) if given else set()
+    ask = [s for s in analysis.focus if s not in taken]
+    asked = set(ask)
+    head = ask[-1] if ask else None  # "the first EOI deadline": the deadline
+    for m in _REFERENCE_POINT.finditer(sentence):
+        words = set(content_stems(m.group(1)))
+        if len(words & asked) >= 2 or head in words:
+            return True
+    return False
+
+
 RESPONSE_REACH = 4  # sentences after a described problem in which the documents say what was done
 
 
@@ -388,7 +428,10 @@ def judge(
         coverage = focus_coverage(snap, analysis, context)
         if coverage >= min_focus and names_covered(analysis, own):
             # what the sentence itself says counts most; its heading and neighbour add to it
-            passing.append((focus_coverage(snap, analysis, own) + 0.5 * coverage, cand))
+            weight = focus_coverage(snap, analysis, own) + 0.5 * coverage
+            if analysis.answer_type in {"date", "duration"} and _used_as_reference(analysis, cand.text):
+                weight -= REFERENCE_POINT_PENALTY
+            passing.append((weight, cand))
     if passing:
         top = max(c for c, _ in passing)
         return Verdict(next(cand for c, cand in passing if c >= top - COVERAGE_TIE))

@@ -355,7 +355,9 @@ def result_strength(text: str) -> int:
 
 
 _DANGLING = re.compile(
+    # "The first – ... – is Friday 6 May": an ordinal standing for a noun of the sentence before
     r"^\W*(?:it|its|it's|they|their|them|he|she|his|her|both"
+    r"|the (?:first|second|third|former|latter)(?=\s*[–—-]|\s+(?:is|was|are|were)\b)"
     r"|(?:this|these|those|that|such)\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|means?"
     r"|includes?|shows?|allows?|helps?|led|leads))\b",
     re.I,

@@ -24,7 +24,9 @@ REPORT = (
     "The fund holds £12m in total, shared by three themes: recruitment, training and respite.\n\n"
     "Training\n\n"
     "Harbourside Carers Network (HCN) trains new carers across Harbourside and the coast. "
-    "Millbay Fostering Service trained 45 carers last year in its own training rooms.\n"
+    "Millbay Fostering Service trained 45 carers last year in its own training rooms.\n\n"
+    "Full bids\n\n"
+    "Where proposals submitted by the first deadline are shortlisted, full bids are due by 30 June 2016.\n"
 )
 
 MANIFEST = """[[document]]
@@ -140,3 +142,21 @@ def test_the_sentence_threshold_is_a_setting(review: Assistant, monkeypatch: pyt
 
     assert load_settings().min_sentence_cos == 0.0
     assert not review.ask("how many foster carers did Harbourside have?").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("When is the first deadline for proposals?", "One call for proposals"),
+        ("whens the second deadline", "One call for proposals"),
+        ("when are full bids due if we make the first deadline?", "Where proposals submitted"),
+        ("If our proposal makes the first deadline and is shortlisted, when is the full bid due?", "Where"),
+    ],
+)
+def test_a_date_is_read_from_the_sentence_that_gives_it_not_one_that_counts_from_it(
+    review: Assistant, question: str, lead: str
+) -> None:
+    # "submitted by the first deadline ... due by 30 June": that sentence takes the first deadline as
+    # known and dates something else
+    answer = review.ask(question)
+    assert answer.answer.startswith(lead), answer.answer
