@@ -361,6 +361,10 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         )
         return a
     a.verbatim = bool(_VERBATIM.search(q)) or bool(_QUOTE.search(q) and not _QUOTE_VERB.search(q))
+    if a.verbatim and not a.focus and preamble:
+        # "There's a lettered list in the transitions section. Can you give it to me verbatim?": the
+        # ask says only how to answer; which text is meant is in the sentence before
+        a.focus, a.focus_words = _focus(preamble)
     para = _PARAGRAPH_REF.search(q)
     if para:
         a.intent, a.reference = "reference", {"kind": "paragraph", "number": para.group(1)}

@@ -156,3 +156,21 @@ def test_words_that_frame_the_ask_are_never_corrected_or_searched_for(guide: Ass
     assert changes == {} and fixed == "Could you quote the footnote under the table"
     focus = analyse("what does the footnote under the scoring table say").focus
     assert "footnot" not in focus and "tabl" not in focus and "score" in " ".join(focus)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In the section on scoring there's a table of standards. Could you give it to me word for word?",
+        "There's a table of standards for scoring bids - can I have it verbatim please?",
+    ],
+)
+def test_what_a_bare_request_for_exact_text_means_is_read_from_the_sentence_before(question: str) -> None:
+    analysis = analyse(question)
+    assert analysis.verbatim
+    assert "standard" in analysis.focus and "score" in " ".join(analysis.focus)
+
+
+def test_a_bare_count_question_does_not_take_the_askers_context_as_its_subject() -> None:
+    analysis = analyse("For my slides on the fund I need a figure. How many bids were there?")
+    assert "slide" not in analysis.focus
