@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import indexed_small_corpus
+from support import indexed_small_corpus, private_copy
 
 from assistant import tables
 from assistant.compose import idf_table
@@ -182,3 +182,25 @@ def test_ingest_reports_every_stage(small: Settings) -> None:
     assert report.published and list(report.stages) == list(STAGES)
     assert report.stages["embed"] > 0 and report.stages["write"] > 0
     assert line(report.stages).startswith("stages: load ") and "publish" in line(report.stages)
+
+
+def test_changing_the_precision_re_embeds_and_questions_follow_the_build(
+    small: Settings, tmp_path: Path
+) -> None:
+    from assistant.api import Assistant
+    from ingest.pipeline import run_ingest
+
+    work = private_copy(small, tmp_path)
+    other = "int8" if work.embed_precision == "float32" else "float32"
+    switched = work.replace(index={**work.index.model_dump(), "embed_precision": other})
+    report = run_ingest(switched)
+    assert report.published and report.stages["embed"] > 0  # every document embedded again
+    assert any("embedding precision changed" in w for w in report.warnings), report.warnings
+    build = store.current_build(switched.index_root)
+    assert build is not None and store.read_meta(build)["embed_precision"] == other
+    assert (models_dir(switched.index_root) / onnx_file(switched.model_path, Path(), other).name).exists()
+    # an app still configured with the old precision embeds questions like the live build
+    app = Assistant(work, llm="none")
+    assert app.snapshot().embed_precision == other
+    question = "When is the deadline?"
+    assert np.array_equal(app.embed(question), embed_texts(work.model_path, [question], precision=other)[0])
