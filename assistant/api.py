@@ -175,7 +175,7 @@ class Assistant:
         self.settings = settings or load_settings()
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
-        self._embed_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._embed_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._projects = None
         self._projects_build: Path | None = None
         # the model is configured from the environment at start-up (as load_chat_model reads it);
@@ -204,13 +204,15 @@ class Assistant:
             return self._snap
 
     def embed(self, text: str) -> np.ndarray:
+        # with the precision the live build's vectors were made with, whatever the setting says now
+        key = ((self._snap or self.snapshot()).embed_precision, text)
         with self._lock:
-            hit = self._embed_cache.get(text)
+            hit = self._embed_cache.get(key)
         if hit is not None:
             return hit
-        vec = embed_query(self.settings.model_path, text)
+        vec = embed_query(self.settings.model_path, text, precision=key[0])
         with self._lock:
-            self._embed_cache[text] = vec
+            self._embed_cache[key] = vec
             while len(self._embed_cache) > 512:
                 self._embed_cache.popitem(last=False)
         return vec

@@ -63,6 +63,7 @@ class Snapshot:
     row_of: dict[str, int]
     sentences_of: dict[int, np.ndarray]  # chunk row -> indices into sent_spans
     exact_dense: bool = False  # embedded build: dense search scans chunk_vecs (what its Chroma holds)
+    embed_precision: str = "float32"  # the build's (meta.json): questions must be embedded the same way
 
     @classmethod
     def load(
@@ -108,4 +109,5 @@ class Snapshot:
             row_of={c.chunk_id: i for i, c in enumerate(chunks)},
             sentences_of=sentences_of,
             exact_dense=not server,
+            embed_precision=store.embed_precision(meta),
         )

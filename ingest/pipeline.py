@@ -13,6 +13,7 @@ import json
 import logging
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from ingest.embeddings import embed_texts, use_index
 from ingest.loaders import LoadError, load_file
 from ingest.manifest import SUPPORTED_SUFFIXES, corpus_files, guess_info, read_manifest, refused_links
 from ingest.models import Chunk, DocumentInfo
+from ingest.onnx_model import QUANT_VERSION
 from ingest.sentences import sentence_spans
 from ingest.tokens import token_counter
 
@@ -94,7 +96,10 @@ def _sources(
 
 def _cache_key(raw: bytes, info: DocumentInfo | None, settings: Settings) -> str:
     h = hashlib.sha256(raw)
-    h.update(f"|{PIPELINE_VERSION}|{Path(settings.model_path).name}|{settings.max_chunk_tokens}|".encode())
+    model = Path(settings.model_path).name
+    if settings.embed_precision != "float32":  # float32 keys unchanged: caches made before int8 stay valid
+        model += f"/{settings.embed_precision}q{QUANT_VERSION}"
+    h.update(f"|{PIPELINE_VERSION}|{model}|{settings.max_chunk_tokens}|".encode())
     if info is not None:
         h.update(json.dumps(info.__dict__, sort_keys=True).encode())
     return h.hexdigest()[:32]
@@ -119,7 +124,7 @@ def _process(
             spans.extend((row, a, b) for a, b in sentence_spans(loaded.text, s, e))
     with stages.stage("embed"):  # one call: duplicates embedded once, batches packed by length
         texts = [c.embed_text() for c in chunks] + [loaded.text[a:b] for _r, a, b in spans]
-        vecs = embed_texts(settings.model_path, texts)
+        vecs = embed_texts(settings.model_path, texts, precision=settings.embed_precision)
     chunk_vecs, sent_vecs = vecs[: len(chunks)], vecs[len(chunks) :]
     tmp = cache.with_name(cache.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -136,6 +141,28 @@ def _process(
     shutil.rmtree(cache, ignore_errors=True)
     tmp.rename(cache)
     return info
+
+
+_preloaded = threading.Event()
+
+
+def _preload_writers() -> None:
+    """Import Chroma and bm25s (about 2 s of CPU, more on a cold disk) in the background while the
+    documents are embedded, instead of after, when the build is written. ONNX Runtime releases the
+    GIL while it runs; the main thread imports nothing new meanwhile (documents are embedded with
+    what is already loaded), so the two cannot wait on each other's import locks."""
+    if _preloaded.is_set():
+        return
+    _preloaded.set()
+
+    def run() -> None:
+        try:
+            import bm25s  # noqa: F401
+            import langchain_chroma  # noqa: F401
+        except Exception:  # noqa: BLE001 - only a head start: write_build imports them again and reports
+            pass
+
+    threading.Thread(target=run, name="ingest-preload", daemon=True).start()
 
 
 def dedupe_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], int]:
@@ -193,6 +220,12 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
             report.warnings.append(
                 f"vector store changed ({_describe(live_backend)} -> {_describe(backend)}): rebuilding"
             )
+        live_precision = store.embed_precision(store.read_meta(live)) if previous and live else ""
+        if live_precision and live_precision != settings.embed_precision:  # new cache keys: all re-embedded
+            report.warnings.append(
+                f"embedding precision changed ({live_precision} -> {settings.embed_precision}): "
+                "re-embedding every document"
+            )
         refused: list[tuple[str, str]] = []
         sources = _sources(settings, paths, refused)
         report.skipped.extend(refused)
@@ -215,6 +248,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, progress: bo
                 key = _cache_key(raw, info, settings)
                 cache = cache_root / key
                 if not (cache / "chunks.jsonl").exists():
+                    _preload_writers()
                     _process(path, info, key, settings, cache)
                     if info is None:  # said only of files that were indexed, not of refused ones
                         report.warnings.append(f"{name}: not in the manifest; title guessed from the text")
@@ -373,6 +407,7 @@ def _assemble(settings: Settings, docs: list[tuple[DocumentInfo, str, Path]]) ->
             [tuple(map(int, row)) for row in np.concatenate(spans)],
             np.concatenate(sent_vecs),
             settings.model_path,
+            embed_precision=settings.embed_precision,
             chroma_url=settings.chroma_url,
             owner=store.owner_id(settings.index_root) if settings.chroma_url else "",
         )

@@ -90,7 +90,13 @@ def chroma_client(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def vector_store(  # type: ignore[no-untyped-def]
-    folder: Path, model_path: str, *, client=None, collection: str = COLLECTION, metadata: dict | None = None
+    folder: Path,
+    model_path: str,
+    *,
+    client=None,
+    collection: str = COLLECTION,
+    metadata: dict | None = None,
+    precision: str = "float32",
 ):
     """The LangChain Chroma store, always with our embedding function (never Chroma's default).
 
@@ -103,7 +109,7 @@ def vector_store(  # type: ignore[no-untyped-def]
     return Chroma(
         client=client if client is not None else chroma_client(folder),
         collection_name=collection,
-        embedding_function=embedder(model_path),
+        embedding_function=embedder(model_path, precision),
         collection_metadata=metadata,
         collection_configuration={"hnsw": {"space": "cosine"}},
     )
@@ -127,6 +133,7 @@ def write_build(
     model_path: str,
     chroma_url: str = "",
     owner: str = "",
+    embed_precision: str = "float32",
 ) -> None:
     """Write every artefact of a build; ``docs`` is (info, cache key, source text).
 
@@ -154,7 +161,12 @@ def write_build(
         # a server collection is stamped with its data dir, so a later ingest can tell its orphans
         stamp = {OWNER_KEY: owner or "unknown"} if client is not None else None
         store = vector_store(
-            folder / "chroma", model_path, client=client, collection=collection, metadata=stamp
+            folder / "chroma",
+            model_path,
+            client=client,
+            collection=collection,
+            metadata=stamp,
+            precision=embed_precision,
         )
         batch = 2000
         for i in range(0, len(chunks), batch):
@@ -175,6 +187,8 @@ def write_build(
     meta = {
         "format": FORMAT_VERSION,
         "model_path": model_path,
+        # the vectors' precision: questions are embedded with the same (ingest/onnx_model.py)
+        "embed_precision": embed_precision,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "vectors": {"backend": "server", "url": url, "collection": collection}
         if url
@@ -457,9 +471,17 @@ class ServerVectors:
     """
 
     def __init__(
-        self, url: str, collection: str, model_path: str, ids: list[str], vecs: np.ndarray, fallback: bool
+        self,
+        url: str,
+        collection: str,
+        model_path: str,
+        ids: list[str],
+        vecs: np.ndarray,
+        fallback: bool,
+        precision: str = "float32",
     ) -> None:
         self.url, self.collection, self.model_path = url, collection, model_path
+        self.precision = precision
         self.fallback = fallback
         self.degraded = False  # the last search was answered from the local copy
         self.last_error: str | None = None
@@ -476,7 +498,13 @@ class ServerVectors:
                 except Exception as exc:
                     reason = f"collection {self.collection}: {exc}"
                     raise VectorStoreUnavailableError(self.url, reason) from exc
-                self._store = vector_store(Path(), self.model_path, client=client, collection=self.collection)
+                self._store = vector_store(
+                    Path(),
+                    self.model_path,
+                    client=client,
+                    collection=self.collection,
+                    precision=self.precision,
+                )
             return self._store
 
     def similarity_search_by_vector_with_relevance_scores(self, embedding, k: int = 4, **kwargs):  # type: ignore[no-untyped-def]  # noqa: E501
@@ -530,10 +558,16 @@ def open_vectors(  # type: ignore[no-untyped-def]
     differ from the one the ingesting node used), else from the URL recorded in the build.
     """
     vectors = meta.get("vectors") or {"backend": "embedded", "collection": COLLECTION}
+    precision = embed_precision(meta)
     if vectors.get("backend") != "server":
-        return vector_store(build / "chroma", model_path)
+        return vector_store(build / "chroma", model_path, precision=precision)
     url = server_url(chroma_url) or vectors.get("url", "")
-    return ServerVectors(url, vectors["collection"], model_path, ids, vecs, fallback)
+    return ServerVectors(url, vectors["collection"], model_path, ids, vecs, fallback, precision)
+
+
+def embed_precision(meta: dict) -> str:
+    """The precision a build's vectors were embedded with (builds from before int8 have none: float32)."""
+    return str(meta.get("embed_precision") or "float32")
 
 
 def vectors_backend(build: Path | None) -> tuple[str, str]:

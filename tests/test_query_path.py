@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import indexed_small_corpus
+from support import indexed_small_corpus, private_copy
 
 from assistant import tables
 from assistant.compose import idf_table
@@ -25,7 +25,7 @@ from ingest import store
 from ingest.config import Settings, load_settings
 from ingest.embeddings import embed_texts, encoder, models_dir, torch_embedder, use_index
 from ingest.lexical import QUERY_RULES, LexicalIndex
-from ingest.onnx_model import fingerprint
+from ingest.onnx_model import fingerprint, onnx_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -44,7 +44,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def test_onnx_vectors_agree_with_torch() -> None:
     model_path = load_settings().model_path
-    onnx = embed_texts(model_path, TEXTS)
+    onnx = embed_texts(model_path, TEXTS, precision="float32")
     ref = np.asarray(torch_embedder(model_path).embed_documents(TEXTS), dtype=np.float32)
     cos = (onnx * ref).sum(axis=1) / (np.linalg.norm(onnx, axis=1) * np.linalg.norm(ref, axis=1))
     assert onnx.shape == (len(TEXTS), 384)
@@ -59,11 +59,30 @@ def test_duplicates_are_embedded_once_and_kept_in_order() -> None:
     assert np.array_equal(vecs[0], vecs[2]) and not np.array_equal(vecs[0], vecs[1])
 
 
+def test_int8_vectors_stay_close_to_float32() -> None:
+    """The quantised model's vectors: a loose check (retrieval and answers are what eval measures)."""
+    model_path = load_settings().model_path
+    exact = embed_texts(model_path, TEXTS, precision="float32")
+    quantised = embed_texts(model_path, TEXTS, precision="int8")
+    cos = (exact * quantised).sum(axis=1)
+    assert quantised.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(quantised, axis=1), 1, atol=1e-4)
+    assert cos.min() >= 0.97, cos
+    assert encoder(model_path, "int8").path.name.endswith("-int8q1.onnx")
+
+
 def test_ingest_keeps_the_onnx_file_beside_the_index(small: Settings) -> None:
     folder = models_dir(small.index_root)
-    assert [p.name for p in folder.glob("*.onnx")] == [f"minilm-{fingerprint(small.model_path)}.onnx"]
+    precision = small.embed_precision
+    names = {p.name for p in folder.glob("*.onnx")}
+    assert onnx_file(small.model_path, folder, precision).name in names
+    known = {onnx_file(small.model_path, folder, p).name for p in ("float32", "int8")}
+    assert f"minilm-{fingerprint(small.model_path)}.onnx" in known and names <= known
     use_index(small.model_path, small.index_root)
-    assert encoder(small.model_path).path.parent == folder
+    assert encoder(small.model_path, precision).path.parent == folder
+    build = store.current_build(small.index_root)
+    assert build is not None and store.read_meta(build)["embed_precision"] == precision
+    assert Snapshot.load(small.index_root, small.model_path).embed_precision == precision
 
 
 def test_answering_imports_no_torch_bm25s_or_chromadb(small: Settings) -> None:
@@ -99,7 +118,7 @@ def test_numpy_bm25_scores_equal_bm25s(small: Settings) -> None:
 def test_exact_dense_ranking_matches_a_full_sort(small: Settings) -> None:
     snap = Snapshot.load(small.index_root, small.model_path)
     assert snap.exact_dense
-    qvec = embed_texts(small.model_path, ["When is the deadline?"])[0]
+    qvec = embed_texts(small.model_path, ["When is the deadline?"], precision=snap.embed_precision)[0]
     sims = snap.chunk_vecs @ qvec
     expected = sorted(range(len(sims)), key=lambda i: (-sims[i], i))[:5]
     assert [r for r, _ in dense_ranking(snap, qvec, 5)] == expected
@@ -141,10 +160,10 @@ def test_a_read_only_index_uses_the_user_cache(tmp_path: Path, monkeypatch: pyte
     real = onnx_model._ensure_in
     read_only = tmp_path / "index" / "models"
 
-    def refuse(model: str, folder: Path) -> Path:
+    def refuse(model: str, folder: Path, precision: str = "float32") -> Path:
         if folder == read_only:
             raise PermissionError(13, "Read-only file system", str(folder))
-        return real(model, folder)
+        return real(model, folder, precision)
 
     monkeypatch.setattr(onnx_model, "_ensure_in", refuse)
     path = onnx_model.ensure_onnx(model_path, read_only)
@@ -163,3 +182,25 @@ def test_ingest_reports_every_stage(small: Settings) -> None:
     assert report.published and list(report.stages) == list(STAGES)
     assert report.stages["embed"] > 0 and report.stages["write"] > 0
     assert line(report.stages).startswith("stages: load ") and "publish" in line(report.stages)
+
+
+def test_changing_the_precision_re_embeds_and_questions_follow_the_build(
+    small: Settings, tmp_path: Path
+) -> None:
+    from assistant.api import Assistant
+    from ingest.pipeline import run_ingest
+
+    work = private_copy(small, tmp_path)
+    other = "int8" if work.embed_precision == "float32" else "float32"
+    switched = work.replace(index={**work.index.model_dump(), "embed_precision": other})
+    report = run_ingest(switched)
+    assert report.published and report.stages["embed"] > 0  # every document embedded again
+    assert any("embedding precision changed" in w for w in report.warnings), report.warnings
+    build = store.current_build(switched.index_root)
+    assert build is not None and store.read_meta(build)["embed_precision"] == other
+    assert (models_dir(switched.index_root) / onnx_file(switched.model_path, Path(), other).name).exists()
+    # an app still configured with the old precision embeds questions like the live build
+    app = Assistant(work, llm="none")
+    assert app.snapshot().embed_precision == other
+    question = "When is the deadline?"
+    assert np.array_equal(app.embed(question), embed_texts(work.model_path, [question], precision=other)[0])
