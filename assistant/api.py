@@ -86,6 +86,11 @@ _ROLE = re.compile(
 )
 
 
+# asking which councils (local authorities, boroughs) take part in something
+_ASKS_COUNCILS = re.compile(r"\b(?:which|what) (?:local authorit(?:y|ies)|councils?|boroughs?|las)\b", re.I)
+_COUNCIL = re.compile(r"\b(?:council|borough|county|city|local authorit(?:y|ies)|trust)\b", re.I)
+
+
 _DUE = frozenset(
     content_stems(
         "deadline deadlines closing close due submit submission apply application event workshop webinar "
@@ -497,6 +502,10 @@ class Assistant:
             result = answer_rounds(query, projects, source) or answer_from_directory(query, projects, source)
         if result is None or not names_covered(analysis, result.answer):
             return None  # a record that does not name the asked subject does not answer
+        if _ASKS_COUNCILS.search(analysis.clause) and not _COUNCIL.search(result.answer):
+            # "which councils are testing Pause": a record led by a charity that names no council
+            # (neither as its lead body nor in its description) does not say; the prose may
+            return None
         if analysis.answer_type in {"money", "count"} and not states_value(
             snap, analysis, result.answer, self.settings.count_window, record=True
         ):

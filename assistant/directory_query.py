@@ -118,6 +118,8 @@ _LIST_RE = re.compile(
 )
 _PROJECT_WORD_RE = re.compile(
     r"\bprojects?\b|\bdirectory\b|\btheme codes?\b|\bfunded\b|\bawards?\b|\bawarded\b|\bgrants?\b"
+    # "which councils got funding in the West Midlands": the funded bodies are the directory's records
+    r"|\b(?:got|get|received|were given|have had|had) (?:funding|money|grants?|an award)\b"
 )
 # "we", "our", "I": the asker's own project or bid, an eligibility question, not a directory search
 _FIRST_PERSON_RE = re.compile(r"\b(?:we|we're|we've|our|ours|us|i|i'm|i've|my)\b")

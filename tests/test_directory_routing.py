@@ -1,0 +1,39 @@
+"""Which questions the project directory answers, and which it hands to the prose (our own questions)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which councils are trying out Pause right now?",
+        "What local authorities are testing the Pause approach?",
+    ],
+)
+def test_which_councils_take_part_is_not_answered_by_a_record_that_names_none(
+    assistant_instance, question: str
+) -> None:
+    # the directory's Pause record is led by a charity and names no council; the interim report does
+    ans = assistant_instance.ask(question)
+    assert ans.mode != "directory"
+    assert "Southwark" in ans.answer and "Newham" in ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which councils got funding in the West Midlands?",
+        "which local authorities received money in the west midlands",
+    ],
+)
+def test_which_bodies_got_funding_in_a_region_is_a_directory_list(assistant_instance, question: str) -> None:
+    ans = assistant_instance.ask(question)
+    assert ans.mode == "directory"
+    assert "Coventry City Council" in ans.answer
+
+
+def test_a_record_whose_description_names_the_councils_still_answers(assistant_instance) -> None:
+    ans = assistant_instance.ask("In which councils is Morning Lane Associates implementing its model?")
+    assert "Derbyshire" in ans.answer and "Harrow" in ans.answer
