@@ -344,6 +344,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         # points back at what the preamble named, so that name is the subject
         named = [m.group(1) for m in _NAMED.finditer(preamble) if m.group(1).lower() not in _ASKING]
         named = [n for n in named if not _CALENDAR.fullmatch(n) and n not in a.names]
+        # an acronym it points back to is named too ("We sent in an EOI ... If it gets through, ...")
+        named += [t for t in re.findall(r"\b[A-Z]{2,6}s?\b", preamble) if t not in named]
         # the focus, not a required name: the ask may use another form of it ("Professor Munro")
         more_focus, more_words = _focus(" ".join(named))
         a.focus += [f for f in more_focus if f not in a.focus]

@@ -160,3 +160,10 @@ def test_a_date_is_read_from_the_sentence_that_gives_it_not_one_that_counts_from
     # known and dates something else
     answer = review.ask(question)
     assert answer.answer.startswith(lead), answer.answer
+
+
+def test_an_acronym_the_ask_points_back_to_is_part_of_its_focus() -> None:
+    from assistant.analysis import analyse
+
+    analysis = analyse("We sent an HCN referral last week. If it is accepted, what happens next?")
+    assert "hcn" in analysis.focus
