@@ -401,7 +401,10 @@ class Assistant:
             if not decline:
                 return abstained(question, query, contexts)
             return self._near_miss(snap, question, query, contexts, verdict)
-        units = merge_adjacent(select(snap, cands, lead=verdict.lead))
+        # a lead that names the asked subject ("Hertfordshire's principle ... has led to") goes on
+        # through its paragraph, which tells what that subject did
+        names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
+        units = merge_adjacent(select(snap, cands, lead=verdict.lead, names_lead=names_lead))
         extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
         if analysis.asks_conflict and analysis.answer_type not in {None, *PROSE_TYPES}:
             taken = {c.idx for u in units for c in u}

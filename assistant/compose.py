@@ -245,12 +245,17 @@ def _table_units(snap: Snapshot, cand: Candidate, is_lead: bool) -> list[list[Ca
 
 
 def select(
-    snap: Snapshot, cands: list[Candidate], max_units: int = MAX_UNITS, lead: Candidate | None = None
+    snap: Snapshot,
+    cands: list[Candidate],
+    max_units: int = MAX_UNITS,
+    lead: Candidate | None = None,
+    names_lead: bool = False,
 ) -> list[list[Candidate]]:
     """``lead`` (else the best sentence) first, then close runners-up; lead-ins bring their lists.
 
     ``lead`` is chosen by answerability (the sentence that holds the asked value), so it may score
-    below the best sentence; runners-up are still measured against the best.
+    below the best sentence; runners-up are still measured against the best. ``names_lead``: the
+    lead names the subject the asker named, so the rest of its paragraph is about that subject too.
     """
     ranked = sorted(cands, key=lambda c: -c.score)
     if not ranked:
@@ -291,7 +296,7 @@ def select(
             score_of = {c.idx: c.score for c in cands}
             source = snap.texts[snap.chunks[cand.row].doc_id]
             # a lead that names the question's subject is followed by its elaboration
-            elaborates = cand.lex >= 0.5
+            elaborates = cand.lex >= 0.5 or (names_lead and not units)
             for nxt in _follow(snap, cand, 2 if elaborates else 1, 600):
                 same_paragraph = "\n" not in source[unit[-1].end : nxt.start]
                 if not same_paragraph or (

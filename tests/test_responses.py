@@ -35,7 +35,8 @@ REPORT = (
             "Case study: Northgate Family Rooms",
             (
                 "Northgate Family Rooms offers supervised contact in a home-like setting at weekends. Its "
-                "staff are drawn from the council's own family support team."
+                "staff are drawn from the council's own family support team. Families book sessions "
+                "through a phone line run by trained volunteers."
             ),
         ]
     )
@@ -85,3 +86,15 @@ def test_what_was_done_about_a_problem_leads(report: Assistant, question: str) -
 )
 def test_a_question_about_what_a_project_does_is_not_about_a_response(question: str) -> None:
     assert analyse(question).answer_type != "response"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What has Northgate Family Rooms actually set up?", "northgate family rooms - what do they offer?"],
+)
+def test_a_lead_that_names_the_asked_subject_goes_on_through_its_paragraph(
+    report: Assistant, question: str
+) -> None:
+    answer = report.ask(question)
+    assert answer.answer.startswith("Northgate Family Rooms offers supervised contact")
+    assert "phone line run by trained volunteers" in answer.answer.split("[1]")[0]
