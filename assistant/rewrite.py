@@ -48,9 +48,29 @@ def _entity(text: str) -> str | None:
     return max(found, key=len) if found else None
 
 
+# a verb makes a short question whole: "Who can apply?" asks about the programme, not the last answer
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|can|could|do|does|did|will|would|should|shall|may|might|must|has|have|had"
+    r"|apply|applies|get|gets|got|run|runs|ran|fund|funds|funded|work|works|worked|mean|means)\b",
+    re.I,
+)
+
+
 def is_follow_up(question: str) -> bool:
+    """Whether ``question`` leans on the turn before: a connector, a pronoun, or a verbless fragment."""
     words = re.findall(r"[A-Za-z']+", question)
-    return bool(_FOLLOW_START.match(question) or _PRONOUN.search(question) or len(words) <= 4)
+    short_fragment = len(words) <= 4 and not _VERB.search(question)
+    return bool(_FOLLOW_START.match(question) or _PRONOUN.search(question) or short_fragment)
+
+
+def _asks_itself(q: str) -> bool:
+    """A follow-up that holds its own ask and subject: a question word or a verb, and no pronoun."""
+    if _PRONOUN.search(q):
+        return False
+    words = re.findall(r"[A-Za-z']+", q)
+    asks = bool(re.match(r"\s*(?:who|what|which|when|where|why|how)\b", q, re.I) or _VERB.search(q))
+    any_ask = bool(re.search(r"\bany\s+\w+", q, re.I))  # "care leavers - any projects?"
+    return len(words) >= 3 and (asks or any_ask)
 
 
 def rewrite(question: str, history: list[dict] | None) -> str:
@@ -67,6 +87,13 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if entity and _SUBJECT_PRONOUN.search(q):
         replaced = _SUBJECT_PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]
+    if q and _asks_itself(q):
+        # "and what about care leavers - any projects?": a question of its own on a new subject
+        return q[0].upper() + q[1:]
+    new_subject = _entity(q)
+    if new_subject and entity and entity in prev_q and len(re.findall(r"[A-Za-z']+", q)) <= 4:
+        # "what about Pause?" after "How much did Mockingbird get?": the same question of Pause
+        return prev_q.replace(entity, new_subject, 1)
     core = re.sub(
         r"^\s*(who|what|which|when|where|why|how)\b[^?]*?\b(is|are|was|were|does|do|did)\b",
         "",

@@ -98,3 +98,24 @@ def test_a_lead_that_names_the_asked_subject_goes_on_through_its_paragraph(
     answer = report.ask(question)
     assert answer.answer.startswith("Northgate Family Rooms offers supervised contact")
     assert "phone line run by trained volunteers" in answer.answer.split("[1]")[0]
+
+
+HISTORY = [
+    {"q": "What does Riverside Kinship Hub do?", "a": "Riverside Kinship Hub brings together three councils."}
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who can apply?", "Who can apply?"),  # whole on its own: not about the last answer
+        ("When is the deadline for bids?", "When is the deadline for bids?"),
+        ("and what about weekend contact - any projects?", "What about weekend contact - any projects?"),
+        ("what about Northgate Family Rooms?", "What does Northgate Family Rooms do?"),
+        ("how many councils is it working with?", "How many councils is Riverside Kinship Hub working with?"),
+    ],
+)
+def test_a_follow_up_leans_on_the_last_turn_only_when_it_needs_to(question: str, expected: str) -> None:
+    from assistant.rewrite import rewrite
+
+    assert rewrite(question, HISTORY) == expected
