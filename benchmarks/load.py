@@ -97,6 +97,78 @@ def run_load(url: str, users: int = 20, per_user: int = 10, pool: list[str] | No
     }
 
 
+def run_load_http(url: str, users: int = 20, per_user: int = 10, pool: list[str] | None = None) -> dict:
+    """As :func:`run_load`, through Gradio's plain HTTP API with one asyncio event loop.
+
+    Why: 20 ``gradio_client`` users are 20 threads with their own SSE readers; on a 2-core machine
+    they take about as much CPU as the app they measure. One event loop posting to
+    ``/gradio_api/call/ask`` and reading the result stream costs little, so the figures are the app's.
+    """
+    import asyncio
+    import json
+
+    import httpx
+
+    pool = pool or questions()
+    lats: list[float] = []
+    errors: list[str] = []
+    answers: list[dict] = []
+    base = url.rstrip("/") + "/gradio_api/call/ask"
+
+    async def one(client: httpx.AsyncClient, q: str) -> dict:
+        r = await client.post(base, json={"data": [q, None]})
+        r.raise_for_status()
+        event_id = r.json()["event_id"]
+        event = None
+        async with client.stream("GET", f"{base}/{event_id}") as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event in {"complete", "error"}:
+                    if event == "error":
+                        raise RuntimeError(line)
+                    return json.loads(line.split(":", 1)[1])[0]
+        raise RuntimeError("stream ended without a result")
+
+    async def user(client: httpx.AsyncClient, u: int, go: asyncio.Event) -> None:
+        await go.wait()
+        for i in range(per_user):
+            q = pool[(u * per_user + i) % len(pool)]
+            t0 = time.perf_counter()
+            try:
+                ans = await one(client, q)
+            except Exception as exc:  # noqa: BLE001  (counted and reported, not raised)
+                errors.append(f"user {u} q{i}: {type(exc).__name__}: {exc}")
+                continue
+            lats.append(time.perf_counter() - t0)
+            answers.append({"question": q, **(ans if isinstance(ans, dict) else {"answer": ans})})
+
+    async def main() -> float:
+        limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
+        async with httpx.AsyncClient(timeout=300, limits=limits) as client:
+            go = asyncio.Event()
+            tasks = [asyncio.create_task(user(client, u, go)) for u in range(users)]
+            t0 = time.perf_counter()
+            go.set()
+            await asyncio.gather(*tasks)
+            return time.perf_counter() - t0
+
+    wall = asyncio.run(main())
+    return {
+        "users": users,
+        "per_user": per_user,
+        "requests": users * per_user,
+        "answered": len(answers),
+        "errors": errors,
+        "wall_s": wall,
+        "throughput_qps": len(answers) / wall if wall else 0.0,
+        "p50_s": percentile(lats, 0.5),
+        "p95_s": percentile(lats, 0.95),
+        "max_s": max(lats) if lats else float("nan"),
+        "answers": answers,
+    }
+
+
 def report(r: dict) -> str:
     return (
         f"load: {r['users']} users x {r['per_user']} questions = {r['requests']} requests "
@@ -117,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--questions", type=int, default=10, help="questions per user")
     ap.add_argument("--url", help="an app that is already running (default: start one here)")
+    ap.add_argument(
+        "--client",
+        choices=["gradio", "http"],
+        default="gradio",
+        help="gradio_client threads (as a Python caller would) or one asyncio loop over plain HTTP (light)",
+    )
     args = ap.parse_args(argv)
     url = args.url
     app = None
@@ -137,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app on {url}: ask concurrency {conc}, queue max {qmax}")
     print(f"nproc: {len(os.sched_getaffinity(0))}  load average: {os.getloadavg()[0]:.1f}")
     try:
-        r = run_load(url, args.users, args.questions)
+        run = run_load_http if args.client == "http" else run_load
+        r = run(url, args.users, args.questions)
     finally:
         if app is not None:
             app.close()

@@ -198,7 +198,8 @@ def concurrent(env: dict[str, str], users: int, per_user: int, baseline_p50: flo
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the app did not start") from None
                 time.sleep(0.5)
-        cmd = [sys.executable, "benchmarks/load.py", "--url", url, "--users", str(users)]
+        # the light client (one asyncio loop): gradio_client threads took as much CPU as the app
+        cmd = [sys.executable, "benchmarks/load.py", "--url", url, "--users", str(users), "--client", "http"]
         cpu0 = _cpu_of(server.pid)
         load = run_child([*cmd, "--questions", str(per_user)], env, check=False)
         busy = (_cpu_of(server.pid) - cpu0) / load["wall"] if load["wall"] else 0.0
