@@ -37,3 +37,17 @@ def test_twenty_concurrent_users_all_answered(built_settings) -> None:  # type: 
         for c in ans["citations"]:  # complete answers: every quote is verbatim from its document
             text = assistant.document_text(c["doc_id"])  # type: ignore[attr-defined]
             assert text[c["start"] : c["end"]] == c["text"]
+
+
+@pytest.mark.slow
+def test_the_light_http_client_gets_the_same_complete_answers(built_settings) -> None:  # type: ignore[no-untyped-def]
+    from load import run_load_http
+
+    served: Served = served_app(built_settings)
+    r = run_load_http(served.url, 5, 4)
+    assert r["errors"] == [], r["errors"][:5]
+    assert r["answered"] == 20
+    direct = served.assistant
+    for ans in r["answers"]:
+        assert ans["abstained"] or ans["citations"], ans["question"]
+        assert ans["answer"] == direct.ask(ans["question"]).answer  # the same answer as in process
