@@ -405,7 +405,10 @@ class Assistant:
         # through its paragraph, which tells what that subject did
         names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
         units = merge_adjacent(select(snap, cands, lead=verdict.lead, names_lead=names_lead))
-        extra = find_conflicts(snap, query, cands, units[:1])  # a different figure for what the lead states
+        # a different figure for what the lead states, about the same subject
+        extra = find_conflicts(
+            snap, query, cands, units[:1], about=lambda c: about_subject(snap, analysis, c)
+        )
         if analysis.asks_conflict and analysis.answer_type not in {None, *PROSE_TYPES}:
             taken = {c.idx for u in units for c in u}
             alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,

@@ -317,6 +317,17 @@ def select(
     return units
 
 
+_NAME_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+
+
+def _other_names(before: list[Candidate], kept: list[Candidate]) -> bool:
+    """``before`` names someone ``kept`` does not ("In Leeds, 1,500 staff ..." before "Likewise,
+    Tri-Borough aims to train 600 staff"): put in front, it would read as the same subject's figure."""
+    kept_text = " ".join(c.text for c in kept)
+    names = {m.group(0) for c in before for m in _NAME_WORD.finditer(c.text.replace("*", ""))}
+    return any(name not in kept_text for name in names)
+
+
 def merge_adjacent(units: list[list[Candidate]]) -> list[list[Candidate]]:
     """Units that are consecutive sentences of one text become one unit, in document order.
 
@@ -330,7 +341,12 @@ def merge_adjacent(units: list[list[Candidate]]) -> list[list[Candidate]]:
             if unit[0].idx == kept[-1].idx + 1:
                 kept.extend(unit)
                 break
-            if unit[-1].idx + 1 == kept[0].idx and k > 0 and not kept[0].bound:
+            if (
+                unit[-1].idx + 1 == kept[0].idx
+                and k > 0
+                and not kept[0].bound
+                and not _other_names(unit, kept)
+            ):
                 kept[:0] = unit
                 break
         else:

@@ -8,6 +8,7 @@ the figure) but carry different numbers are both cited, with a note.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.compose import Candidate
 from assistant.models import Citation
@@ -85,9 +86,18 @@ def figures(text: str) -> set[str]:
 
 
 def find_conflicts(
-    snap: Snapshot, query: str, cands: list[Candidate], units: list[list[Candidate]], min_sim: float = 0.6
+    snap: Snapshot,
+    query: str,
+    cands: list[Candidate],
+    units: list[list[Candidate]],
+    min_sim: float = 0.6,
+    about: Callable[[Candidate], bool] | None = None,
 ) -> list[list[Candidate]]:
-    """Extra units that state a different figure, from another document, for what the answer states."""
+    """Extra units that state a different figure, from another document, for what the answer states.
+
+    ``about`` tells whether a sentence is about the asked subject: Leeds's 1,500 trained staff do not
+    dispute Tri-Borough's 700, however alike the sentences read.
+    """
     if not units:
         return []
     chosen = [c for u in units for c in u]
@@ -107,6 +117,8 @@ def find_conflicts(
                 continue
             figs = figures(cand.text)
             if not figs or not disagree(base.text, cand.text):
+                continue
+            if about is not None and not about(cand):
                 continue
             sim = float(snap.sent_vecs[base.idx] @ snap.sent_vecs[cand.idx])
             if figs & base_figs:

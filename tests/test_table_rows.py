@@ -174,3 +174,17 @@ def test_what_a_bare_request_for_exact_text_means_is_read_from_the_sentence_befo
 def test_a_bare_count_question_does_not_take_the_askers_context_as_its_subject() -> None:
     analysis = analyse("For my slides on the fund I need a figure. How many bids were there?")
     assert "slide" not in analysis.focus
+
+
+def test_a_runner_up_naming_someone_else_is_not_put_in_front_of_a_quote() -> None:
+    from assistant.compose import Candidate, merge_adjacent
+
+    def cand(idx: int, text: str) -> Candidate:
+        return Candidate(idx, 0, idx * 100, idx * 100 + len(text), text, 0.5, 0.5, 0.5)
+
+    lead = [cand(2, "Harbourside trains 700 carers a year.")]
+    kept = [cand(9, "Likewise, Harbourside aims to train 600 more.")]
+    other = [cand(8, "In Millbay, 1,500 staff have been trained.")]
+    same = [cand(8, "The training runs over two days.")]
+    assert merge_adjacent([lead, kept, other]) == [lead, kept, other]  # its own quote, not merged in
+    assert merge_adjacent([lead, kept, same]) == [lead, [*same, *kept]]
