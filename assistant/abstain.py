@@ -80,7 +80,7 @@ def abstain_reason(
     if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
         qvec is not None and best_sentence < min_sentence
     ):
-        return f"no passage is close in meaning (best cosine {dense:.2f}, best sentence {best_sentence:.2f})"
+        return "no passage in them is about it"
     vocab = vocabulary(snap)
     stems = set(analysis.focus)
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]

@@ -401,7 +401,7 @@ def judge(
             if top == 0 and wide:
                 # the subject is there ("final evaluation report ... August 2017") but no sentence
                 # about it reports any result: a description is not a finding
-                about = " ".join(analysis.focus_words[:6])
+                about = _asked(analysis)
                 return Verdict(None, f"they mention {about} but report no result or finding for it",
                                nearby=wide[0])  # fmt: skip
         if analysis.answer_type in {"lesson", "response"}:
@@ -438,7 +438,7 @@ def judge(
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
     if analysis.answer_type == "count" and analysis.count_noun:
         phrase = f"a number of {' '.join(_words_for(analysis, analysis.count_noun))}"
-    about = " ".join(analysis.focus_words[:6])
+    about = _asked(analysis)
     return Verdict(None, f"they do not give {phrase} for {about}" if about else f"they do not give {phrase}",
                    nearby=ranked[0])  # fmt: skip
 
@@ -478,6 +478,20 @@ def alternatives(
                 unit.insert(0, Candidate(int(idx) - 1, prow, pa, pb, snap.texts[doc][pa:pb], 0.0, 0.0))
         best[doc] = unit
     return list(best.values())[:2]
+
+
+def _asked(analysis: QuestionAnalysis) -> str:
+    """What was asked, in the asker's own words: their asking clause, quoted.
+
+    A list of focus words ("amount for 200 went Partners Practice") reads as garble; the clause
+    ("“how much went to Partners in Practice in 2016”") says plainly what the documents lack.
+    """
+    clause = analysis.clause.strip().rstrip("?.! ")
+    if not clause:
+        return " ".join(analysis.focus_words[:6])
+    if len(clause) > 140:
+        clause = clause[:140].rsplit(" ", 1)[0] + " …"
+    return f"“{clause}”"
 
 
 def _words_for(analysis: QuestionAnalysis, stems: list[str]) -> list[str]:

@@ -354,6 +354,12 @@ class Assistant:
                 f"This is {analysis.not_documents}. I only answer questions about the Children's Social "
                 "Care Innovation Programme, by quoting its documents."
             )
+            if analysis.not_documents.startswith("a personal matter"):
+                # a family in trouble needs somewhere to turn, not only a refusal
+                reason += (
+                    " If this is about your own family, your local council's children's services, a "
+                    "family law solicitor or a free advice service can help."
+                )
             return abstained(question, query, contexts, reason=reason)
         if analysis.reference:
             lead_row = None

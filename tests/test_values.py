@@ -133,7 +133,7 @@ def test_a_question_no_sentence_is_about_is_declined(review: Assistant, question
     # a place name shared with the documents does not make a question about the weather answerable
     answer = review.ask(question)
     assert answer.abstained, answer.answer
-    assert "no passage is close in meaning" in answer.answer
+    assert "no passage in them is about it" in answer.answer
 
 
 def test_the_sentence_threshold_is_a_setting(review: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,3 +167,15 @@ def test_an_acronym_the_ask_points_back_to_is_part_of_its_focus() -> None:
 
     analysis = analyse("We sent an HCN referral last week. If it is accepted, what happens next?")
     assert "hcn" in analysis.focus
+
+
+def test_a_personal_matter_is_declined_with_somewhere_to_turn(review: Assistant) -> None:
+    answer = review.ask("My nephew was taken into care yesterday - what are my rights as his aunt?")
+    assert answer.abstained
+    assert "personal matter" in answer.answer and "solicitor" in answer.answer
+
+
+def test_a_decline_names_what_was_asked_in_the_askers_words(review: Assistant) -> None:
+    answer = review.ask("How much funding did Millbay Fostering Service get?")
+    assert answer.abstained
+    assert "“How much funding did Millbay Fostering Service get”" in answer.answer
