@@ -86,6 +86,9 @@ def _looks_like_heading(block: _Block) -> bool:
     return 0 < len(words) <= 18
 
 
+# "Please click here for the policy brief": a web page's link text; the link is gone in the text, so
+# the line is navigation, neither a heading nor something to quote
+_LINK_LINE = re.compile(r"^(?:please\s+)?click here\b", re.I)
 _CREDIT = re.compile(r"^(?:photo(?:graph)?|image|picture|illustration|credit)s?\s*(?:by\s*)?[:©]", re.I)
 
 
@@ -115,11 +118,26 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
     joinable = False
     run_of_headings = 0  # heading-like blocks in a row: only the first of a plain run is a heading
     before: _Block | None = None
+    # a title line followed by link lines ("Please click here for the policy brief") heads a web
+    # page's section however long it is: the links under it are that section's
+    titled = {
+        id(b)
+        for b, nxt in zip(blocks, blocks[1:], strict=False)
+        if _LINK_LINE.match(nxt.text.strip())
+        and "\n" not in b.text
+        and len(b.text) <= 250
+        and not b.text.rstrip().endswith((".", ",", ";", ":"))
+        and b.text[:1].isupper()
+        and not _LINK_LINE.match(b.text.strip())
+    }
     for b in blocks:
         first = b.text.split("\n", 1)[0].strip()
         prev_block, before = before, b
         if _CREDIT.match(first) and "\n" not in b.text:
             b.kind = "furniture"  # "Photo: agency/name": a caption credit, never a section heading
+            continue
+        if _LINK_LINE.match(first) and "\n" not in b.text:
+            b.kind = "furniture"
             continue
         if back_matter:
             b.kind = "furniture"
@@ -160,12 +178,17 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
             and not _NUMBERED.match(first)
             and any(_similar(norm, c) for c in contents_titles)
         )
-        heading_like = not is_markdown and (_looks_like_heading(b) or _question_line(b))
+        heading_like = not is_markdown and (_looks_like_heading(b) or _question_line(b) or id(b) in titled)
         if heading_like and prev_block is not None and prev_block.text.lstrip().startswith(("“", '"')):
             heading_like = False  # the name under a quotation is its credit line, not a heading
         # a question line under a heading opens a Q&A item ("Funding" > "How much is available?")
         demote = (
-            heading_like and not in_toc and run_of_headings > 0 and not joinable and not _question_line(b)
+            heading_like
+            and not in_toc
+            and run_of_headings > 0
+            and not joinable
+            and not _question_line(b)
+            and id(b) not in titled
         )
         run_of_headings = run_of_headings + 1 if (heading_like or in_toc) else 0
         joinable = in_toc or bool(_SECTION_LETTER.match(first)) or first.lower().startswith("case study")

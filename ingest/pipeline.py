@@ -34,7 +34,7 @@ from ingest.sentences import sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "12"  # bump when chunking, sentence splitting or de-duplication change: new caches
+PIPELINE_VERSION = "15"  # bump when chunking, sentence splitting or de-duplication change: new caches
 
 
 @dataclass

@@ -308,3 +308,21 @@ def test_markdown_entries_and_labels(model_path: str) -> None:
     assert entries[1].section == "PROJECTS > NORTH > 2. Beta Project"
     assert entries[2].section == "PROJECTS > SOUTH > 3. Gamma Project"
     assert all(_verbatim(c, text) for c in chunks)
+
+
+def test_link_lines_are_navigation_and_the_title_above_them_heads_its_section() -> None:
+    from ingest.chunking import classify
+
+    page = (
+        "Funding areas\n\n"
+        "Supporting kinship carers who take on grandchildren at short notice, including help with housing "
+        "and a named adviser for each family in the first year\n\n"
+        "Please click here for the policy brief\n\n"
+        "Please click here for the FAQ for this area\n\n"
+        "Please hold the 3rd March 2017 in Leeds for a workshop should your bid succeed.\n"
+    )
+    kinds = {b.text.split("\n")[0][:30]: b.kind for b in classify(page, is_markdown=False)}
+    assert kinds["Please click here for the poli"] == "furniture"
+    assert kinds["Please click here for the FAQ "] == "furniture"
+    assert kinds["Supporting kinship carers who "] == "heading"  # long, but the links under it are its
+    assert kinds["Please hold the 3rd March 2017"] != "heading"
