@@ -197,7 +197,26 @@ def _list_items(snap: Snapshot, lead_in: Candidate) -> list[Candidate]:
     for k, item in enumerate(items):
         if table_rows.is_row(snap, item.idx):
             return items[:k]
-    return items
+    return _finish_line(snap, items)
+
+
+def _finish_line(snap: Snapshot, items: list[Candidate], most: int = 3) -> list[Candidate]:
+    """The last list item completed: the size limit may stop after its first sentence
+    ("- How you will make it happen." without the sentences that say how)."""
+    if not items:
+        return items
+    last = items[-1]
+    doc = snap.chunks[last.row].doc_id
+    text = snap.texts[doc]
+    out = list(items)
+    for idx in range(last.idx + 1, min(last.idx + 1 + most, len(snap.sent_spans))):
+        row, a, b = (int(v) for v in snap.sent_spans[idx])
+        if snap.chunks[row].doc_id != doc or a < out[-1].end or text[out[-1].end : a].strip():
+            break
+        if "\n" in text[out[-1].end : a]:
+            break  # the next line is the next item, or the end of the list
+        out.append(Candidate(idx, row, a, b, text[a:b], 0.0, 0.0))
+    return out
 
 
 def _is_lead_in(sentence: str) -> bool:

@@ -31,6 +31,16 @@ GUIDE = (
     "Standard\tA strong bid will\n"
     "\tBe keeping faithful to the original model\n\n"
     "* For bids that expand an existing service, these standards carry more weight.\n\n"
+    "Writing your bid\n\n"
+    "When you write your bid you will want to think about:\n\n"
+    + "".join(
+        f"- The {n}. You should say clearly what the {n} covers and how it links to the other parts. "
+        f"Reviewers read the {n} first when they score a bid, so keep it short and specific. "
+        f"Say who in your team owns the {n}, and how often they will report on it to the board.\n"
+        for n in ("problem", "outcomes", "solution", "evidence")
+    )
+    + "- How you will deliver it. You will need to name who does what and when. You will also want to "
+    "plan for the likely risks early.\n\n"
     "Questions and Answers\n\n"
     "When will we hear?\n\n"
     "Bidders will hear by the end of June whether their bid goes forward.\n"
@@ -188,3 +198,15 @@ def test_a_runner_up_naming_someone_else_is_not_put_in_front_of_a_quote() -> Non
     same = [cand(8, "The training runs over two days.")]
     assert merge_adjacent([lead, kept, other]) == [lead, kept, other]  # its own quote, not merged in
     assert merge_adjacent([lead, kept, same]) == [lead, [*same, *kept]]
+
+
+def test_a_list_cut_at_its_size_limit_keeps_its_last_item_whole(guide: Assistant) -> None:
+    from assistant.compose import _at, _finish_line
+
+    snap = guide.snapshot()
+    first = _idx(guide, "The problem.")
+    # each item is four sentences ("The problem." is one); cut inside the second, as the size limit may
+    cut = [_at(snap, k) for k in range(first, first + 6)]
+    done = _finish_line(snap, cut)
+    assert [c.text for c in done][-1].startswith("Say who in your team owns the outcomes")
+    assert len(done) == 8  # completed to the end of its line, not into the next item
