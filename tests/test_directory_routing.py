@@ -35,5 +35,7 @@ def test_which_bodies_got_funding_in_a_region_is_a_directory_list(assistant_inst
 
 
 def test_a_record_whose_description_names_the_councils_still_answers(assistant_instance) -> None:
-    ans = assistant_instance.ask("In which councils is Morning Lane Associates implementing its model?")
+    ans = assistant_instance.ask(
+        "Morning Lane Associates: in what local authorities are they implementing their approach?"
+    )
     assert "Derbyshire" in ans.answer and "Harrow" in ans.answer

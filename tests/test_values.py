@@ -104,7 +104,7 @@ def test_a_value_the_asker_gave_does_not_answer_their_question(review: Assistant
     [
         ("how many round 2 projects were there?", "project"),
         ("Harbourside review: number of foster carers trained?", "carer"),
-        ("How many looked after children did the county have?", "children"),
+        ("How many children in foster care did the county have?", "children"),
         ("across how many local authority areas does it run", "area"),
     ],
 )

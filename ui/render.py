@@ -45,7 +45,7 @@ EXAMPLE_GROUPS: dict[str, list[str]] = {
     ],
     "Checking guidance wording": [
         "What are the objectives of the Innovation Programme 2016-2020?",
-        "What does the guidance say about rethinking children's social care?",
+        "How does the guidance describe rethinking children's social care?",
         "When was the deadline for targeted funding expressions of interest?",
     ],
 }
