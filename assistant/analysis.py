@@ -324,6 +324,17 @@ def _tidy(text: str) -> str:
     return re.sub(r"\bwat\b", "what", re.sub(r"\bhw\b", "how", text, flags=re.I), flags=re.I)
 
 
+def _quoted_value_type(text: str) -> str | None:
+    """The kind of the values an asker quotes: amounts, years (dates) or plain counts."""
+    if len(re.findall(r"£\s?\d", text)) >= 2:
+        return "money"
+    if len(_YEAR.findall(text)) >= 2:
+        return "date"
+    if len(re.findall(r"(?<![£\d.,])\d[\d,]*(?![\d%])", text)) >= 2:
+        return "count"
+    return None
+
+
 def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     """Read ``question`` (and its stand-alone ``query`` when it is a follow-up) once."""
     q = _tidy(query or question)
@@ -384,6 +395,14 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
     a.answer_type = answer_type(clause)
+    if a.answer_type is None and a.asks_conflict:
+        # "Was it £100m or £110m? The numbers don't match.": the values the asker quotes say what
+        # kind of value the documents must be searched for, each document's own
+        a.answer_type = _quoted_value_type(q)
+    if a.asks_conflict:
+        # the values the asker has seen are the candidates, not the subject: the subject is the rest
+        kept = [(f, w) for f, w in zip(a.focus, a.focus_words, strict=False) if not f[:1].isdigit()]
+        a.focus, a.focus_words = [f for f, _w in kept], [w for _f, w in kept]
     a.applicant = bool(_APPLICANT.search(q))
     a.criteria = bool(_CRITERIA.search(q))
     if a.answer_type == "count":

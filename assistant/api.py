@@ -316,7 +316,11 @@ class Assistant:
         else:
             # a mixed question gets the directory's record plus what the other documents say; any
             # question gets the other documents' account too when its figures contradict the record
-            others = [p for p in passages if snap.docs[p.chunk.doc_id].kind != "directory"]
+            pool = passages
+            if analysis.asks_conflict:
+                # the asker has seen other figures: look further than the records crowding the top
+                pool = hybrid_search(snap, query, qvec, self.settings.top_k * 4)
+            others = [p for p in pool if snap.docs[p.chunk.doc_id].kind != "directory"]
             prose = (
                 self._extractive(snap, analysis, text, query, qvec, others, contexts, decline=False)
                 if others

@@ -97,3 +97,25 @@ def test_a_typed_question_gets_the_narratives_figure_beside_the_record(assistant
     cited = " ".join(c.text for c in ans.citations)
     assert "£4.2m" in cited and "£4.3m" in cited, cited  # the directory's award and the guidance's figure
     assert {"how-to-get-involved", "programme-journey-directory"} <= {c.doc_id for c in ans.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Was the opening round worth £90m or £120m? Two sources disagree.", "money"),
+        ("Did it start in 2012 or 2015? The dates differ between documents.", "date"),
+        ("Were there 40 or 45 projects? The numbers don't match.", "count"),
+    ],
+)
+def test_the_values_an_asker_quotes_set_the_type_and_leave_the_focus(question: str, kind: str) -> None:
+    from assistant.analysis import analyse
+
+    analysis = analyse(question)
+    assert analysis.asks_conflict and analysis.answer_type == kind
+    assert not any(f[:1].isdigit() for f in analysis.focus)  # the quoted values are candidates
+
+
+def test_a_disputed_figure_answered_by_a_record_also_gets_the_narratives_figures(assistant_instance) -> None:
+    ans = assistant_instance.ask("Original innovation fund: £101m or £110m? My sources don't agree.")
+    cited = " ".join(c.text for c in ans.citations)
+    assert "£101M" in cited and "£110m" in cited, cited
