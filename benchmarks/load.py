@@ -153,7 +153,9 @@ def run_load_http(url: str, users: int = 20, per_user: int = 10, pool: list[str]
             await asyncio.gather(*tasks)
             return time.perf_counter() - t0
 
-    wall = asyncio.run(main())
+    # its own thread, so that a caller with an event loop running (a test, a notebook) can use it
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        wall = ex.submit(asyncio.run, main()).result()
     return {
         "users": users,
         "per_user": per_user,

@@ -168,8 +168,19 @@ def test_staff_page_in_browser_resets_replaces_and_passes_axe(
             # replace the Marrowby briefing with its new version
             page.locator("#manage-doc input").click()
             page.get_by_role("option", name="Marrowby briefing (marrowby.txt)").click()
-            page.locator("#manage-file input[type=file]").set_input_files(str(v2))
-            page.locator("#manage-file").get_by_text("marrowby-v2.txt").wait_for(timeout=30_000)
+            # choosing a document updates the form: a file set while that update is pending can land
+            # on an input the update then replaces, so wait until Gradio has nothing pending, and
+            # give the file again if its name does not show (the upload itself is what is tested)
+            idle = "() => !document.querySelector('.progress-text, .pending, .generating')"
+            for attempt in range(3):
+                page.wait_for_function(idle, timeout=30_000)
+                page.locator("#manage-file input[type=file]").set_input_files(str(v2))
+                try:
+                    page.locator("#manage-file").get_by_text("marrowby-v2.txt").wait_for(timeout=20_000)
+                    break
+                except Exception:  # noqa: BLE001
+                    if attempt == 2:
+                        raise
             page.get_by_role("button", name="Replace with the new version").click()
             page.locator("#manage-status li.ok", has_text="Replaced marrowby.txt").wait_for(timeout=120_000)
             assert "marrowby-v2.txt" in page.locator("#uploads-table").inner_text()
