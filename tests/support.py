@@ -63,6 +63,27 @@ def indexed_small_corpus(root: Path) -> Settings:
     return settings
 
 
+def index_invented(root: Path, files: dict[str, str], manifest: str) -> Settings:
+    """An invented corpus (file name -> text, plus its manifest) written under ``root`` and indexed."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    (corpus / "manifest.toml").write_text(manifest, encoding="utf-8")
+    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
+    assert run_ingest(settings).published
+    return settings
+
+
+def sentence_starting(asst, starts: str) -> int:  # type: ignore[no-untyped-def]
+    """The index of the first indexed sentence that starts with ``starts``."""
+    snap = asst.snapshot()
+    for idx, (row, a, b) in enumerate(snap.sent_spans):
+        if snap.texts[snap.chunks[int(row)].doc_id][int(a) : int(b)].startswith(starts):
+            return idx
+    raise AssertionError(f"no sentence starts with {starts!r}")
+
+
 def private_copy(base: Settings, tmp_path: Path) -> Settings:
     """A test's own copy of ``base``'s data dir (caches included, so nothing is re-embedded)."""
     shutil.copytree(base.data_dir, tmp_path / "data", symlinks=True)

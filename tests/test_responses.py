@@ -6,14 +6,11 @@ phrasings.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import index_invented
 
 from assistant.analysis import analyse
 from assistant.api import Assistant
-from ingest.config import load_settings
-from ingest.pipeline import run_ingest
 
 REPORT = (
     "\n\n".join(
@@ -55,13 +52,7 @@ kind = "learning report"
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("responses")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "riverside.txt").write_text(REPORT, encoding="utf-8")
-    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
-    assert run_ingest(settings).published
+    settings = index_invented(tmp_path_factory.mktemp("responses"), {"riverside.txt": REPORT}, MANIFEST)
     return Assistant(settings)
 
 

@@ -7,16 +7,13 @@ two rows marked "*" and the footnote that explains the star. The questions are o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import index_invented, sentence_starting
 
 from assistant import table_rows
 from assistant.analysis import analyse
 from assistant.api import Assistant
 from assistant.vocab import normalise
-from ingest.config import load_settings
-from ingest.pipeline import run_ingest
 
 GUIDE = (
     "Harbourside Fund: how to bid\n\n"
@@ -58,22 +55,8 @@ kind = "guidance"
 
 @pytest.fixture(scope="module")
 def guide(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("tables")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour.txt").write_text(GUIDE, encoding="utf-8")
-    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
-    assert run_ingest(settings).published
+    settings = index_invented(tmp_path_factory.mktemp("tables"), {"harbour.txt": GUIDE}, MANIFEST)
     return Assistant(settings)
-
-
-def _idx(asst: Assistant, starts: str) -> int:
-    snap = asst.snapshot()
-    for idx, (row, a, b) in enumerate(snap.sent_spans):
-        if snap.texts[snap.chunks[int(row)].doc_id][int(a) : int(b)].startswith(starts):
-            return idx
-    raise AssertionError(f"no sentence starts with {starts!r}")
 
 
 def _text(asst: Assistant, idx: int) -> str:
@@ -86,25 +69,25 @@ def test_a_row_runs_on_over_lines_with_an_empty_first_cell_and_past_a_repeated_h
     guide: Assistant,
 ) -> None:
     snap = guide.snapshot()
-    grow = _idx(guide, "The idea can grow")
+    grow = sentence_starting(guide, "The idea can grow")
     span = [_text(guide, i) for i in table_rows.row_span(snap, grow)]
     assert span[0].startswith("The idea can grow")
     assert any(s.startswith("Have a business model") for s in span)
     assert any(s.startswith("Be keeping faithful") for s in span)  # carried on after the page break
     assert not any(s.startswith("For bids that expand") for s in span)  # the footnote is not the row's
     # the row above ends where the next row starts
-    new = _idx(guide, "The idea is new")
+    new = sentence_starting(guide, "The idea is new")
     assert [_text(guide, i) for i in table_rows.row_span(snap, new)] == [_text(guide, new)]
 
 
 def test_a_star_ties_rows_and_their_footnote_both_ways(guide: Assistant) -> None:
     snap = guide.snapshot()
-    footnote = _idx(guide, "For bids that expand")
-    affordable = _idx(guide, "The idea is affordable")
-    grow = _idx(guide, "The idea can grow")
+    footnote = sentence_starting(guide, "For bids that expand")
+    affordable = sentence_starting(guide, "The idea is affordable")
+    grow = sentence_starting(guide, "The idea can grow")
     assert table_rows.starred_partners(snap, footnote) == [affordable, grow]
     assert table_rows.starred_partners(snap, grow) == [affordable, footnote]
-    assert table_rows.starred_partners(snap, _idx(guide, "The idea is new")) == []
+    assert table_rows.starred_partners(snap, sentence_starting(guide, "The idea is new")) == []
 
 
 def test_rows_render_as_cells_with_the_star_and_without_the_repeated_header(guide: Assistant) -> None:
@@ -204,7 +187,7 @@ def test_a_list_cut_at_its_size_limit_keeps_its_last_item_whole(guide: Assistant
     from assistant.compose import _at, _finish_line
 
     snap = guide.snapshot()
-    first = _idx(guide, "The problem.")
+    first = sentence_starting(guide, "The problem.")
     # each item is four sentences ("The problem." is one); cut inside the second, as the size limit may
     cut = [_at(snap, k) for k in range(first, first + 6)]
     done = _finish_line(snap, cut)

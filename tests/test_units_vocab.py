@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import index_invented, sentence_starting
 
 from assistant.analysis import analyse
 from assistant.api import Assistant
 from assistant.text import result_strength
 from assistant.units import named_document, paragraph, paragraph_text, subject_context
 from assistant.vocab import normalise
-from ingest.config import load_settings
-from ingest.pipeline import run_ingest
 
 REPORT = (
     "\n\n".join(
@@ -103,40 +102,27 @@ kind = "learning report"
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("units")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "learning.txt").write_text(REPORT, encoding="utf-8")
-    (corpus / "guide.txt").write_text(GUIDANCE, encoding="utf-8")
-    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
-    assert run_ingest(settings).published
+    settings = index_invented(
+        tmp_path_factory.mktemp("units"), {"learning.txt": REPORT, "guide.txt": GUIDANCE}, MANIFEST
+    )
     return Assistant(settings)
-
-
-def _sentence(asst: Assistant, starts: str) -> int:
-    snap = asst.snapshot()
-    for idx, (row, a, b) in enumerate(snap.sent_spans):
-        if snap.texts[snap.chunks[int(row)].doc_id][int(a) : int(b)].startswith(starts):
-            return idx
-    raise AssertionError(f"no sentence starts with {starts!r}")
 
 
 def test_paragraph_holds_its_sentences_and_stops_at_a_blank_line(small: Assistant) -> None:
     snap = small.snapshot()
-    idx = _sentence(small, "The impact of these changes")
+    idx = sentence_starting(small, "The impact of these changes")
     first, last = paragraph(snap, idx)
     assert paragraph_text(snap, idx).startswith("It has seen more families")
     assert paragraph_text(snap, idx).endswith("returned home.")
-    assert first == _sentence(small, "It has seen more families")
+    assert first == sentence_starting(small, "It has seen more families")
     assert last == idx  # the next paragraph starts after a blank line
 
 
 def test_a_sentence_is_about_the_project_its_case_study_names(small: Assistant) -> None:
     snap = small.snapshot()
-    context = subject_context(snap, _sentence(small, "The impact of these changes"))
+    context = subject_context(snap, sentence_starting(small, "The impact of these changes"))
     assert "Harbour Lane Trust" in context  # from the case-study heading, not the sentence
-    other = subject_context(snap, _sentence(small, "An evaluation of the pilot"))
+    other = subject_context(snap, sentence_starting(small, "An evaluation of the pilot"))
     assert "Millbrook" in other and "Harbour" not in other
 
 

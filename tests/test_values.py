@@ -5,14 +5,12 @@ A small invented report is indexed once; the questions are our own.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import index_invented
 
 from assistant.answerability import _without_asked_numbers, count_of
 from assistant.api import Assistant
 from ingest.config import load_settings
-from ingest.pipeline import run_ingest
 
 REPORT = (
     "Harbourside fostering review\n\n"
@@ -41,13 +39,7 @@ kind = "learning report"
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("values")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "review.txt").write_text(REPORT, encoding="utf-8")
-    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data", corpus_dir=corpus)
-    assert run_ingest(settings).published
+    settings = index_invented(tmp_path_factory.mktemp("values"), {"review.txt": REPORT}, MANIFEST)
     return Assistant(settings)
 
 
@@ -138,7 +130,6 @@ def test_a_question_no_sentence_is_about_is_declined(review: Assistant, question
 
 def test_the_sentence_threshold_is_a_setting(review: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSC_MIN_SENTENCE_COS", "0.0")
-    from ingest.config import load_settings
 
     assert load_settings().min_sentence_cos == 0.0
     assert not review.ask("how many foster carers did Harbourside have?").abstained
