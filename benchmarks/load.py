@@ -49,6 +49,25 @@ def percentile(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))] if xs else float("nan")
 
 
+def summary(
+    users: int, per_user: int, wall: float, lats: list[float], errors: list[str], answers: list[dict]
+) -> dict:
+    """One run's figures, the same for either client."""
+    return {
+        "users": users,
+        "per_user": per_user,
+        "requests": users * per_user,
+        "answered": len(answers),
+        "errors": errors,
+        "wall_s": wall,
+        "throughput_qps": len(answers) / wall if wall else 0.0,
+        "p50_s": percentile(lats, 0.5),
+        "p95_s": percentile(lats, 0.95),
+        "max_s": max(lats) if lats else float("nan"),
+        "answers": answers,
+    }
+
+
 def run_load(url: str, users: int = 20, per_user: int = 10, pool: list[str] | None = None) -> dict:
     """``users`` clients in parallel, ``per_user`` questions each; latencies, errors and answers."""
     from gradio_client import Client
@@ -82,19 +101,7 @@ def run_load(url: str, users: int = 20, per_user: int = 10, pool: list[str] | No
         for f in [ex.submit(user, u) for u in range(users)]:
             f.result(timeout=1800)
     wall = time.perf_counter() - t0
-    return {
-        "users": users,
-        "per_user": per_user,
-        "requests": users * per_user,
-        "answered": len(answers),
-        "errors": errors,
-        "wall_s": wall,
-        "throughput_qps": len(answers) / wall if wall else 0.0,
-        "p50_s": percentile(lats, 0.5),
-        "p95_s": percentile(lats, 0.95),
-        "max_s": max(lats) if lats else float("nan"),
-        "answers": answers,
-    }
+    return summary(users, per_user, wall, lats, errors, answers)
 
 
 def run_load_http(url: str, users: int = 20, per_user: int = 10, pool: list[str] | None = None) -> dict:
@@ -156,19 +163,7 @@ def run_load_http(url: str, users: int = 20, per_user: int = 10, pool: list[str]
     # its own thread, so that a caller with an event loop running (a test, a notebook) can use it
     with ThreadPoolExecutor(max_workers=1) as ex:
         wall = ex.submit(asyncio.run, main()).result()
-    return {
-        "users": users,
-        "per_user": per_user,
-        "requests": users * per_user,
-        "answered": len(answers),
-        "errors": errors,
-        "wall_s": wall,
-        "throughput_qps": len(answers) / wall if wall else 0.0,
-        "p50_s": percentile(lats, 0.5),
-        "p95_s": percentile(lats, 0.95),
-        "max_s": max(lats) if lats else float("nan"),
-        "answers": answers,
-    }
+    return summary(users, per_user, wall, lats, errors, answers)
 
 
 def report(r: dict) -> str:
