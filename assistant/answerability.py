@@ -184,6 +184,28 @@ def count_of(text: str, nouns: list[str], window: int) -> bool:
 _ACRONYM = re.compile(r"\(([A-Z]{2,6})s?\)")
 
 
+def _spelt_out(snap: Snapshot) -> list[tuple[str, list[str], bool]]:
+    """Every acronym the documents define, the words before it that it stands for, in order, and
+    whether its initials match with the small words skipped ("Munro, Turnell and Murphy (MTM)")
+    rather than only with them counted ("Expressions of Interest (EOIs)")."""
+    cached = getattr(snap, "_spelt_out_cache", None)
+    if cached is not None:
+        return cached
+    found: list[tuple[str, list[str], bool]] = []
+    small = {"of", "and", "for", "the", "to", "in"}
+    for text in snap.texts.values():
+        for m in _ACRONYM.finditer(text):
+            short = m.group(1)
+            words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[max(0, m.start() - 120) : m.start()])
+            for skipped, letters in ((True, [w for w in words if w.lower() not in small]), (False, words)):
+                tail = letters[-len(short) :]
+                if len(tail) == len(short) and "".join(w[0] for w in tail).upper() == short:
+                    found.append((short, tail, skipped))
+                    break
+    object.__setattr__(snap, "_spelt_out_cache", found)
+    return found
+
+
 def acronyms(snap: Snapshot) -> dict[str, set[str]]:
     """Acronyms the documents define ("Expressions of Interest (EOIs)") mapped to the stems they stand for.
 
@@ -194,16 +216,8 @@ def acronyms(snap: Snapshot) -> dict[str, set[str]]:
     if cached is not None:
         return cached
     found: dict[str, set[str]] = {}
-    for text in snap.texts.values():
-        for m in _ACRONYM.finditer(text):
-            short = m.group(1)
-            words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[max(0, m.start() - 120) : m.start()])
-            small = {"of", "and", "for", "the", "to", "in"}
-            for letters in ([w for w in words if w.lower() not in small], words):  # "Expressions of Interest"
-                tail = letters[-len(short) :]
-                if len(tail) == len(short) and "".join(w[0] for w in tail).upper() == short:
-                    found.setdefault(short.lower(), set()).update(content_stems(" ".join(tail)))
-                    break
+    for short, tail, _skipped in _spelt_out(snap):
+        found.setdefault(short.lower(), set()).update(content_stems(" ".join(tail)))
     object.__setattr__(snap, "_acronym_cache", found)
     return found
 
@@ -246,16 +260,11 @@ def acronym_names(snap: Snapshot, terms: list[str]) -> list[str]:
     if cached is None:
         proper = proper_nouns(snap)
         cached = {}
-        for text in snap.texts.values():
-            for m in _ACRONYM.finditer(text):
-                short = m.group(1)
-                words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[max(0, m.start() - 120) : m.start()])
-                small = {"of", "and", "for", "the", "to", "in"}
-                initials = [w for w in words if w.lower() not in small][-len(short) :]
-                spelt = "".join(w[0] for w in initials).upper() == short.upper()
-                spelt = spelt and len(initials) == len(short)
-                if spelt and any(w.lower() in proper for w in initials):
-                    cached.setdefault(short.upper(), " ".join(initials))
+        for short, tail, skipped in _spelt_out(snap):
+            # a name's initials skip its small words ("Munro, Turnell and Murphy"); a term's need
+            # them ("Expressions of Interest")
+            if skipped and any(w.lower() in proper for w in tail):
+                cached.setdefault(short, " ".join(tail))
         object.__setattr__(snap, "_acronym_name_cache", cached)
     found = []
     for term in terms:
