@@ -66,6 +66,8 @@ def abstain_reason(
     min_dense: float,
     qvec: np.ndarray | None = None,
     min_sentence: float = 0.0,
+    unknown_words_margin: float = 0.08,
+    unknown_name_cos: float = 0.57,
 ) -> str | None:
     """Why the documents cannot answer the question ``analysis`` read (None when they probably can).
 
@@ -84,9 +86,9 @@ def abstain_reason(
     vocab = vocabulary(snap)
     stems = set(analysis.focus)
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
-    if dense < min_dense + 0.08 and stems and len(unknown) / len(stems) >= 0.5:
+    if dense < min_dense + unknown_words_margin and stems and len(unknown) / len(stems) >= 0.5:
         return f"the documents never mention {', '.join(sorted(unknown))}"
     unknown_names = [n for n in analysis.terms if n.lower() not in vocab.words]
-    if unknown_names and dense < 0.5:
+    if unknown_names and dense < unknown_name_cos:
         return f"the documents never mention {', '.join(unknown_names)}"
     return None

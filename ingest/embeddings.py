@@ -118,3 +118,20 @@ def embed_texts(  # type: ignore[no-untyped-def]
 
 def embed_query(model_path: str, text: str, precision: str = DEFAULT_EMBED_PRECISION) -> np.ndarray:
     return encoder(model_path, precision).encode([text])[0]
+
+
+def pooled_chunk_vectors(n: int, vecs: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Chunk vectors as the token-weighted mean of their pieces' vectors (``rows[i]`` owns ``vecs[i]``).
+
+    A chunk's pieces are the parts of its heading trail (document title, each section heading)
+    and its sentences. Why: every sentence is embedded anyway (answers are scored sentence by
+    sentence), and embedding each chunk's whole text as well put every token through the model
+    twice, most of ingest's time; a heading part shared by many chunks is embedded once. The model
+    itself makes a text's vector by averaging its tokens' vectors, so weighting each piece by its
+    token count is the same pooling one level up; only attention across piece boundaries is lost.
+    A chunk longer than the model's 256-token window is also no longer cut short.
+    """
+    out = np.zeros((n, vecs.shape[1] if vecs.ndim == 2 else DIM), dtype=np.float64)
+    np.add.at(out, rows, vecs * weights[:, None])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)

@@ -97,7 +97,11 @@ class Chunk:
         data["page_starts"] = [tuple(s) for s in data.get("page_starts", [])]
         return cls(**data)
 
+    def heading_parts(self) -> list[str]:
+        """The document title and each heading of the trail: the context the chunk is read in."""
+        return [p for p in [self.title, *self.section.split(" > ")] if p.strip()]
+
     def embed_text(self) -> str:
-        """What the embedder and BM25 see: the text with its heading trail as context."""
+        """What BM25 and the vector store's document field hold: the text with its heading trail."""
         head = " > ".join(p for p in (self.title, self.section) if p)
         return f"{head}\n{self.text}" if head else self.text

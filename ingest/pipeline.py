@@ -25,7 +25,7 @@ import numpy as np
 from ingest import stages, store
 from ingest.chunking import chunk_document
 from ingest.config import Settings
-from ingest.embeddings import embed_texts, use_index
+from ingest.embeddings import embed_texts, pooled_chunk_vectors, use_index
 from ingest.loaders import LoadError, load_file
 from ingest.manifest import SUPPORTED_SUFFIXES, corpus_files, guess_info, read_manifest, refused_links
 from ingest.models import Chunk, DocumentInfo
@@ -34,7 +34,7 @@ from ingest.sentences import sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "15"  # bump when chunking, sentence splitting or de-duplication change: new caches
+PIPELINE_VERSION = "16"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
 
 
 @dataclass
@@ -123,9 +123,21 @@ def _process(
         for s, e in c.segments:
             spans.extend((row, a, b) for a, b in sentence_spans(loaded.text, s, e))
     with stages.stage("embed"):  # one call: duplicates embedded once, batches packed by length
-        texts = [c.embed_text() for c in chunks] + [loaded.text[a:b] for _r, a, b in spans]
-        vecs = embed_texts(settings.model_path, texts, precision=settings.embed_precision)
-    chunk_vecs, sent_vecs = vecs[: len(chunks)], vecs[len(chunks) :]
+        sentences = [loaded.text[a:b] for _r, a, b in spans]
+        pieces = [(row, part) for row, c in enumerate(chunks) for part in c.heading_parts()]
+        with_sentences = {row for row, _a, _b in spans}  # a chunk without any is embedded whole
+        pieces += [(row, c.embed_text()) for row, c in enumerate(chunks) if row not in with_sentences]
+        vecs = embed_texts(
+            settings.model_path, sentences + [t for _r, t in pieces], precision=settings.embed_precision
+        )
+        sent_vecs = vecs[: len(sentences)]
+        count = token_counter(settings.model_path)
+        chunk_vecs = pooled_chunk_vectors(
+            len(chunks),
+            vecs,
+            np.asarray([row for row, _a, _b in spans] + [row for row, _t in pieces], dtype=np.int64),
+            np.asarray([count(t) for t in sentences + [t for _r, t in pieces]], dtype=np.float64),
+        )
     tmp = cache.with_name(cache.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

@@ -204,3 +204,33 @@ def test_changing_the_precision_re_embeds_and_questions_follow_the_build(
     assert app.snapshot().embed_precision == other
     question = "When is the deadline?"
     assert np.array_equal(app.embed(question), embed_texts(work.model_path, [question], precision=other)[0])
+
+
+def test_pooled_chunk_vector_is_the_token_weighted_mean_of_its_pieces() -> None:
+    from ingest.embeddings import pooled_chunk_vectors
+
+    vecs = np.asarray([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [3.0, 4.0]], dtype=np.float32)
+    rows = np.asarray([0, 0, 1, 1])
+    pooled = pooled_chunk_vectors(2, vecs, rows, np.asarray([3.0, 1.0, 1.0, 0.0]))
+    assert np.allclose(pooled[0], np.asarray([3.0, 1.0]) / math.sqrt(10))  # weight 3 pulls towards piece 1
+    assert np.allclose(pooled[1], [0.0, 1.0])  # a piece of weight 0 (no tokens) counts for nothing
+    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0)
+
+
+def test_a_chunk_is_found_by_its_own_sentence_and_by_its_heading(small: Settings) -> None:
+    """Chunk vectors are pooled from heading parts and sentences (ingest/pipeline.py); each chunk
+    must still be the nearest chunk to one of its own sentences, and its heading must count."""
+    snap = Snapshot.load(small.index_root, small.model_path)
+    assert np.allclose(np.linalg.norm(snap.chunk_vecs, axis=1), 1.0, atol=1e-4)
+    hits = 0
+    for row, chunk in enumerate(snap.chunks):
+        first = chunk.text.split(". ")[0]
+        qvec = embed_texts(small.model_path, [first])[0]
+        hits += int(np.argmax(snap.chunk_vecs @ qvec) == row)
+    assert hits >= 0.8 * len(snap.chunks), (hits, len(snap.chunks))
+    for row, chunk in enumerate(snap.chunks):  # the heading pulls the vector towards it
+        own = snap.sentences_of[row]
+        plain = snap.sent_vecs[own].mean(axis=0)
+        plain /= np.linalg.norm(plain)
+        head = embed_texts(small.model_path, [chunk.title])[0]
+        assert snap.chunk_vecs[row] @ head > plain @ head, chunk.chunk_id
