@@ -71,7 +71,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"(?:^|[,;:(]\s*|\b(?:and|so|but|or|by|since|until|know|ask|tell me|wondering)\s+)"
+            r"(?:^|[,;:(\-–—]\s*|\b(?:and|so|but|or|by|since|until|know|ask|tell me|wondering)\s+)"
             r"when\b(?!\s+(?:i|we|you|they|it|a|an|the|my|our)\s)|^\s*when\b"
             r"|\bwhat (?:date|day|time|month|year)s?\b|\bwhich (?:date|day|month|year)s?\b"
             r"|\bby what date\b|\bwhat(?:'s| is| was| were) the (?:\w+ )?(?:deadline|closing date)s?\b"
@@ -310,6 +310,7 @@ _CONFLICT_CUE = re.compile(
     r"|two (?:numbers|figures|dates|amounts|answers)|different (?:numbers|figures|dates|amounts|answers))\b",
     re.I,
 )
+_ALTERNATIVES = re.compile(r"\b(?:or|both|either|versus|vs)\b", re.I)
 _SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
 
 
@@ -395,6 +396,16 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
     a.answer_type = answer_type(clause)
+    if (
+        not a.asks_conflict
+        and a.answer_type in {"date", "money", "count"}
+        and _quoted_value_type(q) == a.answer_type
+        and _ALTERNATIVES.search(q)
+    ):
+        # "when was it launched? I've seen both 2013 and 2014", "£100m or £110m?": two values of the
+        # asked kind offered as alternatives are candidates to check against each document, not
+        # values the asker already has (which would be blanked as no answer)
+        a.asks_conflict = True
     if a.answer_type is None and a.asks_conflict:
         # "Was it £100m or £110m? The numbers don't match.": the values the asker quotes say what
         # kind of value the documents must be searched for, each document's own

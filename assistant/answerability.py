@@ -22,6 +22,7 @@ from assistant.compose import Candidate, idf_table
 from assistant.snapshot import Snapshot
 from assistant.text import (
     COUNT_RE,
+    MONTHS,
     PROSE_TYPES,
     VALUE_PHRASE,
     content_stems,
@@ -136,6 +137,48 @@ def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] 
 
     # a name may have other forms ("MTM|Munro Turnell Murphy"): any one of them names it
     return all(any(has(form) for form in name.split("|")) for name in names)
+
+
+# a name as the documents and askers write it: two or more capitalised words in a row (even opening
+# a sentence: "Millbay Fostering Service published ..."), or one capitalised word inside a sentence
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'’-]*)+")
+_CAPITALISED_INSIDE = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][\w'’-]*")
+
+
+def _name_stems(text: str) -> set[str]:
+    runs = _CAPITALISED_RUN.findall(text) + _CAPITALISED_INSIDE.findall(text)
+    return {s for run in runs for s in content_stems(run)}
+
+
+def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> bool:
+    """With a named subject, the value's own sentence must also name something of what is asked
+    about it: one of the focus words that are not the name (its heading or the sentence before it
+    name the topic of a section, not what this value is of).
+
+    Why: a name says whose value is asked, the other words say which one ("when did the Rees Centre
+    *sign its contract*"). A sentence that names the subject and gives a date of something else
+    ("the Rees Centre's reports in summer 2016") states a value of the asked type, but not the asked
+    value; the documents mention many dates, sums and counts beside each project's name. The name's
+    words are those the question writes as a name, or the documents treat as one.
+    """
+    focus = set(analysis.focus)
+    named = {
+        s for n in asked_names(analysis, proper_nouns(snap)) for f in n.split("|") for s in content_stems(f)
+    }
+    named |= _name_stems(analysis.clause) & focus
+    named -= set(analysis.count_noun)  # "how many EOIs": the counted noun, not whose count
+    if not named & focus:
+        return True  # no named subject: the focus as a whole is checked by focus_coverage
+    # a year or a month in the ask is its time frame ("in October 2013"), not what is asked
+    frame = {
+        s for s in content_stems(MONTHS.replace("|", " ") + " spring summer autumn winter") if s in focus
+    }
+    rest = [s for s in analysis.focus if s not in named and s not in frame and not s[:1].isdigit()]
+    if not rest:
+        return True
+    have = set(content_stems(sentence))
+    spelt = acronyms(snap)
+    return any(s in have or (spelt.get(s) and spelt[s] <= have) for s in rest)
 
 
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
@@ -435,7 +478,11 @@ def judge(
         context = _context(snap, cand)
         own = f"{snap.chunks[cand.row].section}\n{cand.text}"
         coverage = focus_coverage(snap, analysis, context)
-        if coverage >= min_focus and names_covered(analysis, own):
+        if (
+            coverage >= min_focus
+            and names_covered(analysis, own)
+            and _asks_covered(snap, analysis, cand.text)
+        ):
             # what the sentence itself says counts most; its heading and neighbour add to it
             weight = focus_coverage(snap, analysis, own) + 0.5 * coverage
             if analysis.answer_type in {"date", "duration"} and _used_as_reference(analysis, cand.text):

@@ -23,6 +23,8 @@ REPORT = (
     "Training\n\n"
     "Harbourside Carers Network (HCN) trains new carers across Harbourside and the coast. "
     "Millbay Fostering Service trained 45 carers last year in its own training rooms.\n\n"
+    "Millbay Fostering Service published its review of carer support in October 2015. The review "
+    "thanks the carers who run Millbay Fostering Service's drop-in sessions.\n\n"
     "Full bids\n\n"
     "Where proposals submitted by the first deadline are shortlisted, full bids are due by 30 June 2016.\n"
 )
@@ -170,3 +172,29 @@ def test_a_decline_names_what_was_asked_in_the_askers_words(review: Assistant) -
     answer = review.ask("How much funding did Millbay Fostering Service get?")
     assert answer.abstained
     assert "“How much funding did Millbay Fostering Service get”" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did Millbay Fostering Service sign the lease on its training rooms?",
+        "so what date did Millbay Fostering Service sign there lease??",
+        "Millbay Fostering Service - when was their lease signed?",
+    ],
+)
+def test_a_date_beside_the_name_but_of_something_else_does_not_answer(review: Assistant, question: str) -> None:
+    # the documents date Millbay's review, not a lease: the name alone does not make it the asked date
+    answer = review.ask(question)
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did Millbay Fostering Service publish its review?",
+        "when was millbay's review of carer support published",
+    ],
+)
+def test_a_date_of_the_asked_thing_beside_the_name_answers(review: Assistant, question: str) -> None:
+    answer = review.ask(question)
+    assert not answer.abstained and "October 2015" in answer.answer, answer.answer
