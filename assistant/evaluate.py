@@ -305,7 +305,7 @@ def collect(assistant: Any, items: Sequence[dict], mode: str | None = None) -> R
     ``mode`` ("extractive" / "generative") is passed on to ``ask``; None leaves the assistant's default.
     """
     how = {"mode": mode} if mode else {}
-    from assistant.api import QuestionError
+    from assistant.inputs import QuestionError
 
     responses: list[dict | None] = []
     errors: list[str | None] = []

@@ -97,12 +97,3 @@ def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[
         )
         for row, score in best
     ]
-
-
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
-    """``HybridRetriever`` lives in :mod:`assistant.lc_retriever` (langchain_core is slow to import)."""
-    if name == "HybridRetriever":
-        from assistant.lc_retriever import HybridRetriever
-
-        return HybridRetriever
-    raise AttributeError(name)

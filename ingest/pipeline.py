@@ -431,9 +431,9 @@ def _assemble(settings: Settings, docs: list[tuple[DocumentInfo, str, Path]]) ->
 
 def derive_tables(build: Path) -> None:
     """Structured data derived from a build (the project directory table), before it is published."""
-    from assistant import tables
+    from ingest import index_tables
 
-    tables.ensure(build)  # stems and IDF of every chunk and sentence, loaded by answering
+    index_tables.ensure(build)  # stems and IDF of every chunk and sentence, loaded by answering
     try:
         from ingest.projects_store import build_projects_db
     except ImportError:

@@ -146,8 +146,10 @@ def test_tables_equal_todays_computation(small: Settings) -> None:
 def test_stale_tables_are_recomputed(small: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     build = store.current_build(small.index_root)
     assert build is not None
-    monkeypatch.setattr(tables, "rules_fingerprint", lambda: "changed-rules")
-    monkeypatch.setattr(tables, "content_stems", lambda text: ["x"])  # the "new" stemming
+    from ingest import index_tables
+
+    monkeypatch.setattr(index_tables, "rules_fingerprint", lambda: "changed-rules")
+    monkeypatch.setattr(index_tables, "content_stems", lambda text: ["x"])  # the "new" stemming
     snap = Snapshot.load(small.index_root, small.model_path)
     assert set(tables.idf(snap)) == {"x"}
     assert json.loads((build / tables.FILE).read_text(encoding="utf-8"))["rules"] == "changed-rules"

@@ -182,7 +182,9 @@ def test_a_decline_names_what_was_asked_in_the_askers_words(review: Assistant) -
         "Millbay Fostering Service - when was their lease signed?",
     ],
 )
-def test_a_date_beside_the_name_but_of_something_else_does_not_answer(review: Assistant, question: str) -> None:
+def test_a_date_beside_the_name_but_of_something_else_does_not_answer(
+    review: Assistant, question: str
+) -> None:
     # the documents date Millbay's review, not a lease: the name alone does not make it the asked date
     answer = review.ask(question)
     assert answer.abstained, answer.answer

@@ -1,0 +1,223 @@
+"""Extractive answering: read the retrieved passages, judge whether they answer, quote what does.
+
+The order is fixed: not about the documents, an exact reference, not covered at all (abstain), what
+to read, the lead sentence (answerability), the units around it, then notes. Every quote is checked
+verbatim before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.abstain import abstain_reason
+from assistant.analysis import QuestionAnalysis
+from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
+from assistant.cite import verify
+from assistant.compose import (
+    candidates,
+    merge_adjacent,
+    promote_answer,
+    promote_row,
+    select,
+    unit_citation,
+    unit_prose,
+)
+from assistant.conflicts import conflict_notes, find_conflicts
+from assistant.dates import passed_note
+from assistant.models import Answer, Citation, Passage, abstained
+from assistant.reading import what_to_read
+from assistant.references import resolve
+from assistant.snapshot import Snapshot
+from assistant.text import PROSE_TYPES, content_stems
+from ingest.config import Settings
+
+_DUE = frozenset(
+    content_stems(
+        "deadline deadlines closing close due submit submission apply application event workshop webinar "
+        "session meeting interview available availability release start begin proposal proposals"
+    )
+)
+
+
+# asking by when something must be done: "have to be in by", "is it still open", "too late to apply"
+_DUE_ASK = re.compile(
+    r"\b(?:by when|in by|due|cut-?off|still (?:time|open)|too late|closing|close[sd]?)\b", re.I
+)
+
+
+def _is_about_dates(analysis: QuestionAnalysis) -> bool:
+    """ "This date has passed" belongs only to answers about something due or scheduled.
+
+    A deadline, a workshop, when funding is released: a reader might still act on those. A
+    publication date, a launch or a statistic's date is history, and a note would mislead.
+    """
+    due = bool(_DUE & set(analysis.focus)) or bool(_DUE_ASK.search(analysis.clause))
+    return analysis.answer_type in {"date", "duration", None} and due
+
+
+def answer_extractively(
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    question: str,
+    query: str,
+    qvec: np.ndarray,
+    passages: list[Passage],
+    contexts: list[str],
+    cfg: Settings,
+    embed: Callable[[str], np.ndarray],
+    decline: bool = True,
+) -> Answer:
+    """The answer quoted from the passages: a lead sentence that answers, what supports it, notes.
+
+    Declines (``abstained``) when the documents do not state what is asked; with ``decline=False``
+    the decline is the plain one, without the nearest sentence (the caller has an answer already).
+    """
+    if analysis.not_documents:
+        reason = (
+            f"This is {analysis.not_documents}. I only answer questions about the Children's Social "
+            "Care Innovation Programme, by quoting its documents."
+        )
+        if analysis.not_documents.startswith("a personal matter"):
+            # a family in trouble needs somewhere to turn, not only a refusal
+            reason += (
+                " If this is about your own family, your local council's children's services, a "
+                "family law solicitor or a free advice service can help."
+            )
+        return abstained(question, query, contexts, reason=reason)
+    if analysis.reference:
+        lead_row = None
+        if analysis.reference.get("kind") == "passage":
+            # "quote me what it says about X": the passage holding the sentence that best answers
+            scored = [c for c in candidates(snap, query, qvec, passages) if not c.is_question]
+            lead_row = max(scored, key=lambda c: c.score).row if scored else None
+        found = resolve(snap, analysis, passages, embed, lead_row)
+        if found is not None:
+            text, cits = found
+            if all(verify(c, snap.texts[c.doc_id]) for c in cits):
+                return Answer(question=question, query=query, answer=text, abstained=False,
+                              citations=cits, contexts=contexts, mode="reference")  # fmt: skip
+        if analysis.reference.get("kind") == "paragraph":
+            numbered = sorted({snap.docs[c.doc_id].title for c in snap.chunks if c.paragraph})
+            reason = (
+                f"No document has a paragraph {analysis.reference['number']}. Numbered paragraphs "
+                "are in: " + "; ".join(f"“{t}”" for t in numbered) + "."
+            )
+            return abstained(question, query, contexts, reason=reason)
+    # words around the ask (who is asking, why, pasted junk) do not make a question unanswerable
+    why = abstain_reason(
+        snap,
+        analysis,
+        passages,
+        cfg.abstain_threshold,
+        qvec,
+        cfg.min_sentence_cos,
+        cfg.unknown_words_margin,
+        cfg.unknown_name_cos,
+    )
+    if why:
+        return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
+    reading = what_to_read(snap, analysis, passages, qvec, embed, cfg.applicant_kinds)
+    if reading.whole_table:
+        # several criteria fit equally: the question is about the table, given whole
+        found = resolve(snap, replace(analysis, reference={"kind": "table"}), passages, embed)
+        if found is not None and all(verify(c, snap.texts[c.doc_id]) for c in found[1]):
+            return Answer(question=question, query=query, answer=found[0], abstained=False,
+                          citations=found[1], contexts=contexts, mode="reference")  # fmt: skip
+    passages, names = reading.passages, reading.names
+    cands = candidates(snap, query, qvec, passages, analysis.answer_type,
+                       prose_first=analysis.intent in {"explain", "yesno"},
+                       subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
+    if reading.row_meant is not None:
+        promote_row(cands, reading.row_meant)
+    elif reading.answered_row is not None and analysis.answer_type is None:
+        # (a typed question, "how long in 2014-16", is still judged on its value and time frame)
+        row = reading.answered_row
+        promote_answer(cands, row, snap.chunks[row].section.split(" > ")[-1])
+    verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
+                    count_window=cfg.count_window)  # fmt: skip
+    if verdict.lead is None:
+        if not decline:
+            return abstained(question, query, contexts)
+        return near_miss(snap, question, query, contexts, verdict)
+    # a lead that names the asked subject ("Hertfordshire's principle ... has led to") goes on
+    # through its paragraph, which tells what that subject did
+    names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
+    units = merge_adjacent(select(snap, cands, lead=verdict.lead, names_lead=names_lead))
+    # a different figure for what the lead states, about the same subject
+    extra = find_conflicts(snap, query, cands, units[:1], about=lambda c: about_subject(snap, analysis, c))
+    if analysis.asks_conflict and analysis.answer_type not in {None, *PROSE_TYPES}:
+        taken = {c.idx for u in units for c in u}
+        alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
+                            count_window=cfg.count_window)  # fmt: skip
+        alts = [u for u in alts if not any(c.idx in taken for c in u)]
+        extra.extend(alts)
+    units.extend(extra)
+    pieces: list[str] = []
+    more: list[str] = []
+    citations: list[Citation] = []
+    cited: list[tuple[list, Citation]] = []
+    notes: list[str] = []
+    lead_score = units[0][0].score if units else 0.0
+    size = 0
+    for unit in units:
+        bound = unit[0].bound  # what the lead's asterisk points to (its footnote, the starred rows)
+        short = not pieces or unit in extra or bound or unit[0].score >= lead_score - cfg.extra_margin
+        if short and pieces and unit not in extra and not bound:
+            # a passage about another project is not spliced in as if about this one
+            short = about_subject(snap, analysis, unit[-1])
+        cit = unit_citation(snap, unit, len(citations) + 1)
+        if not verify(cit, snap.texts[cit.doc_id]):
+            continue  # never show a quote that is not verbatim
+        prose = unit_prose(snap, unit, cit)
+        if not prose:
+            continue
+        piece_len = len(prose) + 6
+        if short and pieces and not bound and size + piece_len > cfg.answer_chars:
+            short = False
+        if not short and cited and conflict_notes(snap, [cited[0], (unit, cit)]):
+            short = True  # another document's different figure for the same thing is part of the answer
+        if short:
+            citations.append(cit)
+            pieces.append(f"{prose} [{cit.n}]")
+            size += piece_len
+            cited.append((unit, cit))
+            if _is_about_dates(analysis):
+                note = passed_note(prose, cit.date, cit.title, cfg.today)
+                if note and note not in notes:
+                    notes.append(note)
+        else:
+            more.append((prose, cit))
+    # the short answer's sources are numbered first; "more" continues the numbering after them
+    first = len(citations) + 1
+    more_text = [f"{prose} [{i}]" for i, (prose, _c) in enumerate(more, start=first)]
+    more_cits = [replace(cit, n=i) for i, (_p, cit) in enumerate(more, start=first)]
+    if not citations:
+        return abstained(question, query, contexts)
+    notes.extend(conflict_notes(snap, cited))
+    return Answer(
+        question=question,
+        query=query,
+        answer="\n\n".join(pieces),
+        abstained=False,
+        citations=citations,
+        contexts=contexts,
+        notes=notes,
+        more="\n\n".join(more_text),
+        more_citations=more_cits,
+    )
+
+
+def near_miss(snap: Snapshot, question: str, query: str, contexts: list[str], verdict: Verdict) -> Answer:
+    """Decline, saying what is missing, and quote the nearest sentence so the reader can look on."""
+    reason = f"The documents were searched, but {verdict.missing}."
+    answer = abstained(question, query, contexts, reason=reason)
+    if verdict.nearby is not None:
+        cit = unit_citation(snap, [verdict.nearby], 1)
+        if verify(cit, snap.texts[cit.doc_id]):
+            answer.answer += f"\n\nThe nearest they come: “{unit_prose(snap, [verdict.nearby], cit)}” [1]"
+            answer.citations = [cit]
+    return answer
