@@ -18,6 +18,15 @@ from assistant.analysis import QuestionAnalysis
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 
+_NUMBERED_LABEL = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})\s+(\d{1,2})\b(?![.,]\d)")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_ORDINAL_WORDS = "|".join(_ORDINALS)
+# "round 4", "Round four"; "the fourth round"
+_LABEL_NUMBER = re.compile(rf"\b([A-Za-z]+)\s+(\d{{1,2}}|{_ORDINAL_WORDS})\b(?![.,]\d)", re.I)
+_ORDINAL_LABEL = re.compile(rf"\b({_ORDINAL_WORDS})\s+([A-Za-z]+)\b", re.I)
+
 
 class Vocabulary:
     """The corpus's stems, with 5-letter prefixes so "criterion" is covered by "criteria"."""
@@ -27,6 +36,36 @@ class Vocabulary:
         for stems in tables.chunk_stems(snap):  # content_stems of each chunk, made at ingest
             self.stems.update(stems)
         self.words = {w.lower() for t in snap.texts.values() for w in re.findall(r"[A-Za-z]+|\d{4}", t)}
+        self._texts = list(snap.texts.values())
+
+    @cached_property
+    def numbered(self) -> dict[str, set[int]]:
+        """Labels the documents number as a series ("Round 1", "Round 2", "ROUND 3"): label -> numbers.
+
+        Only capitalised labels (a named series, not "aged 16") with at least two numbers.
+        """
+        series: dict[str, set[int]] = {}
+        for text in self._texts:
+            for m in _NUMBERED_LABEL.finditer(text):
+                series.setdefault(m.group(1).lower(), set()).add(int(m.group(2)))
+        # a series counts from 1 without gaps (Round 1, 2, 3); "Thursday 7 ... Thursday 29" is no series
+        return {
+            label: nums
+            for label, nums in series.items()
+            if len(nums) >= 2 and nums == set(range(1, max(nums) + 1))
+        }
+
+    def unknown_numbered(self, question: str) -> list[str]:
+        """Numbered labels in the question that the documents' series do not have ("round 4")."""
+        asked = [(m.group(1), m.group(2)) for m in _LABEL_NUMBER.finditer(question)]
+        asked += [(m.group(2), m.group(1)) for m in _ORDINAL_LABEL.finditer(question)]
+        found = []
+        for label, number in asked:
+            n = int(number) if number.isdigit() else _ORDINALS.get(number.lower(), 0)
+            nums = self.numbered.get(label.lower())
+            if nums and n and n not in nums:
+                found.append(f"{label.lower()} {n}")
+        return found
 
     @cached_property
     def prefixes(self) -> set[str]:
@@ -85,9 +124,14 @@ def abstain_reason(
         return "no passage in them is about it"
     vocab = vocabulary(snap)
     stems = set(analysis.focus)
+    if missing := vocab.unknown_numbered(analysis.clause or analysis.query):
+        # the documents number a series (rounds 1-3): a number outside it is something they never cover
+        return f"the documents never mention {', '.join(missing)}"
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
     if dense < min_dense + unknown_words_margin and stems and len(unknown) / len(stems) >= 0.5:
-        return f"the documents never mention {', '.join(sorted(unknown))}"
+        # in the asker's words ("applying"), not as stems ("appli")
+        written = dict(zip(analysis.focus, analysis.focus_words, strict=False))
+        return f"the documents never mention {', '.join(sorted(written.get(s, s) for s in unknown))}"
     unknown_names = [n for n in analysis.terms if n.lower() not in vocab.words]
     if unknown_names and dense < unknown_name_cos:
         return f"the documents never mention {', '.join(unknown_names)}"

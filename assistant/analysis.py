@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from assistant.text import FRAME_WORDS, content_stems
+from assistant.text import FRAME_WORDS, YEAR_SPAN, content_stems, years_spanned
 
 # -- answer types: what kind of value a reply must contain --------------------------------------
 # Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
@@ -37,7 +37,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "share",
         re.compile(
             r"\bwhat (?:share|proportion|percentage|fraction|per ?cent)\b|\bhow big a share\b"
-            r"|\bwhat % |\bhow many per ?cent\b",
+            r"|\bwhat % |\bhow many per ?cent\b|\bas an? (?:percentage|proportion|share|per ?cent)\b",
             re.I,
         ),
     ),  # fmt: skip
@@ -52,6 +52,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "money",
         re.compile(
             r"\bhow much\b|\bhow big (?:was|were|is) the (?:award|grant|budget|pot|fund)"
+            r"|\b(?:award|grant) sizes?\b|\bsizes? of (?:the |an? |each )?(?:awards?|grants?)\b"
             r"|\bwhat (?:was |is )?the (?:total |overall )?(?:budget|cost|value|amount)\b"
             r"|\bhow expensive\b|\bwhat did \w+ (?:cost|receive|get)\b"
             r"|\bwhat(?:'s)? (?:\w+ ){0,3}(?:savings?|budget|costs?|price|sum|fees?|payments?|salary"
@@ -201,7 +202,7 @@ _CRITERIA = re.compile(
     r"\b(?:criteri\w*|critera|assess(?:ed|es|ors?|ing)?|judg\w*|scor\w*|strongest|weigh\w*|selected on)\b",
     re.I,
 )
-_YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
+_YEAR = YEAR_SPAN
 # Words that frame a question rather than say what it is about (never part of its focus).
 _FRAME = frozenset(content_stems(FRAME_WORDS))
 
@@ -221,6 +222,9 @@ class QuestionAnalysis:
     directory: str | None = None  # list | lookup | superlative, when the directory may answer
     count_noun: list[str] = field(default_factory=list)  # "how many women": the stems a count must be of
     years: list[int] = field(default_factory=list)  # a time frame named in the question
+    # the years the ask covers, first and last: "in 2016" (2016, 2016), "2014-16" (2014, 2016),
+    # "from 2016" / "since 2016" (2016, open), "before 2016" (open, 2015); None: no time frame
+    time_frame: tuple[int, int] | None = None
     not_documents: str | None = None  # why no document can answer (a writing task, a personal matter)
     asks_conflict: bool = False  # the asker has seen differing values: show each document's
     clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
@@ -325,6 +329,23 @@ def _tidy(text: str) -> str:
     return re.sub(r"\bwat\b", "what", re.sub(r"\bhw\b", "how", text, flags=re.I), flags=re.I)
 
 
+_OPEN_START = re.compile(r"\b(?:from|since|after|beyond|onwards? from)\s+(?:\w+\s+)?((?:19|20)\d{2})\b", re.I)
+_OPEN_END = re.compile(r"\b(?:before|until|till|up to|prior to)\s+(?:\w+\s+)?((?:19|20)\d{2})\b", re.I)
+
+
+def _time_frame(text: str) -> tuple[int, int] | None:
+    """The first and last year the ask covers (see ``QuestionAnalysis.time_frame``)."""
+    years = years_spanned(text)
+    if not years:
+        return None
+    lo, hi = min(years), max(years)
+    if m := _OPEN_START.search(text):
+        lo, hi = int(m.group(1)), 2100
+    elif m := _OPEN_END.search(text):
+        lo, hi = 1900, int(m.group(1)) - (0 if "up to" in m.group(0).lower() else 1)
+    return (lo, hi)
+
+
 def _quoted_value_type(text: str) -> str | None:
     """The kind of the values an asker quotes: amounts, years (dates) or plain counts."""
     if len(re.findall(r"£\s?\d", text)) >= 2:
@@ -363,6 +384,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.focus += [f for f in more_focus if f not in a.focus]
         a.focus_words += [w for w in more_words if w not in a.focus_words]
     a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
+    a.time_frame = _time_frame(clause)
     a.asks_conflict = bool(_CONFLICT_CUE.search(q))
     asked = ask_clause(_tidy(question))
     if any(_WRITING_TASK.search(t) or _TELL_A.search(t) for t in (question, asked)):
@@ -396,12 +418,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
     a.answer_type = answer_type(clause)
-    if (
-        not a.asks_conflict
-        and a.answer_type in {"date", "money", "count"}
-        and _quoted_value_type(q) == a.answer_type
-        and _ALTERNATIVES.search(q)
-    ):
+    quoted = _quoted_value_type(q)
+    offered = quoted in {"money", "date"}  # bare numbers are often labels ("phase 1 vs phase 2")
+    if not a.asks_conflict and offered and a.answer_type in {None, quoted} and _ALTERNATIVES.search(q):
         # "when was it launched? I've seen both 2013 and 2014", "£100m or £110m?": two values of the
         # asked kind offered as alternatives are candidates to check against each document, not
         # values the asker already has (which would be blanked as no answer)
@@ -409,7 +428,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     if a.answer_type is None and a.asks_conflict:
         # "Was it £100m or £110m? The numbers don't match.": the values the asker quotes say what
         # kind of value the documents must be searched for, each document's own
-        a.answer_type = _quoted_value_type(q)
+        a.answer_type = quoted
     if a.asks_conflict:
         # the values the asker has seen are the candidates, not the subject: the subject is the rest
         kept = [(f, w) for f, w in zip(a.focus, a.focus_words, strict=False) if not f[:1].isdigit()]

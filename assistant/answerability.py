@@ -29,6 +29,7 @@ from assistant.text import (
     has_value,
     person_names,
     result_strength,
+    years_spanned,
 )
 from assistant.units import subject_context
 
@@ -179,6 +180,20 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
     have = set(content_stems(sentence))
     spelt = acronyms(snap)
     return any(s in have or (spelt.get(s) and spelt[s] <= have) for s in rest)
+
+
+def _in_time_frame(analysis: QuestionAnalysis, context: str) -> bool:
+    """A value read under other years than the asked ones is not the asked value.
+
+    "How many proposals came in during 2016?" is not answered by a count from a paragraph about
+    2013; a sentence whose context names no year at all may still be about the asked period. Not
+    for dates (the year is then the answer) nor when the asker offers years as alternatives.
+    """
+    frame = analysis.time_frame
+    if frame is None or analysis.asks_conflict or analysis.answer_type in {"date", "duration"}:
+        return True
+    named = years_spanned(context)
+    return not named or any(frame[0] <= y <= frame[1] for y in named)
 
 
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
@@ -482,6 +497,7 @@ def judge(
             coverage >= min_focus
             and names_covered(analysis, own)
             and _asks_covered(snap, analysis, cand.text)
+            and _in_time_frame(analysis, context)
         ):
             # what the sentence itself says counts most; its heading and neighbour add to it
             weight = focus_coverage(snap, analysis, own) + 0.5 * coverage

@@ -145,8 +145,32 @@ _DECIDER = re.compile(
 def person_names(text: str, deciders: bool = True) -> list[str]:
     """Who ``text`` names: people (titled names, capitalised phrases that name no organisation)
     and, with ``deciders``, deciding roles or bodies ("DfE Ministers", "the Investment Board")."""
-    people = [m.group(0) for m in PERSON_RE.finditer(text) if not _NOT_A_PERSON.search(m.group(0))]
+    people = [
+        m.group(0)
+        for m in PERSON_RE.finditer(text)
+        if not _NOT_A_PERSON.search(m.group(0))
+        # a quoted title ("'Preventing Repeat Removals'") or a phrase led by a verb form names no one
+        and text[max(0, m.start() - 1) : m.start()] not in {"'", "‘", '"', "“"}
+        and not m.group(0).split()[0].endswith("ing")
+    ]
     return people + ([m.group(0) for m in _DECIDER.finditer(text)] if deciders else [])
+
+
+# a year, or a span of years as the documents write them: "2014-16", "2016–2020", "2016 to 2020"
+YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
+
+
+def years_spanned(text: str) -> set[int]:
+    """Every year a text names, spans filled in ("2014-16" is 2014, 2015 and 2016)."""
+    years: set[int] = set()
+    for m in YEAR_SPAN.finditer(text):
+        start = int(m.group(1))
+        end = start
+        if m.group(2):
+            tail = m.group(2)
+            end = int(tail) if len(tail) == 4 else start // 100 * 100 + int(tail)
+        years.update(range(start, end + 1) if start <= end <= start + 20 else (start,))
+    return years
 
 
 def has_value(text: str, kind: str | None) -> bool:

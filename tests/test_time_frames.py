@@ -1,0 +1,150 @@
+"""A value must be of the asked period, and of a thing the documents number.
+
+An invented fund report is indexed once; the questions are our own, in several phrasings.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support import index_invented
+
+from assistant.analysis import analyse
+from assistant.api import Assistant
+from assistant.text import person_names, years_spanned
+
+REPORT = (
+    "Riverside innovation fund report\n\n"
+    "Round 1\n\n"
+    "In 2013 the Riverside fund opened its first call, and 300 proposals were received within a "
+    "month. Round 1 ran from 2013 to 2015 and funded 12 projects.\n\n"
+    "Round 2\n\n"
+    "Round 2 opened in 2016 with £8m to share. Its grants went to 9 projects working with care "
+    "leavers.\n\n"
+    "Evaluation\n\n"
+    "The 'Keeping Families Close' project was evaluated by Dr Ada Lowe of Riverside University.\n"
+)
+
+MANIFEST = """[[document]]
+id = "fund"
+file = "fund.txt"
+title = "Riverside innovation fund report"
+publisher = "Test"
+date = "2017-03"
+kind = "learning report"
+"""
+
+
+@pytest.fixture(scope="module")
+def fund(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    settings = index_invented(tmp_path_factory.mktemp("frames"), {"fund.txt": REPORT}, MANIFEST)
+    return Assistant(settings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many proposals did the Riverside fund receive in 2017?",
+        "how many proposals came in during 2017",
+        "Riverside fund - number of proposals received in 2017?",
+    ],
+)
+def test_a_count_read_under_other_years_does_not_answer(fund: Assistant, question: str) -> None:
+    # the 300 proposals are the 2013 call's
+    answer = fund.ask(question)
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many proposals did the Riverside fund receive in 2013?",
+        "how many proposals came in back in 2013",
+    ],
+)
+def test_a_count_of_the_asked_year_answers(fund: Assistant, question: str) -> None:
+    answer = fund.ask(question)
+    assert not answer.abstained and "300" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When does round 3 open?",
+        "what will the third round fund",
+        "how much money is there in Round 3?",
+        "round three - who can apply?",
+    ],
+)
+def test_a_number_outside_a_numbered_series_is_declined(fund: Assistant, question: str) -> None:
+    answer = fund.ask(question)
+    assert answer.abstained, answer.answer
+    assert "never mention round 3" in answer.answer
+
+
+def test_a_number_inside_the_series_is_answered(fund: Assistant) -> None:
+    answer = fund.ask("How much money did round 2 have to share?")
+    assert not answer.abstained and "£8m" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Round 1 ran from 2013 to 2015", {2013, 2014, 2015}),
+        ("in 2014-16 we funded", {2014, 2015, 2016}),
+        ("the period 2016–2020", {2016, 2017, 2018, 2019, 2020}),
+        ("no year here", set()),
+    ],
+)
+def test_years_spanned(text: str, years: set[int]) -> None:
+    assert years_spanned(text) == years
+
+
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        ("how many projects in 2016?", (2016, 2016)),
+        ("From 2016, over the next four years, what is set aside?", (2016, 2100)),
+        ("what was spent before 2016", (1900, 2015)),
+        ("who ran it in 2014-16", (2014, 2016)),
+        ("who ran it", None),
+    ],
+)
+def test_the_time_frame_of_the_ask(question: str, frame: tuple[int, int] | None) -> None:
+    assert analyse(question).time_frame == frame
+
+
+@pytest.mark.parametrize(
+    ("question", "conflict"),
+    [
+        ("When did the fund open? I've seen both 2013 and 2014.", True),
+        ("was it £8m or £9m for round 2?", True),
+        ("how many projects were funded in 2013 and 2014?", False),  # a period, not alternatives
+        ("when did round 1 run", False),
+    ],
+)
+def test_values_offered_as_alternatives_are_checked_not_blanked(question: str, conflict: bool) -> None:
+    assert analyse(question).asks_conflict is conflict
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what was the average award size in round 2", "money"),
+        ("size of the grants?", "money"),
+        ("What was the completion rate, as a percentage?", "share"),
+        ("Riverside fund – when did it open?", "date"),
+    ],
+)
+def test_answer_types_of_our_own_phrasings(question: str, kind: str) -> None:
+    assert analyse(question).answer_type == kind
+
+
+def test_a_quoted_title_is_not_a_person() -> None:
+    text = "The 'Keeping Families Close' project was evaluated by Dr Ada Lowe of Riverside University."
+    names = person_names(text, deciders=False)
+    assert names and all("Ada" in n for n in names), names
+
+
+def test_a_person_question_is_answered_by_a_person(fund: Assistant) -> None:
+    answer = fund.ask("Who evaluated the Keeping Families Close project?")
+    assert not answer.abstained and "Ada Lowe" in answer.answer, answer.answer
