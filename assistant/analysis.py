@@ -246,8 +246,17 @@ class QuestionAnalysis:
         return self.intent == "explain"
 
 
+# "how did X reduce the number of ...": the number is what was changed, not what is asked
+_CHANGED_NUMBER = re.compile(
+    r"\b(?:reduc|cut|lower|increas|rais|grow|grew|halv|doubl|decreas|limit|minimi[sz]|boost|improv|bring"
+    r"|brought|driv|drove|keep|kept)\w*\s+(?:down\s+|up\s+)?(?:the\s+|their\s+|its\s+)?numbers?\s+of\b",
+    re.I,
+)
+
+
 def answer_type(text: str) -> str | None:
     """The type of value the question asks for: the earliest interrogative that fixes one wins."""
+    text = _CHANGED_NUMBER.sub(lambda m: "x" * len(m.group(0)), text)
     best: tuple[int, str] | None = None
     for kind, pattern in _TYPE_PATTERNS:
         m = pattern.search(text)

@@ -139,6 +139,11 @@ def answer_extractively(
         promote_answer(cands, row, snap.chunks[row].section.split(" > ")[-1])
     verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
                     count_window=cfg.count_window)  # fmt: skip
+    named_row = next((c for c in cands if c.idx == reading.row_meant), None)
+    if named_row is not None and analysis.answer_type is None:
+        # the criteria row the question names is the answer, whoever else the question mentions
+        # ("how will the Department judge value for money": the Department is the judge, not a subject)
+        verdict = Verdict(named_row)
     if verdict.lead is None:
         if not decline:
             return abstained(question, query, contexts)

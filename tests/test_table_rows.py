@@ -193,3 +193,20 @@ def test_a_list_cut_at_its_size_limit_keeps_its_last_item_whole(guide: Assistant
     done = _finish_line(snap, cut)
     assert [c.text for c in done][-1].startswith("Say who in your team owns the outcomes")
     assert len(done) == 8  # completed to the end of its line, not into the next item
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How will the Fund decide whether our idea is affordable?",
+        "how does the Board score whether a bid is affordable",
+        "Affordability - what will the Fund's reviewers look for when they score it?",
+    ],
+)
+def test_the_row_a_criteria_question_names_leads_whoever_else_it_mentions(
+    guide: Assistant, question: str
+) -> None:
+    # "the Fund" / "the Board" is who judges, not a subject the row must name: the row is in the
+    # answer's first lines (alone, or in the whole table when the rows read alike)
+    answer = guide.ask(question)
+    assert not answer.abstained and "The idea is affordable" in answer.answer[:400], answer.answer
