@@ -324,6 +324,13 @@ _CONFLICT_CUE = re.compile(
     re.I,
 )
 _ALTERNATIVES = re.compile(r"\b(?:or|both|either|versus|vs)\b", re.I)
+# "what is X?", "what's the X model", "what does X involve / mean?", "what is meant by X?" (X short)
+_DEFINITION = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:what(?:'s|’s| is| are)\s+(?:meant by\s+)?(?:a |an |the )?"
+    r"(?!(?:it|this|that|there|they|you|we|i)\b)(?:[\w'’&-]+\s*){1,6}"
+    r"|what does\s+(?:a |an |the )?(?:[\w'’&-]+\s+){1,6}(?:involve|mean|do))\s*\??\s*$",
+    re.I,
+)
 _SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
 
 
@@ -473,6 +480,10 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.directory = "list"
         else:
             a.directory = "lookup"
+    if a.answer_type is None and not a.criteria and _DEFINITION.match(clause):
+        # "what is Signs of Safety?": the sentence that says what it is answers, not any about it
+        a.intent, a.answer_type = "fact", "definition"
+        return a
     if explain and a.answer_type is None:
         a.intent = "explain"
         if _RESPONSE_ASK.search(clause):

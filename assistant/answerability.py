@@ -182,6 +182,28 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
     return any(s in have or (spelt.get(s) and spelt[s] <= have) for s in rest)
 
 
+# a sentence that says what its subject is: "X is a/an/the ...", "X involves / provides / means ..."
+_IS_A = re.compile(r"\b(?:is|are)\s+(?:a|an|the|one of|designed to)\b")
+_DEFINING = re.compile(
+    _IS_A.pattern + r"|\b(?:involves?|provides?|offers?|means?|brings together|comprises?|consists? of"
+    r"|works? with|supports?)\b"
+)
+
+
+def _defines(snap: Snapshot, analysis: QuestionAnalysis, sentence: str, strict: bool = False) -> bool:
+    """Whether ``sentence`` opens by saying what the asked subject is (named before the verb, in full
+    or by the acronym the documents define for it); ``strict``: only "X is a / an / the ..."."""
+    m = (_IS_A if strict else _DEFINING).search(sentence)
+    if m is None or m.start() > 120:
+        return False
+    subject = set(content_stems(sentence[: m.start()]))
+    spelt = acronyms(snap)
+    for short in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]\w*\b", sentence[: m.start()]):
+        subject |= spelt.get(short.lower(), set())
+    focus = set(analysis.focus)
+    return bool(focus) and len(subject & focus) >= max(1, len(focus) // 2)
+
+
 def _in_time_frame(analysis: QuestionAnalysis, context: str) -> bool:
     """A value read under other years than the asked ones is not the asked value.
 
@@ -471,6 +493,15 @@ def judge(
                 about = _asked(analysis)
                 return Verdict(None, f"they mention {about} but report no result or finding for it",
                                nearby=wide[0])  # fmt: skip
+        if analysis.answer_type == "definition":
+            # "what is X": the sentence that says what X is ("SoS is an integrated framework ...")
+            margin = lead_margin if named_subject else lead_margin / 2
+            wide = [c for c in ranked if c.score >= best - margin]
+            # "X is a / an ..." says what X is more plainly than "X involves / provides ..."
+            hit = next((c for c in wide if _defines(snap, analysis, c.text, strict=True)), None)
+            hit = hit or next((c for c in wide if _defines(snap, analysis, c.text)), None)
+            if hit is not None:
+                return Verdict(hit)
         if analysis.answer_type in {"lesson", "response"}:
             # "what did X learn" / "what did X do about it": the sentence that states a lesson (or
             # what was done), among those about X

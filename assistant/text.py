@@ -89,7 +89,7 @@ RESPONSE_RE = re.compile(
     re.I,
 )
 # Answer types met by a kind of statement (a finding, a lesson, a response), not by a value.
-PROSE_TYPES = frozenset({"finding", "lesson", "response"})
+PROSE_TYPES = frozenset({"finding", "lesson", "response", "definition"})
 CONTACT_RE = re.compile(
     r"(?:\+44|\b0)\d[\d ]{8,12}\d\b|[\w.+-]+@[\w-]+\.[\w.]+|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
 )
@@ -121,6 +121,7 @@ VALUE_PHRASE = {
     "finding": "a finding",
     "lesson": "a lesson",
     "response": "what was done about it",
+    "definition": "what it is",
 }
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
-from assistant.text import content_stems
+from assistant.text import FRAME_WORDS, STOPWORDS, content_stems
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 MAX_PARAGRAPH_SENTENCES = 12  # a "paragraph" longer than this is a list or a table: stay local
@@ -185,9 +185,22 @@ def named_document(snap: Snapshot, question: str) -> str | None:
             if not (m.group(1) and m.group(1)[0].isupper() and m.start() > 0)
             or m.group(1).strip().lower() in words
         ]
-        if not said:
-            continue  # the asker names a document by what it is: "the guidance", "the report", "the page"
         own = words - _GENERIC_TITLE_WORDS - kind
+        if not said:
+            # the asker names a document by what it is ("the guidance", "the report", "the page"), or
+            # by its year and two title words no other document's title has ("the 2017 targeted
+            # funding ... deadline")
+            others = {
+                w.lower()
+                for other_id, other in snap.docs.items()
+                if other_id != doc_id
+                for w in re.findall(r"[A-Za-z]{4,}", f"{other.title} {other.file}")
+            }
+            plain = STOPWORDS | set(FRAME_WORDS.split())  # "what", "tell": any question's words
+            unique = [w for w in own - others - plain if re.search(rf"\b{re.escape(w)}\b", q)]
+            if len(unique) >= 2 and info.date[:4] and info.date[:4] in q:
+                scores.append((1 + len(unique), doc_id))
+            continue
         # the only document of its kind is named by its kind alone
         hits = (2 if kinds[info.kind] == 1 else 1) + sum(
             1 for w in own if re.search(rf"\b{re.escape(w)}\b", q)

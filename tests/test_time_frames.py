@@ -21,7 +21,10 @@ REPORT = (
     "Round 2 opened in 2016 with £8m to share. Its grants went to 9 projects working with care "
     "leavers.\n\n"
     "Evaluation\n\n"
-    "The 'Keeping Families Close' project was evaluated by Dr Ada Lowe of Riverside University.\n"
+    "The 'Keeping Families Close' project was evaluated by Dr Ada Lowe of Riverside University.\n\n"
+    "About the fund\n\n"
+    "Councils across the region have welcomed the Riverside fund and its calls. The Riverside fund is a "
+    "grant scheme that pays councils and charities to test new ways of supporting care leavers.\n"
 )
 
 MANIFEST = """[[document]]
@@ -150,3 +153,39 @@ def test_a_quoted_title_is_not_a_person() -> None:
 def test_a_person_question_is_answered_by_a_person(fund: Assistant) -> None:
     answer = fund.ask("Who evaluated the Keeping Families Close project?")
     assert not answer.abstained and "Ada Lowe" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the Riverside fund?", "whats the riverside fund", "so what is the Riverside fund"],
+)
+def test_what_is_x_is_answered_by_the_sentence_that_says_what_x_is(fund: Assistant, question: str) -> None:
+    answer = fund.ask(question)
+    assert answer.answer.startswith("The Riverside fund is a grant scheme"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the Riverside fund?", "definition"),
+        ("what does Keeping Families Close involve?", "definition"),
+        ("what is meant by scale and spread", "definition"),
+        ("what is it?", None),
+        ("what is the deadline?", "date"),
+    ],
+)
+def test_definition_questions_are_recognised(question: str, kind: str | None) -> None:
+    assert analyse(question).answer_type == kind
+
+
+def test_a_defining_sentence_names_its_subject_before_saying_what_it_is(fund: Assistant) -> None:
+    from assistant.answerability import _defines
+
+    snap = fund.snapshot()
+    asked = analyse("What is the Riverside fund?")
+    assert _defines(snap, asked, "The Riverside fund is a grant scheme that pays councils.", strict=True)
+    assert not _defines(
+        snap, asked, "Councils across the region have welcomed the Riverside fund and its calls."
+    )
+    assert not _defines(snap, asked, "In 2013 the Riverside fund opened its first call.")
+    assert not _defines(snap, asked, "Round 2 is a smaller call with £8m to share.")  # says what round 2 is

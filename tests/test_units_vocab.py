@@ -287,6 +287,10 @@ def test_applicant_questions_are_recognised(question: str, applicant: bool) -> N
         ("wat does the report say about recruitment", "learning"),
         ("What did Millbrook learn?", None),  # no document named
         ("Could a charity apply?", None),
+        # by its year and two words of its title that no other title has
+        ("what does 'Applying to the fund' (2016) say about prevention?", "guide"),
+        ("how do i apply to the fund", None),  # no year: an ordinary question
+        ("what did the fund do in 2016", None),  # one title word is not a title
     ],
 )
 def test_a_document_is_named_by_what_it_is(small: Assistant, question: str, doc: str | None) -> None:
