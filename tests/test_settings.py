@@ -159,6 +159,24 @@ def test_readme_documents_every_variable() -> None:
     assert not missing, f"add to README's Configuration table: {missing}"
 
 
+def test_readme_gives_each_numeric_default_as_the_settings_have_it() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(CSC_[A-Z_]+)` \| ([0-9.]+) \|", table, re.M)
+    assert len(rows) >= 8
+    s = Settings()
+    by_env = {v.env: v for v in variables()}
+    wrong = []
+    for env, written in rows:
+        var = by_env.get(env)
+        if var is None:
+            continue
+        actual = getattr(getattr(s, var.group), var.name)
+        if float(written) != float(actual):
+            wrong.append(f"{env}: README {written}, Settings {actual}")
+    assert wrong == []
+
+
 def test_the_language_model_is_configured_through_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.llm import LLMConfig, load_chat_model
 
