@@ -411,6 +411,22 @@ _GIVEN = re.compile(
 )
 
 
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th)\b", re.I)
+_ORDINAL_SAME = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
+
+
+def _ordinals(text: str) -> set[str]:
+    return {_ORDINAL_SAME.get(m.group(1).lower(), m.group(1).lower()) for m in _ORDINAL.finditer(text)}
+
+
+def _of_another_in_series(analysis: QuestionAnalysis, sentence: str) -> bool:
+    """The sentence is about another one of a series than the asked one: asked "the first deadline",
+    it speaks only of "the second deadline" (the documents give each one of a series its own date)."""
+    asked = _ordinals(analysis.clause)
+    said = _ordinals(sentence)
+    return bool(asked) and bool(said) and not (asked & said)
+
+
 def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
     """The sentence names the asked thing as a point in time for something else.
 
@@ -516,7 +532,11 @@ def judge(
     # several sentences may state a value of the asked kind ("hold in your diary the 20th February"
     # under each policy area's heading): the one whose context says most about the asked subject wins
     passing: list[tuple[float, Candidate]] = []
-    for cand in ranked:
+    # a sentence about another one of a series ("the second deadline" when the first is asked) is no
+    # candidate at all: the margin is counted from the best of the others
+    eligible = [c for c in ranked if not _of_another_in_series(analysis, c.text)]
+    best = eligible[0].score if eligible else best
+    for cand in eligible:
         if cand.score < best - lead_margin:
             break
         if not states_value(snap, analysis, cand.text, count_window, used):

@@ -20,6 +20,9 @@ REPORT = (
     "Round 2\n\n"
     "Round 2 opened in 2016 with £8m to share. Its grants went to 9 projects working with care "
     "leavers.\n\n"
+    "Riverside fund bids made by the second deadline received a decision by Friday 1 July 2016.\n\n"
+    "Riverside fund deadlines\n\n"
+    "There were two: the first was Friday 4 March 2016 and the second Monday 9 May 2016.\n\n"
     "Evaluation\n\n"
     "The 'Keeping Families Close' project was evaluated by Dr Ada Lowe of Riverside University.\n\n"
     "About the fund\n\n"
@@ -189,3 +192,16 @@ def test_a_defining_sentence_names_its_subject_before_saying_what_it_is(fund: As
     )
     assert not _defines(snap, asked, "In 2013 the Riverside fund opened its first call.")
     assert not _defines(snap, asked, "Round 2 is a smaller call with £8m to share.")  # says what round 2 is
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the first deadline for Riverside fund bids?",
+        "whens the first riverside fund deadline",
+    ],
+)
+def test_a_sentence_about_another_one_of_a_series_does_not_answer(fund: Assistant, question: str) -> None:
+    # "by the second deadline ... by 1 July" dates another deadline's outcome, not the first deadline
+    answer = fund.ask(question)
+    assert not answer.abstained and "4 March 2016" in answer.answer.split("[1]")[0], answer.answer
