@@ -470,7 +470,21 @@ def answer_superlative(question: str, store: ProjectStore, source_text: str) -> 
     """
     smallest = bool(_SMALLEST.search(question))
     best: tuple[float, ProjectRecord, str] | None = None
-    for r in store.all():
+    pool, where = store.all(), ""
+    parsed = _parse(question, pool, store.theme_codes())
+    if parsed is not None:
+        # "the biggest award in the East of England", "... to a care leavers project": within those
+        p = parsed[0]
+        if p.region:
+            pool = [r for r in pool if r.region_known and r.region == p.region]
+            article = "the " if p.region.split()[0] in {"East", "West", "North", "South"} else ""
+            where = f" to a project in {article}{p.region}"
+        if p.themes:
+            pool = [
+                r for r in pool if all(any(c == t or c in t.split("/") for t in r.themes) for c in p.themes)
+            ]
+            where += f"{' with' if where else ' to a project with'} theme code {', '.join(p.themes)}"
+    for r in pool:
         for a in r.awards:
             if a.amount_gbp is None or a.shared:
                 continue
@@ -491,7 +505,7 @@ def answer_superlative(question: str, store: ProjectStore, source_text: str) -> 
     when = raw[: money.start()].strip(" (") if money else ""
     value = f"{money.group(0).strip()}{f', awarded {when},' if when else ''}" if money else raw.strip()
     text = (
-        f"The {word} single award in the project directory is {value} to {r.name} "
+        f"The {word} single award{where} in the project directory is {value} to {r.name} "
         f"({r.organisations}) [1]. {_partial_note(store)}"
     )
     row = {"n": 1, "number": r.number, "name": r.name, "themes": ", ".join(r.themes),

@@ -73,12 +73,43 @@ def _asks_itself(q: str) -> bool:
     return len(words) >= 3 and (asks or any_ask)
 
 
+# "Which projects in the East of England were funded?": the set asked about, up to its verb
+_SET_ASKED = re.compile(
+    r"^\s*(?:which|what|list(?: the)?|show(?: me)?(?: the)?)\s+((?:\w[\w'’-]*\s+){0,8}?\w+)\s+"
+    r"(?:are|were|is|was|did|do|does|have|has|got|get|received|work|working|run|ran)\b",
+    re.I,
+)
+# "which of those ...", "how many of them ...": a part of the set the last question asked about
+_OF_THOSE = re.compile(r"\b(which|how many|what|any)\s+of\s+(?:those|these|them)\b", re.I)
+# "the biggest one", "the largest": one of that set
+_ONE_OF_SET = re.compile(
+    r"\bthe\s+(biggest|largest|smallest|newest|oldest|latest|earliest)(?:\s+one)?\b", re.I
+)
+
+
+def _within_set(q: str, prev_q: str) -> str | None:
+    """``q`` about part of the set ``prev_q`` asked for, spelt out ("which of those work with care
+    leavers" after "Which projects in the East of England were funded?")."""
+    m = _SET_ASKED.match(prev_q)
+    if m is None:
+        return None
+    group = m.group(1).strip()
+    if _OF_THOSE.search(q):
+        return _OF_THOSE.sub(lambda x: f"{x.group(1)} {group}", q, count=1)
+    if _ONE_OF_SET.search(q):
+        return _ONE_OF_SET.sub(lambda x: f"the {x.group(1)} of the {group}", q, count=1)
+    return None
+
+
 def rewrite(question: str, history: list[dict] | None) -> str:
     """Stand-alone version of ``question`` given earlier turns ``[{"q", "a"}]`` (newest last)."""
-    if not history or not is_follow_up(question):
+    if not history or not (is_follow_up(question) or _ONE_OF_SET.search(question)):
         return question
     last = history[-1]
     prev_q = str(last.get("q", ""))
+    spelt = _within_set(_FOLLOW_START.sub("", question).strip(" ,"), prev_q)
+    if spelt:
+        return spelt[0].upper() + spelt[1:]
     entity = _entity(prev_q) or _entity(str(last.get("a", ""))[:300])
     q = _FOLLOW_START.sub("", question).strip(" ,")
     if re.match(r"^\s*who\b", prev_q, re.I) and _PERSON_PRONOUN.search(q):

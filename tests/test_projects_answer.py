@@ -321,3 +321,41 @@ def test_a_round_is_found_however_it_is_numbered(
     assert answer is not None
     for figure in figures:
         assert figure.lower() in answer.answer.lower(), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "where", "name"),
+    [
+        ("which project in Greater London got the largest award?", "to a project in Greater London", None),
+        ("biggest award in the East of England", "to a project in the East of England", None),
+        ("smallest grant to a care leavers project", "theme code CL", None),
+    ],
+)
+def test_a_superlative_is_ranked_within_the_asked_region_or_theme(
+    store: ProjectStore, text: str, question: str, where: str, name: str | None
+) -> None:
+    from assistant.projects import answer_superlative
+
+    ans = answer_superlative(question, store, text)
+    assert ans is not None and where in ans.answer, ans
+    check_citations(ans, text)
+    (row,) = ans.rows
+    if "London" in where:
+        assert row["region"] == "Greater London"
+    if "East of England" in where:
+        assert row["region"] == "East of England"
+    if "CL" in where:
+        assert "CL" in row["themes"]
+    # the winner's award is the largest (smallest) single award of that region / theme
+    records = {r.number: r for r in store.all()}
+
+    def awards(r):  # type: ignore[no-untyped-def]
+        return [a.amount_gbp for a in r.awards if a.amount_gbp is not None and not a.shared]
+
+    pool = [r for r in records.values() if awards(r)]
+    if "London" in where or "East of England" in where:
+        pool = [r for r in pool if r.region_known and r.region == row["region"]]
+    if "CL" in where:
+        pool = [r for r in pool if any("CL" in t.split("/") or t == "CL" for t in r.themes)]
+    pick = min if "smallest" in question else max
+    assert pick(awards(records[row["number"]])) == pick(a for r in pool for a in awards(r))

@@ -110,3 +110,29 @@ def test_a_follow_up_leans_on_the_last_turn_only_when_it_needs_to(question: str,
     from assistant.rewrite import rewrite
 
     assert rewrite(question, HISTORY) == expected
+
+
+SET_HISTORY = [
+    {"q": "Which projects in the Northgate region were funded?", "a": "- Riverside Kinship Hub [1]"}
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "which of those work with care leavers?",
+            "Which projects in the Northgate region work with care leavers?",
+        ),
+        ("and how many of them are in Millbay?", "How many projects in the Northgate region are in Millbay?"),
+        (
+            "how much did the biggest one get?",
+            "How much did the biggest of the projects in the Northgate region get?",
+        ),
+        ("whats the largest", "Whats the largest of the projects in the Northgate region"),
+    ],
+)
+def test_a_follow_up_about_part_of_the_last_set_spells_the_set_out(question: str, expected: str) -> None:
+    from assistant.rewrite import rewrite
+
+    assert rewrite(question, SET_HISTORY) == expected
