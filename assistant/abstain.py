@@ -107,6 +107,7 @@ def abstain_reason(
     min_sentence: float = 0.0,
     unknown_words_margin: float = 0.08,
     unknown_name_cos: float = 0.57,
+    applicant_min_sentence: float = 0.35,
 ) -> str | None:
     """Why the documents cannot answer the question ``analysis`` read (None when they probably can).
 
@@ -118,6 +119,12 @@ def abstain_reason(
         return "nothing retrieved"
     dense = max(p.dense for p in passages)
     best_sentence = float((snap.sent_vecs @ qvec).max()) if qvec is not None and len(snap.sent_vecs) else 0.0
+    # "can a housing association lead a bid?" is settled by the guidance's general rule ("organisations
+    # from across the private, public and voluntary sectors can all apply"), which shares few words
+    # with it: an applicant's yes/no question has its own, lower bar (words the documents never use,
+    # "a passport", "a mortgage", still decline it below)
+    if analysis.applicant and analysis.intent == "yesno":
+        min_sentence = min(min_sentence, applicant_min_sentence)
     if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
         qvec is not None and best_sentence < min_sentence
     ):

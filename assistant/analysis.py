@@ -232,6 +232,9 @@ class QuestionAnalysis:
     terms: list[str] = field(default_factory=list)  # capitalised words, acronyms and years of the ask
     # asked as (or for) an applicant: eligibility, scope, process ("can we apply", "is X fundable")
     applicant: bool = False
+    # asks whether some kind of organisation or person may apply ("can a housing association bid?"):
+    # the rule on who can apply answers it, whatever words it is in
+    who_may_apply: bool = False
     # asks how bids are judged: the assessment criteria, as a whole or one of them
     criteria: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
@@ -329,6 +332,13 @@ _DEFINITION = re.compile(
     r"^\s*(?:so\s+|and\s+)?(?:what(?:'s|’s| is| are)\s+(?:meant by\s+)?(?:a |an |the )?"
     r"(?!(?:it|this|that|there|they|you|we|i)\b)(?:[\w'’&-]+\s*){1,6}"
     r"|what does\s+(?:a |an |the )?(?:[\w'’&-]+\s+){1,6}(?:involve|mean|do))\s*\??\s*$",
+    re.I,
+)
+# "can a housing association lead a bid", "are universities eligible", "could we apply on our own"
+_MAY_APPLY = re.compile(
+    r"\b(?:can|could|may|might|are|is|am|would)\s+(?:(?:a|an|the|our|we|i|my|your|they)\s+)?"
+    r"(?:[\w'’-]+\s+){0,4}?(?:apply|bid|lead (?:a|the) bid|put in a bid|submit a bid|be eligible|eligible"
+    r"|allowed to (?:apply|bid|lead))\b",
     re.I,
 )
 _SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
@@ -450,6 +460,10 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         kept = [(f, w) for f, w in zip(a.focus, a.focus_words, strict=False) if not f[:1].isdigit()]
         a.focus, a.focus_words = [f for f, _w in kept], [w for _f, w in kept]
     a.applicant = bool(_APPLICANT.search(q))
+    # "when / how can we apply" asks about the process, not who may
+    a.who_may_apply = bool(_MAY_APPLY.search(clause)) and not re.match(
+        r"\s*(?:when|how|where|why)\b", clause, re.I
+    )
     a.criteria = bool(_CRITERIA.search(q))
     if a.answer_type == "count":
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)

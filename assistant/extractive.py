@@ -117,6 +117,7 @@ def answer_extractively(
         cfg.min_sentence_cos,
         cfg.unknown_words_margin,
         cfg.unknown_name_cos,
+        cfg.applicant_min_sentence_cos,
     )
     if why:
         return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")

@@ -153,6 +153,7 @@ def generate(
         cfg.min_sentence_cos,
         cfg.unknown_words_margin,
         cfg.unknown_name_cos,
+        cfg.applicant_min_sentence_cos,
     ):
         yield Outcome(abstained(question, query, contexts, mode="generative"))
         return

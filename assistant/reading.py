@@ -42,6 +42,9 @@ class Reading:
     names: list[str] = field(default_factory=list)  # the subjects the asker names
 
 
+WHO_MAY_APPLY = "Who can apply?"  # the eligibility question as guidance documents ask it
+
+
 def what_to_read(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -77,7 +80,13 @@ def what_to_read(
             # "could we apply / is X in scope" is settled by the rules, not by reports about projects
             ruled = [p for p in passages if snap.docs[p.chunk.doc_id].kind.strip().lower() in kinds]
             passages = ruled or passages
-        passages, reading.answered_row = with_question_heading(snap, passages, qvec, embed)
+        heading_vec = qvec
+        if analysis.who_may_apply:
+            # the documents' own question on eligibility ("Who can apply for funding?") is the one
+            # this asks, in other words: read the asker's question together with that ask
+            both = qvec + embed(WHO_MAY_APPLY)
+            heading_vec = both / np.linalg.norm(both)
+        passages, reading.answered_row = with_question_heading(snap, passages, heading_vec, embed)
     proper = proper_nouns(snap)
     reading.names = asked_names(analysis, proper)
     if analysis.intent == "explain" and reading.names:

@@ -243,6 +243,15 @@ class AbstentionSettings(_Group):
         "whole text (mean over our 414 questions' best chunk, sd 0.06); 0.27 is the former 0.20 on "
         "that scale.",
     )
+    applicant_min_sentence_cos: float = _knob(
+        0.35,
+        env="CSC_APPLICANT_MIN_SENTENCE_COS",
+        why="The sentence threshold for an applicant's yes/no question ('can a housing association "
+        "lead a bid?'). The guidance answers those with general rules ('organisations from across the "
+        "private, public and voluntary sectors can all apply') that share few words with the asker's; "
+        "on our own probes such questions scored 0.36-0.40 against the rules, and questions about "
+        "applying for something else (a passport, a road contract) 0.35 or below.",
+    )
     unknown_words_margin: float = _knob(
         0.08,
         env="CSC_UNKNOWN_WORDS_MARGIN",
@@ -603,6 +612,10 @@ class Settings(BaseSettings):
     @property
     def min_sentence_cos(self) -> float:
         return self.abstention.min_sentence_cos
+
+    @property
+    def applicant_min_sentence_cos(self) -> float:
+        return self.abstention.applicant_min_sentence_cos
 
     @property
     def unknown_words_margin(self) -> float:

@@ -344,3 +344,27 @@ def test_how_much_with_a_sourced_amount_is_answered(assistant_instance: Assistan
     assert not ans.abstained
     assert "£4.8m" in ans.answer and "£11.6m" in ans.answer
     assert any("Family Safeguarding" in c.text and "£11.6m" in c.text for c in ans.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "could a university apply on its own?",
+        "can a private company apply?",
+        "Are social enterprises allowed to bid on their own?",
+    ],
+)
+def test_an_applicants_yes_no_question_is_read_against_the_general_rule(
+    assistant_instance, question: str
+) -> None:  # type: ignore[no-untyped-def]
+    # the guidance's rule shares few words with such questions (CSC_APPLICANT_MIN_SENTENCE_COS)
+    answer = assistant_instance.ask(question)
+    assert not answer.abstained, answer.answer
+    assert "can all apply" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["can I apply for a passport?", "could I apply for a mortgage here?"])
+def test_applying_for_something_the_documents_never_mention_is_declined(
+    assistant_instance, question: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert assistant_instance.ask(question).abstained

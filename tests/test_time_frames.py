@@ -205,3 +205,18 @@ def test_a_sentence_about_another_one_of_a_series_does_not_answer(fund: Assistan
     # "by the second deadline ... by 1 July" dates another deadline's outcome, not the first deadline
     answer = fund.ask(question)
     assert not answer.abstained and "4 March 2016" in answer.answer.split("[1]")[0], answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Can a housing association lead a bid?", True),
+        ("are universities eligible", True),
+        ("could we apply on our own?", True),
+        ("Would an organisation like ours be allowed to bid?", True),
+        ("how do we apply?", False),  # how, not who
+        ("When can we apply?", False),
+    ],
+)
+def test_who_may_apply_questions_are_recognised(question: str, asks: bool) -> None:
+    assert analyse(question).who_may_apply is asks
