@@ -17,11 +17,10 @@ from assistant import tables
 from assistant.analysis import QuestionAnalysis
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
+from assistant.text import ORDINAL_VALUES, SMALL_NUMBERS
 
 _NUMBERED_LABEL = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})\s+(\d{1,2})\b(?![.,]\d)")
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_ORDINALS = {**ORDINAL_VALUES, **SMALL_NUMBERS}  # "the fourth round", "round four"
 _ORDINAL_WORDS = "|".join(_ORDINALS)
 # "round 4", "Round four"; "the fourth round"
 _LABEL_NUMBER = re.compile(rf"\b([A-Za-z]+)\s+(\d{{1,2}}|{_ORDINAL_WORDS})\b(?![.,]\d)", re.I)

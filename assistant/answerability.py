@@ -27,6 +27,7 @@ from assistant.text import (
     VALUE_PHRASE,
     content_stems,
     has_value,
+    ordinals,
     person_names,
     result_strength,
     years_spanned,
@@ -411,19 +412,11 @@ _GIVEN = re.compile(
 )
 
 
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th)\b", re.I)
-_ORDINAL_SAME = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
-
-
-def _ordinals(text: str) -> set[str]:
-    return {_ORDINAL_SAME.get(m.group(1).lower(), m.group(1).lower()) for m in _ORDINAL.finditer(text)}
-
-
 def _of_another_in_series(analysis: QuestionAnalysis, sentence: str) -> bool:
     """The sentence is about another one of a series than the asked one: asked "the first deadline",
     it speaks only of "the second deadline" (the documents give each one of a series its own date)."""
-    asked = _ordinals(analysis.clause)
-    said = _ordinals(sentence)
+    asked = ordinals(analysis.clause)
+    said = ordinals(sentence)
     return bool(asked) and bool(said) and not (asked & said)
 
 

@@ -157,6 +157,27 @@ def person_names(text: str, deciders: bool = True) -> list[str]:
     return people + ([m.group(0) for m in _DECIDER.finditer(text)] if deciders else [])
 
 
+# the place of one in a series, as written: "the first deadline", "the 2nd round", "round four"
+ORDINAL_VALUES = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
+}  # fmt: skip
+SMALL_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10,
+}  # fmt: skip
+_ORDINAL = re.compile(rf"\b({'|'.join(ORDINAL_VALUES)}|final|last)\b", re.I)
+
+
+def ordinals(text: str) -> set[str]:
+    """Which ones of a series a text names: {"1", "2"} for "the first and 2nd", {"final"} for "final"."""
+    found = set()
+    for m in _ORDINAL.finditer(text):
+        word = m.group(1).lower()
+        found.add(str(ORDINAL_VALUES[word]) if word in ORDINAL_VALUES else "final")
+    return found
+
+
 # a year, or a span of years as the documents write them: "2014-16", "2016–2020", "2016 to 2020"
 YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})(?:\s*(?:-|–|to|/)\s*((?:19|20)?\d{2}))?\b")
 
