@@ -164,6 +164,19 @@ _KIND_SYNONYMS = {
 }
 
 
+def _title_word_counts(snap: Snapshot) -> Counter[str]:
+    """How many documents' titles (and file names) hold each word; made once per snapshot."""
+    cached = getattr(snap, "_title_words_cache", None)
+    if cached is None:
+        cached = Counter(
+            w
+            for info in snap.docs.values()
+            for w in {w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{info.title} {info.file}")}
+        )
+        object.__setattr__(snap, "_title_words_cache", cached)
+    return cached
+
+
 def named_document(snap: Snapshot, question: str) -> str | None:
     """The document the asker names ("the 2016 guidance", "the interim report", "the 2017 page").
 
@@ -190,15 +203,12 @@ def named_document(snap: Snapshot, question: str) -> str | None:
             # the asker names a document by what it is ("the guidance", "the report", "the page"), or
             # by its year and two title words no other document's title has ("the 2017 targeted
             # funding ... deadline")
-            others = {
-                w.lower()
-                for other_id, other in snap.docs.items()
-                if other_id != doc_id
-                for w in re.findall(r"[A-Za-z]{4,}", f"{other.title} {other.file}")
-            }
+            if not (info.date[:4] and info.date[:4] in q):
+                continue
+            in_titles = _title_word_counts(snap)
             plain = STOPWORDS | set(FRAME_WORDS.split())  # "what", "tell": any question's words
-            unique = [w for w in own - others - plain if re.search(rf"\b{re.escape(w)}\b", q)]
-            if len(unique) >= 2 and info.date[:4] and info.date[:4] in q:
+            unique = [w for w in own - plain if in_titles[w] == 1 and re.search(rf"\b{re.escape(w)}\b", q)]
+            if len(unique) >= 2:
                 scores.append((1 + len(unique), doc_id))
             continue
         # the only document of its kind is named by its kind alone
