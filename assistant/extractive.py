@@ -18,6 +18,7 @@ from assistant.analysis import QuestionAnalysis
 from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
 from assistant.cite import verify
 from assistant.compose import (
+    Candidate,
     candidates,
     merge_adjacent,
     promote_answer,
@@ -28,6 +29,7 @@ from assistant.compose import (
 )
 from assistant.conflicts import conflict_notes, find_conflicts
 from assistant.dates import passed_note
+from assistant.groundcheck import facts_of
 from assistant.models import Answer, Citation, Passage, abstained
 from assistant.reading import what_to_read
 from assistant.references import resolve
@@ -57,6 +59,26 @@ def _is_about_dates(analysis: QuestionAnalysis) -> bool:
     """
     due = bool(_DUE & set(analysis.focus)) or bool(_DUE_ASK.search(analysis.clause))
     return analysis.answer_type in {"date", "duration", None} and due
+
+
+def _figure_leads(cands: list[Candidate], question: str, lead_margin: float) -> None:
+    """ "What did the article say about the £200m?": a sentence stating that very figure leads.
+
+    The figure names what the question is about more exactly than any word; a sentence near it in
+    meaning with another figure ("a £20 million centre") is not about it. Only sentences scoring
+    within half the lead margin of the best are promoted.
+    """
+    asked = facts_of(question).money
+    if not asked or not cands:
+        return
+    best = max(c.score for c in cands)
+    holding = [
+        c
+        for c in cands
+        if c.score >= best - lead_margin / 2 and any(facts_of(c.text).has_money(v) for v in asked)
+    ]
+    for c in holding:
+        c.score = max(c.score, best + 0.01)
 
 
 def answer_extractively(
@@ -138,6 +160,8 @@ def answer_extractively(
         # (a typed question, "how long in 2014-16", is still judged on its value and time frame)
         row = reading.answered_row
         promote_answer(cands, row, snap.chunks[row].section.split(" > ")[-1])
+    if analysis.answer_type is None or analysis.answer_type in PROSE_TYPES:
+        _figure_leads(cands, analysis.query, cfg.lead_margin)
     verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
                     count_window=cfg.count_window)  # fmt: skip
     named_row = next((c for c in cands if c.idx == reading.row_meant), None)

@@ -220,3 +220,20 @@ def test_a_sentence_about_another_one_of_a_series_does_not_answer(fund: Assistan
 )
 def test_who_may_apply_questions_are_recognised(question: str, asks: bool) -> None:
     assert analyse(question).who_may_apply is asks
+
+
+def test_a_sentence_stating_the_asked_figure_leads_a_prose_answer() -> None:
+    from assistant.compose import Candidate
+    from assistant.extractive import _figure_leads
+
+    near = Candidate(0, 0, 0, 40, "A £20 million centre will share good practice.", 0.54, 0.2, score=0.54)
+    exact = Candidate(
+        1, 0, 41, 90, "The fund will run until 2020 with an extra £200m.", 0.52, 0.2, score=0.52
+    )
+    far = Candidate(2, 1, 0, 30, "A £200 million plan was dropped in 2010.", 0.10, 0.1, score=0.10)
+    _figure_leads([near, exact, far], "What did the article say about the £200m?", lead_margin=0.4)
+    assert exact.score > near.score  # "£200m" is the figure asked about; "£20 million" is not
+    assert far.score == 0.10  # too far in meaning to be promoted
+    untouched = Candidate(3, 0, 0, 10, "No figure here.", 0.5, 0.1, score=0.5)
+    _figure_leads([untouched], "what did the article say about funding?", lead_margin=0.4)
+    assert untouched.score == 0.5
