@@ -18,6 +18,7 @@ from assistant.analysis import QuestionAnalysis
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import ORDINAL_VALUES, SMALL_NUMBERS
+from ingest.config import AbstentionSettings
 
 _NUMBERED_LABEL = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})\s+(\d{1,2})\b(?![.,]\d)")
 _ORDINALS = {**ORDINAL_VALUES, **SMALL_NUMBERS}  # "the fourth round", "round four"
@@ -101,14 +102,12 @@ def abstain_reason(
     snap: Snapshot,
     analysis: QuestionAnalysis,
     passages: list[Passage],
-    min_dense: float,
-    qvec: np.ndarray | None = None,
-    min_sentence: float = 0.0,
-    unknown_words_margin: float = 0.08,
-    unknown_name_cos: float = 0.57,
-    applicant_min_sentence: float = 0.35,
+    qvec: np.ndarray | None,
+    limits: AbstentionSettings,
 ) -> str | None:
     """Why the documents cannot answer the question ``analysis`` read (None when they probably can).
+
+    ``limits``: the settings' abstention group (thresholds, each with the reason it exists).
 
     Reads the analysis's focus (the asking clause's content words, without the words that frame
     the ask: "quote", "table", "footnote") and its terms (names, acronyms, years), never the
@@ -122,8 +121,9 @@ def abstain_reason(
     # from across the private, public and voluntary sectors can all apply"), which shares few words
     # with it: an applicant's yes/no question has its own, lower bar (words the documents never use,
     # "a passport", "a mortgage", still decline it below)
+    min_dense, min_sentence = limits.abstain_threshold, limits.min_sentence_cos
     if analysis.applicant and analysis.intent == "yesno":
-        min_sentence = min(min_sentence, applicant_min_sentence)
+        min_sentence = min(min_sentence, limits.applicant_min_sentence_cos)
     if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
         qvec is not None and best_sentence < min_sentence
     ):
@@ -134,11 +134,11 @@ def abstain_reason(
         # the documents number a series (rounds 1-3): a number outside it is something they never cover
         return f"the documents never mention {', '.join(missing)}"
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
-    if dense < min_dense + unknown_words_margin and stems and len(unknown) / len(stems) >= 0.5:
+    if dense < min_dense + limits.unknown_words_margin and stems and len(unknown) / len(stems) >= 0.5:
         # in the asker's words ("applying"), not as stems ("appli")
         written = dict(zip(analysis.focus, analysis.focus_words, strict=False))
         return f"the documents never mention {', '.join(sorted(written.get(s, s) for s in unknown))}"
     unknown_names = [n for n in analysis.terms if n.lower() not in vocab.words]
-    if unknown_names and dense < unknown_name_cos:
+    if unknown_names and dense < limits.unknown_name_cos:
         return f"the documents never mention {', '.join(unknown_names)}"
     return None

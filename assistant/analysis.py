@@ -202,7 +202,6 @@ _CRITERIA = re.compile(
     r"\b(?:criteri\w*|critera|assess(?:ed|es|ors?|ing)?|judg\w*|scor\w*|strongest|weigh\w*|selected on)\b",
     re.I,
 )
-_YEAR = YEAR_SPAN
 # Words that frame a question rather than say what it is about (never part of its focus).
 _FRAME = frozenset(content_stems(FRAME_WORDS))
 
@@ -376,7 +375,7 @@ def _quoted_value_type(text: str) -> str | None:
     """The kind of the values an asker quotes: amounts, years (dates) or plain counts."""
     if len(re.findall(r"£\s?\d", text)) >= 2:
         return "money"
-    if len(_YEAR.findall(text)) >= 2:
+    if len(YEAR_SPAN.findall(text)) >= 2:
         return "date"
     if len(re.findall(r"(?<![£\d.,])\d[\d,]*(?![\d%])", text)) >= 2:
         return "count"
@@ -409,7 +408,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         more_focus, more_words = _focus(" ".join(named))
         a.focus += [f for f in more_focus if f not in a.focus]
         a.focus_words += [w for w in more_words if w not in a.focus_words]
-    a.years = sorted({int(m.group(1)) for m in _YEAR.finditer(q)})
+    a.years = sorted({int(m.group(1)) for m in YEAR_SPAN.finditer(q)})
     a.time_frame = _time_frame(clause)
     a.asks_conflict = bool(_CONFLICT_CUE.search(q))
     asked = ask_clause(_tidy(question))

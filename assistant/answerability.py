@@ -147,6 +147,10 @@ _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+|for\s+)?[
 _CAPITALISED_INSIDE = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][\w'’-]*")
 
 
+# months and seasons as stems: the time frame of an ask, not what it asks about (made once)
+_CALENDAR_STEMS = frozenset(content_stems(MONTHS.replace("|", " ") + " spring summer autumn winter"))
+
+
 def _name_stems(text: str) -> set[str]:
     runs = _CAPITALISED_RUN.findall(text) + _CAPITALISED_INSIDE.findall(text)
     return {s for run in runs for s in content_stems(run)}
@@ -172,9 +176,7 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
     if not named & focus:
         return True  # no named subject: the focus as a whole is checked by focus_coverage
     # a year or a month in the ask is its time frame ("in October 2013"), not what is asked
-    frame = {
-        s for s in content_stems(MONTHS.replace("|", " ") + " spring summer autumn winter") if s in focus
-    }
+    frame = _CALENDAR_STEMS & focus
     rest = [s for s in analysis.focus if s not in named and s not in frame and not s[:1].isdigit()]
     if not rest:
         return True

@@ -130,17 +130,7 @@ def answer_extractively(
             )
             return abstained(question, query, contexts, reason=reason)
     # words around the ask (who is asking, why, pasted junk) do not make a question unanswerable
-    why = abstain_reason(
-        snap,
-        analysis,
-        passages,
-        cfg.abstain_threshold,
-        qvec,
-        cfg.min_sentence_cos,
-        cfg.unknown_words_margin,
-        cfg.unknown_name_cos,
-        cfg.applicant_min_sentence_cos,
-    )
+    why = abstain_reason(snap, analysis, passages, qvec, cfg.abstention)
     if why:
         return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
     reading = what_to_read(snap, analysis, passages, qvec, embed, cfg.applicant_kinds)

@@ -144,17 +144,7 @@ def generate(
     max_passages = max_passages or assistant.settings.llm.passages  # an explicit argument wins
     analysis = analysis or analyse(question, query)  # the assistant passes the one it made
     cfg = assistant.settings
-    if abstain_reason(
-        snap,
-        analysis,
-        passages,
-        cfg.abstain_threshold,
-        qvec,
-        cfg.min_sentence_cos,
-        cfg.unknown_words_margin,
-        cfg.unknown_name_cos,
-        cfg.applicant_min_sentence_cos,
-    ):
+    if abstain_reason(snap, analysis, passages, qvec, cfg.abstention):
         yield Outcome(abstained(question, query, contexts, mode="generative"))
         return
     sources = select_sources(snap, query, qvec, passages, max_passages)

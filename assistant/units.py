@@ -164,6 +164,10 @@ _KIND_SYNONYMS = {
 }
 
 
+# "what", "tell": words of any question, never a title's own
+_ANY_QUESTIONS_WORDS = STOPWORDS | frozenset(FRAME_WORDS.split())
+
+
 def _title_word_counts(snap: Snapshot) -> Counter[str]:
     """How many documents' titles (and file names) hold each word; made once per snapshot."""
     cached = getattr(snap, "_title_words_cache", None)
@@ -206,8 +210,11 @@ def named_document(snap: Snapshot, question: str) -> str | None:
             if not (info.date[:4] and info.date[:4] in q):
                 continue
             in_titles = _title_word_counts(snap)
-            plain = STOPWORDS | set(FRAME_WORDS.split())  # "what", "tell": any question's words
-            unique = [w for w in own - plain if in_titles[w] == 1 and re.search(rf"\b{re.escape(w)}\b", q)]
+            unique = [
+                w
+                for w in own - _ANY_QUESTIONS_WORDS
+                if in_titles[w] == 1 and re.search(rf"\b{re.escape(w)}\b", q)
+            ]
             if len(unique) >= 2:
                 scores.append((1 + len(unique), doc_id))
             continue
