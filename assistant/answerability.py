@@ -9,7 +9,6 @@ says what is missing and what the documents do say nearby.
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from assistant.text import (
     years_spanned,
 )
 from assistant.units import subject_context
+from ingest.values import MONTH_NUMBER
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
 
@@ -99,7 +99,7 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
             total[low] = total.get(low, 0) + 1
             if w[0].isupper():
                 caps[low] = caps.get(low, 0) + 1
-    months = {m.lower() for m in calendar.month_name if m}
+    months = set(MONTH_NUMBER)
     # frequent capitalised words (Council, Department, England) are generic here, not a subject
     found = frozenset(
         w for w, n in total.items() if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in months

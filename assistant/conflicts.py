@@ -14,12 +14,11 @@ from assistant.compose import Candidate
 from assistant.models import Citation
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
+from ingest.values import MONTH_NAMES, date_mentions, format_gbp, money_in
 
 _FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|per cent\b|million\b|billion\b|m\b|k\b|bn\b)?", re.I)
 
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 _COUNT_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?([a-z]{3,})", re.I)
 
 
@@ -32,8 +31,9 @@ def typed_figures(text: str) -> dict[str, set[str]]:
     local authorities.
     """
     out: dict[str, set[str]] = {}
-    for m in _MONTH_YEAR.finditer(text):
-        out.setdefault("date", set()).add(f"{m.group(1).capitalize()} {m.group(2)}")
+    for d in date_mentions(text):
+        if d.year is not None and d.season is None:
+            out.setdefault("date", set()).add(f"{MONTH_NAMES[d.month - 1]} {d.year}")
     for m in _FIGURE.finditer(text):
         f = _normalise(m.group(0))
         if not f.strip("£"):
@@ -71,6 +71,11 @@ def disagree(a: str, b: str) -> bool:
 
 
 def _normalise(figure: str) -> str:
+    """One form per figure: millions as the toolkit writes them ("£110 million", "£110m" and
+    "£110,000,000" are one amount), percentages with "%", other numbers without thousands commas."""
+    for money in money_in(figure):
+        if money.start == 0 and money.value is not None and money.value >= 1e6:
+            return format_gbp(money.value)
     raw = figure.lower().replace("million", "m").replace("billion", "bn").replace("per cent", "%")
     return raw.replace(",", "").replace(" ", "")
 

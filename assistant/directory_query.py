@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.directory import parse_amount
 from ingest.projects_store import ProjectRecord, fold_text
+from ingest.values import parse_amount
 
 # --------------------------------------------------------------------------- vocabulary
 

@@ -27,6 +27,7 @@ from assistant.cite import verify
 from assistant.models import Citation
 from assistant.text import content_stems
 from ingest.models import Chunk
+from ingest.values import DateMention, date_mentions, money_in, same_amount
 
 MIN_SUPPORT_COS = 0.35  # cosine between the generated sentence and its best source sentence
 MIN_SUPPORT_OVERLAP = 0.5  # or this share of its content words found in that sentence
@@ -150,20 +151,6 @@ def is_abstention(sentence: str, abstain_text: str) -> bool:
 # ------------------------------------------------------------------------------------------------
 # figures: numbers, dates, money
 # ------------------------------------------------------------------------------------------------
-_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_ABBR)}
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}\b\.?(?:,?\s+(\d{{4}}))?", re.I)
-_MDY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-_MY = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b", re.I)
-_MONEY = re.compile(
-    r"(£|\$|€)\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(bn|billion|m|million|k|thousand)\b)?"
-    r"|\b(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|million|m)\b",
-    re.I,
-)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-/–]\s*(\d\d)\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SMALL_NUMBERS = (
@@ -175,7 +162,6 @@ _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "hundred": "
 _NUMBER_WORD = re.compile(
     r"\b(" + "|".join(w for w in _NUMBER_WORDS if w not in {"one", "zero"}) + r")\b", re.I
 )
-_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 
 
 def _num(token: str) -> str:
@@ -196,27 +182,22 @@ class Facts:
     month_year: set[tuple[int, int]] = field(default_factory=set)
 
     def has_money(self, value: float) -> bool:
-        return any(abs(v - value) <= 1e-6 * max(1.0, value) for v in self.money)
+        return any(same_amount(v, value) for v in self.money)
 
 
-def _money_value(amount: str, scale: str | None) -> float:
-    return float(amount.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
+def _dates(text: str) -> list[DateMention]:
+    """Dates the check compares: a day or a month with its year (a season is checked as its year)."""
+    return [d for d in date_mentions(text) if d.season is None]
 
 
 def facts_of(text: str) -> Facts:
     f = Facts()
-    for m in _MONEY.finditer(text):
-        amount, scale = (m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
-        f.money.append(_money_value(amount, scale))
-    for m in _DMY.finditer(text):
-        f.day_month.add((int(m.group(1)), _MONTHS[m.group(2)[:3].lower()]))
-        if m.group(3):
-            f.month_year.add((_MONTHS[m.group(2)[:3].lower()], int(m.group(3))))
-    for m in _MDY.finditer(text):
-        f.day_month.add((int(m.group(2)), _MONTHS[m.group(1)[:3].lower()]))
-        f.month_year.add((_MONTHS[m.group(1)[:3].lower()], int(m.group(3))))
-    for m in _MY.finditer(text):
-        f.month_year.add((_MONTHS[m.group(1)[:3].lower()], int(m.group(2))))
+    f.money.extend(m.value for m in money_in(text) if m.value is not None)
+    for d in _dates(text):
+        if d.day is not None:
+            f.day_month.add((d.day, d.month))
+        if d.year is not None:
+            f.month_year.add((d.month, d.year))
     for m in _YEAR_RANGE.finditer(text):
         f.numbers.add(m.group(1)[:2] + m.group(2))  # 2016-17 also counts as 2017
     f.numbers.update(_num(t) for t in _NUMBER.findall(text))
@@ -228,28 +209,23 @@ def figures_missing(sentence: str, evidence: Facts) -> list[str]:
     """The figures of ``sentence`` that ``evidence`` does not hold, as written in the sentence."""
     missing: list[str] = []
     rest = sentence
-    for m in list(_MONEY.finditer(sentence)):
-        amount, scale = (m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
-        value = _money_value(amount, scale)
-        if not evidence.has_money(value) and not (scale is None and _num(amount) in evidence.numbers):
-            missing.append(m.group(0).strip())
-        rest = rest.replace(m.group(0), " ")
-    for rx in (_DMY, _MDY):
-        for m in list(rx.finditer(rest)):
-            if rx is _DMY:
-                day, month, year = int(m.group(1)), _MONTHS[m.group(2)[:3].lower()], m.group(3)
-            else:
-                day, month, year = int(m.group(2)), _MONTHS[m.group(1)[:3].lower()], m.group(3)
-            ok = (day, month) in evidence.day_month
-            if year:
-                ok = ok and (month, int(year)) in evidence.month_year
-            if not ok:
-                missing.append(m.group(0).strip())
-            rest = rest.replace(m.group(0), " ")
-    for m in list(_MY.finditer(rest)):
-        if (_MONTHS[m.group(1)[:3].lower()], int(m.group(2))) not in evidence.month_year:
-            missing.append(m.group(0).strip())
-        rest = rest.replace(m.group(0), " ")
+    for m in money_in(sentence):
+        bare = m.text.lstrip("£$€ ")
+        as_number = not m.scaled and _num(bare) in evidence.numbers  # "£110" where the source says "110"
+        if (m.value is None or not evidence.has_money(m.value)) and not as_number:
+            missing.append(m.text)
+        rest = rest.replace(m.text, " ")
+    for d in _dates(rest):
+        if d.day is not None:
+            ok = (d.day, d.month) in evidence.day_month
+            if d.year is not None:
+                ok = ok and (d.month, d.year) in evidence.month_year
+        else:
+            ok = (d.month, d.year) in evidence.month_year
+        if not ok:
+            missing.append(d.text.strip())
+    for d in _dates(rest):
+        rest = rest.replace(d.text, " ")
     for m in _YEAR_RANGE.finditer(rest):
         full = m.group(1)[:2] + m.group(2)
         if m.group(1) not in evidence.numbers or (

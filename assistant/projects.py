@@ -24,8 +24,9 @@ from assistant.directory_query import (
     _Parsed,
     _strong,
 )
-from ingest.directory import THEME_LABELS_INFERRED, format_gbp
+from ingest.directory import THEME_LABELS_INFERRED
 from ingest.projects_store import ProjectRecord, ProjectStore, fold_text
+from ingest.values import format_gbp
 
 __all__ = ["DirectoryAnswer", "answer_from_directory", "answer_rounds", "answer_superlative"]
 

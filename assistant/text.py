@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.stems import STOPWORDS, content_stems  # noqa: F401 - the text toolkit's word stems
+from ingest.values import MONTH_ALT, date_mentions, format_gbp, money_in  # noqa: F401 - dates, money
 
 # Words that frame a question about the documents rather than say what it is about: how to answer
 # ("word for word", "quote", "the table", "the footnote"), what kind of value ("date", "amount").
@@ -30,10 +31,7 @@ def clean_for_display(text: str) -> str:
 
 
 # -- typed values: the one place that says what a date, an amount, a count or a name looks like --
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
+MONTHS = MONTH_ALT  # every spelling of a month, from the toolkit's one table
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"

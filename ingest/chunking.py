@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ingest.models import Chunk, DocumentInfo, LoadedText
 from ingest.sentences import sentence_spans
+from ingest.values import FULL_MONTH_ALT
 
 TokenCounter = Callable[[str], int]
 
@@ -25,7 +26,7 @@ _BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|[a-z]\))\s+")
 _BACK_MATTER = {"references", "endnotes", "notes", "footnotes"}
 _SECTION_LETTER = re.compile(r"^Section [A-Z]$")
 _DATE_LABEL = re.compile(
-    r"^\*\*(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\s+\d{4}\*\*$",
+    rf"^\*\*(?:{FULL_MONTH_ALT})\s+\d{{4}}\*\*$",
     re.I,
 )
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.values import MONTH_NAMES, parse_amount
+from ingest.values import MONTH_NUMBER as VALUE_MONTHS
+
 # Regions of England in the alphabetical order the directory uses, with the
 # directory's own non-geographic bucket slotted in alphabetically. Used only to
 # name the regions an entry *could* belong to when its heading is missing.
@@ -49,16 +52,9 @@ THEME_LABELS_INFERRED: dict[str, str] = {
     "YPD": "young people with disabilities (inferred)",
 }
 
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-MONTHS: dict[str, str] = {}  # "sept", "sep", "september" -> "September"
-for _full in _MONTH_NAMES:
-    MONTHS[_full.lower()] = _full
-    MONTHS[_full[:3].lower()] = _full
-MONTHS["sept"] = "September"
-MONTH_NUMBER: dict[str, int] = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
+# "sept", "sep", "september" -> "September", and "September" -> 9: the toolkit's one month table
+MONTHS: dict[str, str] = {k: MONTH_NAMES[n - 1] for k, n in VALUE_MONTHS.items()}
+MONTH_NUMBER: dict[str, int] = {name: i for i, name in enumerate(MONTH_NAMES, start=1)}
 
 
 @dataclass
@@ -202,38 +198,6 @@ _FUNDING_RE = re.compile(
     r"^(£\s?(\d[\d.,]*)\s*(BN|M|K)?)\s+OF\s+TOTAL\s+FUNDING\s+TO\s+(\d+)\s+PROJECTS?\b", re.IGNORECASE
 )
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+(.*?)\s*$")
-
-
-def parse_amount(num: str, unit: str | None) -> float | None:
-    """Pounds from a printed figure. In millions a comma is a decimal mark ("£1,06m" = £1.06m,
-    "£2,065m" = £2.065m): nobody in this programme got billions, and the file mixes both styles."""
-    unit = (unit or "").lower()
-    mult = {"bn": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}.get(unit, 1.0)
-    num = num.rstrip(".,")
-    if not num:
-        return None
-    if "," in num and "." in num:
-        num = num.replace(",", "")
-    elif "," in num:
-        if mult >= 1e6 or not re.fullmatch(r"\d{1,3}(,\d{3})+", num):
-            num = num.replace(",", ".", 1).replace(",", "")
-        else:
-            num = num.replace(",", "")
-    try:
-        return round(float(num) * mult, 2)
-    except ValueError:
-        return None
-
-
-def format_gbp(amount: float | None) -> str:
-    """Compact pounds: £4m, £1.19m, £2.065m, £771k."""
-    if amount is None:
-        return "n/a"
-    if abs(amount) >= 1e6:
-        return "£" + f"{amount / 1e6:.3f}".rstrip("0").rstrip(".") + "m"
-    if abs(amount) >= 1e3:
-        return "£" + f"{amount / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
-    return f"£{amount:,.0f}"
 
 
 def canonical_region(heading: str) -> str:

@@ -23,9 +23,9 @@ from ingest.directory import (
     Award,
     Round,
     TimelineEvent,
-    format_gbp,
     parse_directory,
 )
+from ingest.values import format_gbp
 
 SCHEMA_VERSION = "1"
 

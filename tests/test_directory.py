@@ -12,10 +12,9 @@ from ingest.directory import (
     UNKNOWN_REGION,
     DirectoryData,
     ProjectEntry,
-    format_gbp,
-    parse_amount,
     parse_directory,
 )
+from ingest.values import format_gbp, parse_amount
 
 SOURCE = Path(__file__).resolve().parent.parent / "corpus" / "programme-journey-and-project-directory.md"
 MON = "Multiple or Nationwide"

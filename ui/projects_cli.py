@@ -12,8 +12,8 @@ import re
 import sys
 from dataclasses import asdict
 
-from ingest.directory import format_gbp, parse_amount
 from ingest.projects_store import ProjectRecord, ProjectStore, normalise_region
+from ingest.values import format_gbp, parse_amount
 
 
 def _amount(value: str) -> float:

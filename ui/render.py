@@ -630,7 +630,7 @@ def _theme_labels() -> Mapping[str, str]:
 
 def gbp(amount: float | None) -> str:
     """Compact pounds as the assistant writes them elsewhere: £4m, £1.06m, £771k (the directory's own)."""
-    from ingest.directory import format_gbp
+    from ingest.values import format_gbp
 
     return format_gbp(amount)
 
@@ -638,11 +638,11 @@ def gbp(amount: float | None) -> str:
 def parse_gbp(text: str | None) -> float | None:
     """A typed amount in pounds ("1.5m", "£750k", "1,200,000", "2 million"); None when blank.
 
-    The figure is read by the directory's own :func:`ingest.directory.parse_amount` (so a typed
+    The figure is read by the directory's own :func:`ingest.values.parse_amount` (so a typed
     "1,5m" means what the directory's "£1,5m" means); only what it would guess at is refused here.
     Raises ValueError for anything else, so the tab can say which box it could not read.
     """
-    from ingest.directory import parse_amount
+    from ingest.values import parse_amount
 
     raw = (text or "").strip()
     if not raw:

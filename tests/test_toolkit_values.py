@@ -1,0 +1,108 @@
+"""The text toolkit's one reading of months, dates and money (ingest/values.py).
+
+Every module that compares figures (the citation check, conflict notes, "this date has passed",
+the directory's awards) reads them here, so these tests pin down the forms the documents use.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant import conflicts, dates, groundcheck
+from ingest.values import (
+    MONTH_NUMBER,
+    date_mentions,
+    format_gbp,
+    full_month,
+    money_in,
+    month_number,
+    parse_amount,
+    same_amount,
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "number"),
+    [("January", 1), ("sept", 9), ("Sept.", 9), ("SEP", 9), ("march", 3), ("Dec", 12), ("Mayor", None)],
+)
+def test_one_month_table_reads_every_spelling(word: str, number: int | None) -> None:
+    assert month_number(word) == number
+
+
+def test_month_table_has_twelve_months() -> None:
+    assert sorted(set(MONTH_NUMBER.values())) == list(range(1, 13))
+    assert full_month("oct") == "October"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a grant of £4.8m in total", 4_800_000.0),
+        ("£ 771k for the pilot", 771_000.0),
+        ("£1,06m (directory style: comma as decimal mark in millions)", 1_060_000.0),
+        ("£1,500,000 was set aside", 1_500_000.0),
+        ("up to 110 million pounds", 110_000_000.0),
+        ("$2 million from a foundation", 2_000_000.0),
+        ("a £2bn economy", 2_000_000_000.0),
+    ],
+)
+def test_money_forms(text: str, value: float) -> None:
+    found = money_in(text)
+    assert len(found) == 1
+    assert same_amount(found[0].value or 0.0, value)
+    assert text[found[0].start : found[0].end].strip() == found[0].text
+
+
+def test_a_bare_number_is_not_money_and_an_unscaled_amount_says_so() -> None:
+    assert money_in("53 projects in 2016") == []
+    (amount,) = money_in("costs of £110 a week")
+    assert amount.value == 110.0 and not amount.scaled and amount.currency == "£"
+
+
+def test_parse_amount_rejects_digitless_input() -> None:
+    assert parse_amount(",", "m") is None
+    assert format_gbp(None) == "n/a"
+    assert format_gbp(parse_amount("2,065", "m")) == "£2.065m"
+
+
+def test_dates_are_counted_once_with_their_parts() -> None:
+    found = date_mentions("Bids close on 31 March 2016; results in May 2016, the pilot ends spring 2017.")
+    assert [(d.day, d.month, d.year, d.season) for d in found] == [
+        (31, 3, 2016, None),
+        (None, 5, 2016, None),
+        (None, 5, 2017, "spring"),
+    ]
+
+
+def test_month_day_order_and_missing_year() -> None:
+    (d,) = date_mentions("The deadline is March 4th.")
+    assert (d.day, d.month, d.year) == (4, 3, None)
+    assert d.resolved(2016) == date(2016, 3, 4)
+    (m,) = date_mentions("published in February 2016")
+    assert m.resolved(2020) == date(2016, 2, 29)  # a month alone is its last day (2016 is a leap year)
+
+
+def test_impossible_date_resolves_to_none() -> None:
+    (d,) = date_mentions("on 31 February 2016")
+    assert d.resolved(2016) is None
+
+
+def test_citation_check_and_passed_note_read_dates_alike() -> None:
+    evidence = groundcheck.facts_of("Expressions of interest close at noon on 12 April 2016.")
+    assert groundcheck.figures_missing("The deadline was 12 April 2016.", evidence) == []
+    assert groundcheck.figures_missing("The deadline was 13 April 2016.", evidence) == ["13 April 2016"]
+    assert [w for w, _ in dates.dates_in("close on 12 April 2016", 2016)] == ["12 April 2016"]
+
+
+def test_citation_check_reads_money_as_the_directory_does() -> None:
+    evidence = groundcheck.facts_of("Awarded £1,06m in January 2015.")
+    assert groundcheck.figures_missing("It received £1.06m.", evidence) == []
+    assert groundcheck.figures_missing("It received £2m.", evidence) == ["£2m"]
+
+
+def test_conflict_figures_treat_spellings_of_one_amount_as_equal() -> None:
+    assert conflicts.figures("a fund of £110 million") == conflicts.figures("a fund of £110m")
+    assert not conflicts.disagree("The fund is worth £110 million.", "The fund is worth £110m.")
+    assert conflicts.disagree("The fund is worth £110m.", "The fund is worth £200m.")
