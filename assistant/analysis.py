@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.text import FRAME_WORDS, YEAR_SPAN, content_stems, years_spanned
+from ingest.values import FULL_MONTH_ALT
 
 # -- answer types: what kind of value a reply must contain --------------------------------------
 # Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
@@ -37,7 +38,12 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "share",
         re.compile(
             r"\bwhat (?:share|proportion|percentage|fraction|per ?cent)\b|\bhow big a share\b"
-            r"|\bwhat % |\bhow many per ?cent\b|\bas an? (?:percentage|proportion|share|per ?cent)\b",
+            r"|\bwhat % |\bhow many per ?cent\b|\bas an? (?:percentage|proportion|share|per ?cent)\b"
+            # "how much of the entry into care is down to neglect" asks a part of a whole; "how much
+            # of the funding / the £200m" still asks money (the money pattern takes it)
+            r"|\bhow much of (?!(?:(?:the|their|its|this|that|all) )?(?:£|\$|\d|funding|money|budget"
+            r"|grants?|funds?|pot|cash|spend\w*|investment|allocation|awards?|it|that|this|them|those"
+            r"|these)\b)(?=[a-z])",
             re.I,
         ),
     ),  # fmt: skip
@@ -132,8 +138,12 @@ _YESNO_LATE = re.compile(
     re.I,
 )
 _EXPLAIN = re.compile(
-    r"\b(?:learn\w*|lessons?|found|find(?:ings?)?|worked|works|working well|what works|achiev\w*|impact"
-    r"|outcomes?|results?|evidence|insights?|why|how (?:did|do|does|can|could|should|would|will)"
+    # "find" as what someone found ("what did they find?"), not "help them find a job"
+    r"\b(?:learn\w*|lessons?|found|findings?|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|works"
+    r"|working well|what works|achiev\w*|impact"
+    r"|outcomes?|results?|evidence|insights?|why"
+    # "how did / how is X trying to / how are they going to": the manner of something, told in prose
+    r"|how (?:did|do|does|can|could|should|would|will|is|are|was|were|has|have)"
     r"|challenges?|barriers?|difficult\w*|success\w*|recommend\w*|advice|tips?|say about|said about"
     r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?|conclu\w*)\b",
     re.I,
@@ -165,10 +175,12 @@ _DIRECTORY_NOUN = re.compile(
 _SUPERLATIVE = re.compile(
     r"\b(?:largest|biggest|highest|most money|most funding|smallest|lowest|least|largest award|top)\b", re.I
 )
-_LIST_ASK = re.compile(r"^\s*(?:list|name|show|give me|tell me)\b|\bwhich\b|\bwhat (?:projects|councils)\b"
+_LIST_ASK = re.compile(r"^\s*(?:(?:please |(?:can|could|would|will) (?:you|u) (?:please )?)?(?:list|name|show"
+                       r"|give me|tell me))\b|\bwhich\b|\bwhat (?:projects|councils)\b"
                        r"|\ball (?:the )?projects\b|\bany projects\b", re.I)  # fmt: skip
 _RESULT_ASK = re.compile(
-    r"\b(?:achiev\w*|results?|outcomes?|impact|found|find(?:ings?)?|worked|work well|succe\w*|difference"
+    r"\b(?:achiev\w*|results?|outcomes?|impact|found|findings?"
+    r"|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|work well|succe\w*|difference"
     r"|effect\w*|conclu\w*"
     r"|evidence|seen)\b",
     re.I,
@@ -182,7 +194,7 @@ _LESSON_ASK = re.compile(
 # "what have they done about it"
 _RESPONSE_ASK = re.compile(
     r"\bwhat (?:did|have|has|do|does|can|could|should) (?:[\w'’-]+ ){0,5}(?:do|done|doing) (?:when|about"
-    r"|after|once|if|to (?:tackle|address|deal|fix|solve|overcome|get round))\b"
+    r"|after|once|if|so (?:that|as)|in order to|to [a-z]+)\b"
     r"|\bhow (?:did|have|has|do|does) (?:[\w'’-]+ ){0,5}(?:tackle|tackled|deal|dealt|handle|handled|address"
     r"|addressed|solve|solved|respond|responded|cope|coped|get round|got round|overcome|work around)\b"
     r"|\b(?:tackled|addressed|solved|handled|dealt with|responded to|overcame|overcome) (?:it|this|that|them"
@@ -277,7 +289,7 @@ _BACK_REFERENCE = re.compile(
     re.I,
 )
 _CALENDAR = re.compile(
-    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    rf"(?:(?:{FULL_MONTH_ALT}"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Spring|Summer|Autumn|Winter)\s*)+",
 )
 _ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
@@ -509,4 +521,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent = "yesno"
     else:
         a.intent = "fact" if a.answer_type or not explain else "explain"
+    if a.intent == "yesno" and a.applicant and not a.names and not _LIST_ASK.search(q):
+        # "would a project helping care leavers be the kind of thing they fund?" asks what the
+        # guidance invites, not which recorded projects share a theme: the prose answers it
+        a.directory = None
     return a

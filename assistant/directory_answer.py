@@ -69,6 +69,8 @@ def from_directory(
         "duration",
     }:
         return None  # a paragraph, a share of projects, a date, a funding period: answered from the prose
+    if analysis.intent == "yesno" and analysis.applicant and analysis.directory is None:
+        return None  # an applicant's "would this be fundable?" is the guidance's matter
     if (analysis.intent == "explain" and analysis.directory != "list") or analysis.criteria:
         return None  # lessons, and how bids are judged, are the prose's matter
     if analysis.answer_type in {"person", "contact", "frequency"} and _ROLE.search(analysis.query):

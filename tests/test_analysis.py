@@ -166,3 +166,85 @@ def test_count_questions_name_what_is_counted() -> None:
 def test_analysis_serialises() -> None:
     d = analyse("how much did the hub get in 2016?").to_dict()
     assert d["answer_type"] == "money" and d["years"] == [2016] and d["intent"] == "fact"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much of the rise in referrals is down to domestic abuse?",
+        "how much of their caseload was neglect cases",
+        "By age ten, how much of the demand comes from families in crisis?",
+        "I'm writing a briefing and wondered: how much of the workforce had been trained by the end?",
+        "how much of teh work is with adolescents?",
+    ],
+)
+def test_how_much_of_a_whole_asks_a_share(question: str) -> None:
+    assert analyse(question).answer_type == "share"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much of the funding went to the North West?",
+        "how much of the £40m was spent on evaluation",
+        "How much of that went to each theme?",
+        "how much of the budget is for coaching?",
+        "How much of it was capital money?",
+    ],
+)
+def test_how_much_of_an_amount_still_asks_money(question: str) -> None:
+    assert analyse(question).answer_type == "money"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is Oldham trying to raise money from other funders?",
+        "how are they going to keep the service running after the grant ends",
+        "How was the Brightwater pilot rolled out to the second site?",
+        "how has Kirklees got schools on board?",
+        "We run a similar scheme, so I'm curious: how were the Lakeside teams persuaded to change their "
+        "recording practice?",
+    ],
+)
+def test_how_questions_about_what_was_done_are_told_in_prose(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "explain"
+    assert a.directory is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the Harbour Trust do to make sure partners stayed involved?",
+        "what did they do so that foster carers felt supported",
+        "What have the Riverside councils done in order to cut agency spend?",
+        "what did Millbrook do to keep its model the same at every site?",
+        "wat did the project do to get famlies to trust them",
+    ],
+)
+def test_what_was_done_to_achieve_something_asks_for_the_response(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "explain" and a.answer_type == "response"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "would a project helping care leavers find a mentor be the sort of thing they want?",
+        "Could a scheme that trains grandparents as carers get funded?",
+        "is a project for young carers eligible??",
+        "Would an app for social workers be fundable under this programme?",
+        "We're a small charity running a befriending service for teenagers in care - would a bid for that "
+        "be in scope?",
+    ],
+)
+def test_an_applicants_yes_no_question_is_not_a_directory_question(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "yesno"
+    assert a.directory is None
+
+
+def test_a_polite_request_for_a_list_stays_a_directory_question() -> None:
+    assert analyse("can you list the projects funded in the North East?").directory == "list"
+    assert analyse("could u show me which projects were funded in Kent").directory == "list"
