@@ -410,7 +410,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     a.terms = [m.group(1) for m in _TERM.finditer(clause.strip())]
     preamble = q[: len(q) - len(clause)] if clause != q and q.endswith(clause) else ""
     if preamble and _BACK_REFERENCE.search(clause):
-        # "A colleague recommended Lifelong Links. Which organisation leads that project?": the ask
+        # "Our neighbours use Harbour Homes. Who runs that scheme?": the ask
         # points back at what the preamble named, so that name is the subject
         named = [m.group(1) for m in _NAMED.finditer(preamble) if m.group(1).lower() not in _ASKING]
         named = [n for n in named if not _CALENDAR.fullmatch(n) and n not in a.names]

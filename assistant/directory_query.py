@@ -546,7 +546,13 @@ def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
         kind = "lookup"
     else:
         kind = "list"
-    if _FIRST_PERSON_RE.search(qf) and not _LIST_RE.search(qf) and not re.search(r"\bdirectory\b", qf):
+    named_lookup = kind == "lookup" and entity and (lookup_cue or project_word)
+    if (
+        _FIRST_PERSON_RE.search(qf)
+        and not _LIST_RE.search(qf)
+        and not re.search(r"\bdirectory\b", qf)
+        and not named_lookup  # "we were told about <project>: who runs it?" still asks about that record
+    ):
         return None
     if _ROUND_RE.search(qf) and kind != "lookup":
         return None  # programme-level round figures live in the timeline text; retrieval cites them

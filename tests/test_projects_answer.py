@@ -359,3 +359,22 @@ def test_a_superlative_is_ranked_within_the_asked_region_or_theme(
         pool = [r for r in pool if any("CL" in t.split("/") or t == "CL" for t in r.themes)]
     pick = min if "smallest" in question else max
     assert pick(awards(records[row["number"]])) == pick(a for r in pool for a in awards(r))
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Our leaving care team heard about Local Area Co-ordination for Care Leavers. Who leads that "
+         "project?", "Derby City Council"),
+        ("we were told to look at the Staying Close Project - which organisation runs it?",
+         "North East Lincolnshire Council"),
+        ("My manager mentioned Local Area Co-ordination for Care Leavers; which council is behind that "
+         "project and what did it get?", "Derby City Council"),
+    ],
+)  # fmt: skip
+def test_a_named_lookup_with_the_asker_in_it_is_still_a_lookup(
+    store: ProjectStore, text: str, question: str, lead: str
+) -> None:
+    # "our", "we", "my" mark an applicant's own plans, but a named project asked about is a record
+    ans = ask(question, store, text)
+    assert lead in ans.answer.split("\n")[0], ans.answer

@@ -191,6 +191,9 @@ def test_the_rest_of_a_case_study_is_read_for_a_named_project(small: Assistant) 
         ("what did the evaluaton reveal", {"evaluaton": "evaluation"}),
         ("what did the evalution reveal", {"evalution": "evaluation"}),
         ("what does the VfM test ask", {"VfM": "value for money"}),
+        ("wich hub did the teenagers use", {"wich": "which"}),
+        ("is resi care part of the hub", {"resi": "residential"}),
+        ("what did the dept say about CP plans", {"dept": "department", "CP": "child protection"}),
     ],
 )
 def test_the_askers_words_are_put_in_the_documents_words(
