@@ -92,6 +92,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^\s*(?:and\s+)?who\b(?!\s+(?:can|could|is eligible|are eligible|should|may|might"
             r"|would|will be able|is allowed|are allowed|qualif\w*))"
+            # "who's in the partnership / who is involved": members are councils and bodies, not people
+            r"(?!(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+(?:actually\s+|exactly\s+)?(?:in|part of|involved"
+            r"|behind|members?|the (?:partners|members))\b)"
             r"|\bwhich (?:minister|person|people|official)\b"
             r"|\bwhat (?:is|was) the name of\b|\bwho (?:launched|announced|wrote|chairs|led|leads"
             r"|runs|ran|is responsible)\b",

@@ -35,13 +35,20 @@ _ENTITY = re.compile(
 )
 
 
+# joining words a capitalised phrase may carry at its start once a question word is cut off
+_LEADING_JOINERS = {"and", "of", "for", "the", "&", "on", "in", "to"}
+
+
 def _entity(text: str) -> str | None:
-    """The longest capitalised phrase that is not just a question word."""
+    """The longest capitalised phrase that is not just a question word ("What's the Step Change"
+    names "Step Change")."""
     found = []
     for m in _ENTITY.finditer(text):
         phrase = m.group(0)
         words = phrase.split()
-        while words and words[0].lower() in _WH:
+        while words and re.split(r"['’]", words[0].lower())[0] in _WH:
+            words = words[1:]
+        while words and words[0].lower() in _LEADING_JOINERS:
             words = words[1:]
         if words and not (len(words) == 1 and words[0] in {"I", "DfE"}):
             found.append(" ".join(words))
@@ -56,11 +63,28 @@ _VERB = re.compile(
 )
 
 
+# "the partnership", "the scheme": a kind of thing named before, when the question names nothing
+# itself ("the programme" is left out: in these documents it is the Innovation Programme itself)
+_DEFINITE_BACK = re.compile(
+    r"\bthe (project|scheme|partnership|service|model|pilot|trust|initiative|approach|consortium"
+    r"|collaboration)\b",
+    re.I,
+)
+
+
+def _points_back(question: str) -> bool:
+    """A definite "the partnership" in a question that names no subject of its own."""
+    return bool(_DEFINITE_BACK.search(question)) and _entity(question) is None
+
+
 def is_follow_up(question: str) -> bool:
-    """Whether ``question`` leans on the turn before: a connector, a pronoun, or a verbless fragment."""
+    """Whether ``question`` leans on the turn before: a connector, a pronoun, a definite "the
+    project" with no name of its own, or a verbless fragment."""
     words = re.findall(r"[A-Za-z']+", question)
     short_fragment = len(words) <= 4 and not _VERB.search(question)
-    return bool(_FOLLOW_START.match(question) or _PRONOUN.search(question) or short_fragment)
+    return bool(
+        _FOLLOW_START.match(question) or _PRONOUN.search(question) or short_fragment or _points_back(question)
+    )
 
 
 def _asks_itself(q: str) -> bool:
@@ -118,6 +142,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if entity and _SUBJECT_PRONOUN.search(q):
         replaced = _SUBJECT_PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]
+    if entity and _points_back(q):
+        # "Who's in the partnership?" after "What is <X>?": the partnership is <X>
+        named = _DEFINITE_BACK.sub(lambda m: f"the {entity} {m.group(1)}", q, count=1)
+        return named[0].upper() + named[1:]
     if q and _asks_itself(q):
         # "and what about care leavers - any projects?": a question of its own on a new subject
         return q[0].upper() + q[1:]

@@ -136,3 +136,64 @@ def test_a_follow_up_about_part_of_the_last_set_spells_the_set_out(question: str
     from assistant.rewrite import rewrite
 
     assert rewrite(question, SET_HISTORY) == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        ("What's the Harbour Homes project?", "where does it work?", "Where does Harbour Homes work?"),
+        ("Who's behind Brightwater Steps?", "how much did it get", "How much did Brightwater Steps get"),
+        (
+            "Tell me about the Riverside Kinship Hub",
+            "Who's in the partnership?",
+            "Who's in the Riverside Kinship Hub partnership?",
+        ),
+        (
+            "What is Northgate Family Rooms?",
+            "which councils fund the service",
+            "Which councils fund the Northgate Family Rooms service",
+        ),
+        (
+            "What does Lakeside Connect do?",
+            "when did the pilot start?",
+            "When did the Lakeside Connect pilot start?",
+        ),
+    ],
+)
+def test_a_follow_up_about_the_project_names_the_one_asked_about_before(
+    previous: str, question: str, expected: str
+) -> None:
+    from assistant.rewrite import rewrite
+
+    assert rewrite(question, [{"q": previous, "a": ""}]) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who sits on the Investment Board?",  # names its own subject
+        "When does the programme close?",  # "the programme" is the Innovation Programme itself
+        "Which projects work with care leavers?",  # asks about every project, none in particular
+    ],
+)
+def test_a_question_with_its_own_subject_is_not_rewritten(question: str) -> None:
+    from assistant.rewrite import rewrite
+
+    got = rewrite(question, [{"q": "What is Northgate Family Rooms?", "a": ""}])
+    assert "Northgate" not in got
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who's in the partnership?",
+        "who is actually involved in the scheme",
+        "Who are the partners in it?",
+        "who's part of the consortium?",
+        "Who is behind the Millbay trust?",
+    ],
+)
+def test_who_asks_membership_not_a_persons_name(question: str) -> None:
+    from assistant.analysis import analyse
+
+    assert analyse(question).answer_type != "person"
