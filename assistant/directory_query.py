@@ -172,6 +172,17 @@ class _Tok:
     norm: str
 
 
+# funded more than once: "two separate awards", "more than one grant", "funded twice", "repeat funding"
+_AWARD_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "several": 2, "multiple": 2, "more than one": 2}
+_REPEAT_AWARDS_RE = re.compile(
+    r"\b(?:(?:got|received|had|with|have|has|given)\s+)?(?P<n>two|2|three|3|several|multiple|more than one)"
+    r"\s+(?:separate\s+|different\s+|distinct\s+)?(?:awards?|grants?|rounds? of funding|funding awards?)\b"
+    r"|\bfunded (?:twice|more than once|again)\b|\brepeat (?:funding|awards?|grants?)\b"
+    r"|\b(?:a )?second (?:award|grant)\b",
+    re.I,
+)
+
+
 @dataclass
 class _Parsed:
     kind: str
@@ -192,6 +203,7 @@ class _Parsed:
     name_numbers: set[int] = field(default_factory=set)
     partial_name_numbers: set[int] = field(default_factory=set)
     shared: bool = False  # only entries with a shared ("share of") award
+    min_awards: int | None = None  # only entries funded at least this many times ("two awards")
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -409,6 +421,10 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
         else:
             p.max_amount = a
         mark_span(m.start(), m.end())
+    am = _REPEAT_AWARDS_RE.search(qf)
+    if am:
+        p.min_awards = _AWARD_COUNTS.get(am.group("n") or "", 2)
+        mark_span(am.start(), am.end())
     sm = re.search(r"\bshare of\b|\bshared (?:award|pot|funding|grant)s?\b", qf)
     if sm:
         p.shared = True
@@ -513,6 +529,7 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
         or p.phrases
         or p.names
         or p.shared
+        or p.min_awards is not None
     )
     return p, has_filters
 
@@ -525,6 +542,7 @@ def _strong(p: _Parsed) -> bool:
         or p.year_from
         or p.names
         or p.shared
+        or p.min_awards is not None
         or p.min_amount is not None
         or p.max_amount is not None
     )

@@ -66,6 +66,8 @@ def _matches(p: _Parsed, kind: str, store: ProjectStore) -> tuple[list[ProjectRe
     def keep(r: ProjectRecord) -> bool:
         if p.shared and not r.has_shared_award:
             return False
+        if p.min_awards is not None and len(r.awards) < p.min_awards:
+            return False
         if any(not any(code == t or code in t.split("/") for t in r.themes) for code in p.themes):
             return False
         if p.orgs and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs):
@@ -172,6 +174,8 @@ def _filter_phrase(p: _Parsed) -> str:
         bits.append("involving " + " or ".join(p.orgs))
     if p.shared:
         bits.append("with a shared (“share of”) award")
+    if p.min_awards is not None:
+        bits.append(f"with {p.min_awards} or more awards")
     if p.year_from is not None:
         yr = str(p.year_from) if p.year_to in (None, p.year_from) else f"{p.year_from}–{p.year_to}"
         bits.append(f"with an award dated {yr}")
@@ -204,6 +208,8 @@ def _filters_dict(p: _Parsed) -> dict:
         out["search"] = list(p.phrase_texts)
     if p.shared:
         out["shared"] = True
+    if p.min_awards is not None:
+        out["min_awards"] = p.min_awards
     if p.name_texts and p.kind == "lookup":
         out["names"] = list(p.name_texts)
     elif p.name_spans:

@@ -378,3 +378,24 @@ def test_a_named_lookup_with_the_asker_in_it_is_still_a_lookup(
     # "our", "we", "my" mark an applicant's own plans, but a named project asked about is a record
     ans = ask(question, store, text)
     assert lead in ans.answer.split("\n")[0], ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which projects got two separate awards?",
+        "which projects were funded twice",
+        "list the projects with more than one grant",
+        "any projects that got a second award?",
+        "Which projects in the directory received multiple awards, and when?",
+    ],
+)
+def test_projects_funded_more_than_once(store: ProjectStore, text: str, question: str) -> None:
+    # counted by hand from the file: the seven entries whose award line gives two dated amounts
+    ans = ask(question, store, text)
+    expected = {
+        "Family Safeguarding", "Creating Space for Change", "Firstline", "Mockingbird Family Model",
+        "National FGM Centre", "Permanence Improvement Project", "The House Project",
+    }  # fmt: skip
+    assert {r["name"] for r in ans.rows} == expected, ans.answer
+    assert ans.answer.startswith("The project directory lists 7 projects")
