@@ -98,6 +98,36 @@ def vocabulary(snap: Snapshot) -> Vocabulary:
 MIN_SENTENCE_COS = 0.35  # a short question can match one sentence well and every passage poorly
 
 
+NAMED_SENTENCE_POOL = 20  # the nearest sentences searched for one that names the asked subject
+
+
+def _named_sentence_close(snap: Snapshot, analysis: QuestionAnalysis, qvec: np.ndarray, floor: float) -> bool:
+    """A sentence near the question that names (or follows one naming) every subject it names.
+
+    What the documents say about a named project is where the answer is, even when the asker's
+    other words are their own; a question that only shares a place name with the documents
+    ("the weather in <a city where a workshop was held>") has no sentence naming it that is also
+    near the rest of the question.
+    """
+    if not analysis.names:
+        return False
+    sims = snap.sent_vecs @ qvec
+    n = min(NAMED_SENTENCE_POOL, len(sims))
+    top = np.argpartition(-sims, n - 1)[:n] if n < len(sims) else np.arange(len(sims))
+    names = [n.lower() for n in analysis.names]
+    for idx in top:
+        if sims[idx] < floor:
+            continue
+        row, a, b = (int(v) for v in snap.sent_spans[idx])
+        doc = snap.chunks[row].doc_id
+        if idx > 0 and snap.chunks[int(snap.sent_spans[idx - 1][0])].doc_id == doc:
+            a = int(snap.sent_spans[idx - 1][1])  # "This is in place of ..." names its subject just before
+        text = snap.texts[doc][a:b].lower()
+        if all(name in text for name in names):
+            return True
+    return False
+
+
 def abstain_reason(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -124,11 +154,13 @@ def abstain_reason(
     min_dense, min_sentence = limits.abstain_threshold, limits.min_sentence_cos
     if analysis.applicant and analysis.intent == "yesno":
         min_sentence = min(min_sentence, limits.applicant_min_sentence_cos)
+    vocab = vocabulary(snap)
     if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
-        qvec is not None and best_sentence < min_sentence
+        qvec is not None
+        and best_sentence < min_sentence
+        and not _named_sentence_close(snap, analysis, qvec, limits.named_min_sentence_cos)
     ):
         return "no passage in them is about it"
-    vocab = vocabulary(snap)
     stems = set(analysis.focus)
     if missing := vocab.unknown_numbered(analysis.clause or analysis.query):
         # the documents number a series (rounds 1-3): a number outside it is something they never cover

@@ -158,7 +158,8 @@ _GENERIC_TITLE_WORDS = frozenset(
 
 _KIND_SYNONYMS = {
     "guidance": {"guide", "doc"},
-    "web page": {"webpage", "website", "site"},
+    # not "site" alone: in these documents a site is where a service runs ("from site to site")
+    "web page": {"webpage", "website"},
     "news article": {"article", "news"},
     "learning report": {"report"},
 }

@@ -243,6 +243,15 @@ class AbstentionSettings(_Group):
         "whole text (mean over our 414 questions' best chunk, sd 0.06); 0.27 is the former 0.20 on "
         "that scale.",
     )
+    named_min_sentence_cos: float = _knob(
+        0.37,
+        env="CSC_NAMED_MIN_SENTENCE_COS",
+        why="The sentence threshold when the question names a subject the documents also name (a "
+        "project, a council). What they say about it is where the answer is, even when the asker's "
+        "other words are their own ('drifting' for 'variation between sites'); an off-topic question "
+        "rarely names a documented subject, and if it does its other words are checked below (words "
+        "the documents never use).",
+    )
     applicant_min_sentence_cos: float = _knob(
         0.35,
         env="CSC_APPLICANT_MIN_SENTENCE_COS",
@@ -612,6 +621,10 @@ class Settings(BaseSettings):
     @property
     def min_sentence_cos(self) -> float:
         return self.abstention.min_sentence_cos
+
+    @property
+    def named_min_sentence_cos(self) -> float:
+        return self.abstention.named_min_sentence_cos
 
     @property
     def applicant_min_sentence_cos(self) -> float:

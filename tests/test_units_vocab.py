@@ -7,6 +7,7 @@ are our own, each intent in several phrasings.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from support import index_invented, sentence_starting
@@ -16,6 +17,7 @@ from assistant.api import Assistant
 from assistant.text import result_strength
 from assistant.units import named_document, paragraph, paragraph_text, subject_context
 from assistant.vocab import normalise
+from ingest.models import DocumentInfo
 
 REPORT = (
     "\n\n".join(
@@ -387,3 +389,43 @@ def test_an_answer_does_not_run_on_into_the_next_qa_item(small: Assistant) -> No
 )
 def test_the_counted_noun_stops_where_the_verb_starts(question: str, noun: list[str]) -> None:
     assert analyse(question, question).count_noun == noun
+
+
+def _docs(**kinds: str) -> SimpleNamespace:
+    """A stand-in snapshot holding only document entries (what ``named_document`` reads)."""
+    docs = {
+        doc_id: DocumentInfo(doc_id, f"{doc_id}.txt", f"{doc_id.title()} notes", "Test", "2017-01", kind, "")
+        for doc_id, kind in kinds.items()
+    }
+    return SimpleNamespace(docs=docs)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        ("what does the web page say about the deadline?", "page"),
+        ("on the website, when did bids close", "page"),
+        ("How did the council stop its model drifting from site to site?", None),
+        ("which sites is the project running in?", None),
+        ("Did the pilot keep the same staff on each site?", None),
+    ],
+)
+def test_a_site_where_a_service_runs_is_not_the_web_page(question: str, doc: str | None) -> None:
+    snap = _docs(page="web page", report="learning report")
+    assert named_document(snap, question) == doc  # type: ignore[arg-type]
+
+
+def test_a_near_sentence_must_name_the_asked_subject(small: Assistant) -> None:
+    from assistant.abstain import _named_sentence_close
+
+    snap = small.snapshot()
+    about = analyse("How did Millbrook Council keep carers involved?")
+    qvec = small.embed(about.query)
+    assert _named_sentence_close(snap, about, qvec, floor=0.0)
+    assert not _named_sentence_close(snap, about, qvec, floor=1.01)  # none is that close
+    elsewhere = analyse("How did Riverton Council keep carers involved?")  # a council no document names
+    assert not _named_sentence_close(snap, elsewhere, small.embed(elsewhere.query), floor=0.0)
+    # a sentence that only follows one naming the subject still counts ("Its advisers now hold ...")
+    its = analyse("Do the Millbrook advisers hold drop-in sessions?")
+    own = small.embed("Its advisers now hold regular drop-in sessions for carers.")
+    assert _named_sentence_close(snap, its, own, 0.95)
