@@ -19,6 +19,8 @@ from ingest.values import MONTH_NAMES, date_mentions, format_gbp, money_in
 _FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?\s?(?:%|per cent\b|million\b|billion\b|m\b|k\b|bn\b)?", re.I)
 
 
+# the first word a share is of, past "of", articles and pronouns ("of those entering care" -> entering)
+_SHARE_OF = re.compile(r"^\s*(?:of\s+)?(?:(?:the|those|these|all|its|their|our|an?)\s+)*([a-z]{3,})", re.I)
 _COUNT_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?([a-z]{3,})", re.I)
 
 
@@ -47,7 +49,11 @@ def typed_figures(text: str) -> dict[str, set[str]]:
             kind_word = [] if word in {"of", "in", "for", "total", "a", "an", "the"} else content_stems(word)
             out.setdefault(f"money:{kind_word[0]}" if kind_word else "money", set()).add(f)
         elif f.endswith("%"):
-            out.setdefault("percent", set()).add(f)
+            # a share is of something: "20% of those entering care" and "42% of entries to care" are
+            # shares of different things, "20% of projects" and "25% of projects" of the same
+            of = _SHARE_OF.match(text[m.end() :])
+            stem = content_stems(of.group(1)) if of else []
+            out.setdefault(f"percent:{stem[0]}" if stem else "percent", set()).add(f)
         elif re.fullmatch(r"(19|20)\d\d", f):
             out.setdefault("year", set()).add(f)  # "May 2014" also counts as the year 2014
         else:

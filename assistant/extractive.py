@@ -181,6 +181,7 @@ def answer_extractively(
     citations: list[Citation] = []
     cited: list[tuple[list, Citation]] = []
     notes: list[str] = []
+    noted_dates: set = set()  # a date noted as passed once per answer, however many quotes give it
     lead_score = units[0][0].score if units else 0.0
     size = 0
     for unit in units:
@@ -206,7 +207,7 @@ def answer_extractively(
             size += piece_len
             cited.append((unit, cit))
             if _is_about_dates(analysis):
-                note = passed_note(prose, cit.date, cit.title, cfg.today)
+                note = passed_note(prose, cit.date, cit.title, cfg.today, noted_dates)
                 if note and note not in notes:
                     notes.append(note)
         else:

@@ -175,9 +175,10 @@ def generate(
         yield Outcome(None, reason, check=result, raw=raw)
         return
     notes: list[str] = []
+    noted_dates: set = set()
     for kept in result.kept:
         for cit in kept.citations:
-            note = passed_note(kept.text, cit.date, cit.title, assistant.settings.today)
+            note = passed_note(kept.text, cit.date, cit.title, assistant.settings.today, noted_dates)
             if note and note not in notes:
                 notes.append(note)
     answer = Answer(

@@ -106,3 +106,50 @@ def test_conflict_figures_treat_spellings_of_one_amount_as_equal() -> None:
     assert conflicts.figures("a fund of £110 million") == conflicts.figures("a fund of £110m")
     assert not conflicts.disagree("The fund is worth £110 million.", "The fund is worth £110m.")
     assert conflicts.disagree("The fund is worth £110m.", "The fund is worth £200m.")
+
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Expressions of interest must be submitted by 12 May 2016.",
+        "The workshop will be held on 3 March 2017 in Leeds.",
+        "Please hold in your diary the 9th February 2017.",
+        "The webinar is on 14 April 2016 at 2pm.",
+        "Applications close on 30 June 2016.",
+    ],
+)
+def test_a_passed_deadline_or_event_gets_a_note(text: str) -> None:
+    note = dates.passed_note(text, "2016-04", "Guide", TODAY)
+    assert note and "has passed" in note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In March 2015 the number of looked after children reached 69,540.",
+        "By March 2016, 1,200 staff had been trained across the region.",
+        "The survey of 2014 found that 12% of children in care achieved five GCSEs.",
+        "Published in January 2016 by the Department.",
+    ],
+)
+def test_a_statistic_or_publication_date_gets_no_note(text: str) -> None:
+    assert dates.passed_note(text, "2016-01", "Report", TODAY) is None
+
+
+def test_one_date_is_noted_once_per_answer() -> None:
+    seen: set = set()
+    first = dates.passed_note("The webinar is on 12 April.", "2016-04", "Guide", TODAY, seen)
+    again = dates.passed_note("Join the webinar on 12 April 2016.", "2016-04", "Guide", TODAY, seen)
+    assert first and "12 April" in first
+    assert again is None
+
+
+def test_shares_of_different_things_do_not_disagree() -> None:
+    a = "More than 20% of those entering care aged 13 or older have had three placements."
+    b = "By age 14, abuse or neglect accounts for just 42% of entries to care."
+    assert not conflicts.disagree(a, b)
+    assert conflicts.disagree("Half of the pilots, 40% of projects, were led by charities.",
+                              "In all, 55% of projects were led by charities.")  # fmt: skip
