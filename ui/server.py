@@ -43,6 +43,16 @@ ASK_CONCURRENCY: int = ServerSettings.model_fields["concurrency"].default
 QUEUE_MAX: int = ServerSettings.model_fields["queue_max"].default
 
 
+def default_answer_workers(concurrency: int = ASK_CONCURRENCY) -> int:
+    """Processes that compute answers for ``serve`` (:class:`ui.answer_pool.AnswerPool`).
+
+    One per usable core, and no more than the answers the queue lets run at once. Why processes:
+    answering is pure Python, and in the app's own process it took turns at one GIL with the
+    event loop that serves every request and stream, so the app used about one core of any number.
+    """
+    return max(1, min(len(os.sched_getaffinity(0)), concurrency))
+
+
 def launch_options() -> dict[str, Any]:
     """Arguments every launch needs (Gradio 6 takes theme/CSS/head at launch, not in Blocks)."""
     theme = gr.themes.Default(font=list(FONT_STACK), font_mono=list(MONO_STACK))  # system fonts, no request
@@ -158,19 +168,46 @@ def launch(
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options())
 
 
-def serve(host: str | None = None, port: int | None = None, assistant: AssistantLike | None = None) -> None:
+def serve(
+    host: str | None = None,
+    port: int | None = None,
+    assistant: AssistantLike | None = None,
+    *,
+    answer_workers: int | None = None,
+) -> None:
     """``csc-assistant serve``: load the index and serve the UI (blocks until interrupted).
 
     Host and port come from the arguments, else ``CSC_HOST``/``CSC_PORT`` (``settings.server``),
     else 127.0.0.1:7860 — loopback by default, because the app has no login.
+
+    Answers are computed by ``answer_workers`` processes (default :func:`default_answer_workers`;
+    0: in this process, as before). An assistant with a language model answers in this process
+    (its text streams as it is generated), as does an ``assistant`` passed in that is not an
+    :class:`assistant.api.Assistant` (a test's fake).
     """
     settings = load_settings()
     host = host or settings.server.host
     port = int(port or settings.server.port)
-    if assistant is None:
-        from assistant.api import Assistant
+    from assistant.api import Assistant
 
+    if assistant is None:
         assistant = Assistant(settings)
-    app = build_app(assistant, feedback_path=feedback_db_path(settings.data_dir), admin_path=ADMIN_PATH)
-    print(f"csc-assistant: serving on http://{host}:{port} (staff area: {ADMIN_PATH}/)", flush=True)
-    launch_with_admin(app, settings, host, port, block=True)
+    if answer_workers is None:
+        answer_workers = default_answer_workers(settings.server.concurrency)
+    pool = None
+    if answer_workers > 0 and isinstance(assistant, Assistant) and assistant.llm is None:
+        from ui.answer_pool import AnswerPool
+
+        pool = AnswerPool(assistant, answer_workers)
+    app = build_app(
+        pool or assistant, feedback_path=feedback_db_path(settings.data_dir), admin_path=ADMIN_PATH
+    )
+    workers = f"{pool.workers} answer processes" if pool else "answers in this process"
+    print(
+        f"csc-assistant: serving on http://{host}:{port} (staff area: {ADMIN_PATH}/; {workers})", flush=True
+    )
+    try:
+        launch_with_admin(app, settings, host, port, block=True)
+    finally:
+        if pool is not None:
+            pool.close()
