@@ -141,7 +141,10 @@ def answer_extractively(
             return Answer(question=question, query=query, answer=found[0], abstained=False,
                           citations=found[1], contexts=contexts, mode="reference")  # fmt: skip
     passages, names = reading.passages, reading.names
-    cands = candidates(snap, query, qvec, passages, analysis.answer_type,
+    # a question naming its document is scored for what it asks of that document
+    score_query = reading.query or query
+    score_vec = reading.qvec if reading.qvec is not None else qvec
+    cands = candidates(snap, score_query, score_vec, passages, analysis.answer_type,
                        prose_first=analysis.intent in {"explain", "yesno"},
                        subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
     if reading.row_meant is not None:

@@ -18,9 +18,11 @@ from assistant.analysis import QuestionAnalysis
 from assistant.answerability import asked_names, names_covered, proper_nouns
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
+from assistant.text import content_stems
 from assistant.units import (
     meant_row,
     named_document,
+    naming_words,
     subject_neighbours,
     with_kinds,
     with_question_heading,
@@ -40,6 +42,10 @@ class Reading:
     row_meant: int | None = None  # the criteria-table row (sentence index) the asker names
     answered_row: int | None = None  # the chunk under a guidance question that repeats the asker's
     names: list[str] = field(default_factory=list)  # the subjects the asker names
+    # the question without the words that name its document, when it names one, and its vector:
+    # what sentences are scored against (None: the question as asked)
+    query: str | None = None
+    qvec: np.ndarray | None = None
 
 
 WHO_MAY_APPLY = "Who can apply?"  # the eligibility question as guidance documents ask it
@@ -71,8 +77,13 @@ def what_to_read(
     if named_doc is not None and (analysis.asks_conflict or _ABOUT_ITSELF.search(analysis.query)):
         named_doc = None
     if named_doc is not None and snap.docs[named_doc].kind != "directory":
-        # "what does the 2016 guidance say about ...": that document's passages only
+        # "what does the 2016 guidance say about ...": that document's passages only, read for the
+        # rest of the question
         passages = within_document(snap, passages, qvec, named_doc)
+        framing = naming_words(snap, named_doc)
+        rest = " ".join(w for w in analysis.query.split() if w.lower().strip("?.,;:'’s") not in framing)
+        if rest != analysis.query and len(content_stems(rest)) >= 2:
+            reading.query, reading.qvec = rest, embed(rest)
     elif analysis.applicant:
         kinds = {k.strip().lower() for k in applicant_kinds.split(",") if k.strip()}
         passages = with_kinds(snap, passages, qvec, kinds, n=5 if analysis.intent == "yesno" else 3)

@@ -232,6 +232,19 @@ def named_document(snap: Snapshot, question: str) -> str | None:
     return scores[0][1]
 
 
+def naming_words(snap: Snapshot, doc_id: str) -> set[str]:
+    """The words by which an asker names ``doc_id`` (its kind, its distinctive title words, its year).
+
+    Once the question has picked its document, those words frame the ask ("what did the interim
+    report find about ...") rather than say what it is about: every sentence of that document is
+    "in the interim report", so the words must not favour the ones that talk about the report itself.
+    """
+    info = snap.docs[doc_id]
+    kind = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", info.kind)} | _KIND_SYNONYMS.get(info.kind, set())
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{info.title} {info.file}")}
+    return kind | (words - _GENERIC_TITLE_WORDS) | ({info.date[:4]} if info.date[:4] else set())
+
+
 def within_document(snap: Snapshot, passages: list[Passage], qvec: np.ndarray, doc_id: str) -> list[Passage]:
     """Only ``doc_id``'s passages: the retrieved ones, and the chunks of its best sentences."""
     kept = [p for p in passages if p.chunk.doc_id == doc_id]

@@ -20,6 +20,7 @@ TokenCounter = Callable[[str], int]
 _CONTENTS_LINE = re.compile(r"^(?:.+\t\s*\d{1,3}|\d{1,3}\t.+)$")
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:\s|<|\[|http|www)")
 _NUMBERED = re.compile(r"^(?:[-•]\s+)?(\d{1,3})\.\s+\S")
+_NUMBERED_TITLE = re.compile(r"^(\d{1,2})\s+[A-Z]")  # "3 Co-producing care ...": a numbered heading, no dot
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _BOLD_ONLY = re.compile(r"^\*\*[^*].*\*\*:?$")
 _BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|[a-z]\))\s+")
@@ -118,6 +119,7 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
     opening: set[str] = set()  # short blocks of the title pages: a repeat of one is furniture
     joinable = False
     run_of_headings = 0  # heading-like blocks in a row: only the first of a plain run is a heading
+    series_last: int | None = None  # the number of the last "N Title" heading (a numbered run of themes)
     before: _Block | None = None
     # a title line followed by link lines ("Please click here for the policy brief") heads a web
     # page's section however long it is: the links under it are that section's
@@ -179,7 +181,20 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
             and not _NUMBERED.match(first)
             and any(_similar(norm, c) for c in contents_titles)
         )
-        heading_like = not is_markdown and (_looks_like_heading(b) or _question_line(b) or id(b) in titled)
+        # "4 By strengthening the relationships ..." after headings 1-3: the next of a numbered run of
+        # headings, however long its title (a long title is otherwise read as a paragraph)
+        series = _NUMBERED_TITLE.match(first)
+        next_in_series = bool(
+            series
+            and series_last is not None
+            and int(series.group(1)) == series_last + 1
+            and "\n" not in b.text
+            and len(first) <= 250
+            and not first.endswith((".", ",", ";", ":"))
+        )
+        heading_like = not is_markdown and (
+            _looks_like_heading(b) or _question_line(b) or id(b) in titled or next_in_series
+        )
         if heading_like and prev_block is not None and prev_block.text.lstrip().startswith(("“", '"')):
             heading_like = False  # the name under a quotation is its credit line, not a heading
         # a question line under a heading opens a Q&A item ("Funding" > "How much is available?")
@@ -193,8 +208,10 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
         )
         run_of_headings = run_of_headings + 1 if (heading_like or in_toc) else 0
         joinable = in_toc or bool(_SECTION_LETTER.match(first)) or first.lower().startswith("case study")
-        if not is_markdown and (in_toc or (heading_like and not demote)):
+        if not is_markdown and (in_toc or (heading_like and not demote) or next_in_series):
             b.kind = "heading"
+            if series:
+                series_last = int(series.group(1))
             if first.lower() in _BACK_MATTER and b.start > len(text) * 0.6:
                 b.kind, back_matter = "furniture", True
             elif _SECTION_LETTER.match(first) or in_toc:

@@ -34,7 +34,7 @@ from ingest.sentences import sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "16"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
+PIPELINE_VERSION = "17"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
 
 
 @dataclass

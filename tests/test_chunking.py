@@ -326,3 +326,36 @@ def test_link_lines_are_navigation_and_the_title_above_them_heads_its_section() 
     assert kinds["Please click here for the FAQ "] == "furniture"
     assert kinds["Supporting kinship carers who "] == "heading"  # long, but the links under it are its
     assert kinds["Please hold the 3rd March 2017"] != "heading"
+
+
+def test_the_next_of_a_numbered_run_of_headings_is_a_heading_however_long(model_path: str) -> None:
+    # themes "1 ...", "2 ...", "3 ..." as headings; the fourth has a long title that alone would
+    # read as a paragraph, but it continues the run, so its text is labelled with it, not with "3"
+    long_title = (
+        "4 By working with families over a longer period and across several services at once, "
+        "practitioners in the pilots are better able to keep children at home and support teenagers"
+    )
+    assert len(long_title) > 130
+    text = (
+        "Learning Themes\n\nThis section draws the themes together.\n\n"
+        "1 Shared caseloads help staff\n\nTeams that share caseloads say they feel supported.\n\n"
+        "2 Leaders set the tone\n\nLeaders who visit teams often see faster change.\n\n"
+        "3 Children shape their care\n\nYoung people on panels changed how plans are written.\n\n"
+        f"{long_title}\n\nNew kinds of short breaks feature strongly across the pilots.\n"
+    )
+    chunks = chunk_document(INFO, LoadedText(text), token_counter(model_path), 230)
+    breaks = next(c for c in chunks if "short breaks" in c.text)
+    assert breaks.section.endswith(long_title), breaks.section
+    shared = next(c for c in chunks if "share caseloads" in c.text)
+    assert shared.section.endswith("1 Shared caseloads help staff")
+
+
+def test_a_long_numbered_line_out_of_sequence_stays_body_text(model_path: str) -> None:
+    text = (
+        "Notes\n\n1 First theme\n\nBody one.\n\n"
+        "7 Seven of the councils that took part said the pilot had changed how they recruit and how they "
+        "supervise newly qualified social workers in their first year in practice\n\nMore text.\n"
+    )
+    chunks = chunk_document(INFO, LoadedText(text), token_counter(model_path), 230)
+    more = next(c for c in chunks if "More text" in c.text)
+    assert "Seven of the councils" not in more.section

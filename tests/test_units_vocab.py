@@ -429,3 +429,26 @@ def test_a_near_sentence_must_name_the_asked_subject(small: Assistant) -> None:
     its = analyse("Do the Millbrook advisers hold drop-in sessions?")
     own = small.embed("Its advisers now hold regular drop-in sessions for carers.")
     assert _named_sentence_close(snap, its, own, 0.95)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the learning report say about kinship carers?",
+        "in the report, what do kinship carers value most",
+        "wat did the learning report find about kinship carers",
+    ],
+)
+def test_the_words_naming_the_document_do_not_score_its_sentences(small: Assistant, question: str) -> None:
+    from assistant.reading import what_to_read
+    from assistant.retrieve import hybrid_search
+
+    snap = small.snapshot()
+    fixed, _ = normalise(snap, question)
+    a = analyse(fixed, fixed)
+    qvec = small.embed(fixed)
+    reading = what_to_read(snap, a, hybrid_search(snap, fixed, qvec, 8), qvec, small.embed, "guidance")
+    assert reading.query is not None and reading.qvec is not None
+    assert "report" not in reading.query.lower() and "kinship" in reading.query.lower()
+    # every sentence read is from the named document, so its name says nothing about which answers
+    assert {p.chunk.doc_id for p in reading.passages} == {"learning"}
