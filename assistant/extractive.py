@@ -186,6 +186,9 @@ def answer_extractively(
     notes: list[str] = []
     noted_dates: set = set()  # a date noted as passed once per answer, however many quotes give it
     lead_score = units[0][0].score if units else 0.0
+    lead_doc = snap.chunks[units[0][0].row].doc_id if units else ""
+    kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
+    call_docs = {d for d, info in snap.docs.items() if info.kind.strip().lower() in kinds}
     size = 0
     for unit in units:
         bound = unit[0].bound  # what the lead's asterisk points to (its footnote, the starred rows)
@@ -193,6 +196,11 @@ def answer_extractively(
         if short and pieces and unit not in extra and not bound:
             # a passage about another project is not spliced in as if about this one
             short = about_subject(snap, analysis, unit[-1])
+            doc = snap.chunks[unit[0].row].doc_id
+            if analysis.applicant and doc != lead_doc and {doc, lead_doc} <= call_docs:
+                # an applicant's question is about one call's rules: another call's document (its
+                # own deadlines, its own "the deadline has passed") is not part of this answer
+                short = False
         cit = unit_citation(snap, unit, len(citations) + 1)
         if not verify(cit, snap.texts[cit.doc_id]):
             continue  # never show a quote that is not verbatim
