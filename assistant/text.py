@@ -242,8 +242,14 @@ _DANGLING = re.compile(
     # "The first – ... – is Friday 6 May": an ordinal standing for a noun of the sentence before
     r"^\W*(?:it|its|it's|they|their|them|he|she|his|her|both"
     r"|the (?:first|second|third|former|latter)(?=\s*[–—-]|\s+(?:is|was|are|were)\b)"
-    r"|(?:this|these|those|that|such)\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|means?"
-    r"|includes?|shows?|allows?|helps?|led|leads))\b",
+    r"|(?:this|these|those|that|such)\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might"
+    r"|means?|includes?|shows?|allows?|helps?|led|leads)"
+    # "This approach has ...", "These changes ...": a demonstrative pointing at the sentence before
+    r"|(?:this|these|those|such)\s+(?!(?:year|month|week|round|programme|document|guidance|report)\b)[a-z]+"
+    # a connective that carries on from the sentence before ("However, ...", "For that reason ...")
+    r"|however|likewise|similarly|for (?:that|this|these) reasons?|as a result|in addition|additionally"
+    r"|therefore|thus|instead|moreover|furthermore|in turn|consequently|nevertheless|equally|in contrast"
+    r"|by contrast|at the same time)\b",
     re.I,
 )
 

@@ -153,3 +153,38 @@ def test_shares_of_different_things_do_not_disagree() -> None:
     assert not conflicts.disagree(a, b)
     assert conflicts.disagree("Half of the pilots, 40% of projects, were led by charities.",
                               "In all, 55% of projects were led by charities.")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "However, the council generated two lessons from this work.",
+        "Likewise, the charity is taking a phased roll-out approach.",
+        "For that reason we are launching one single call now.",
+        "That might be about finding new ways to support young people.",
+        "This approach has reduced the number of placements.",
+        "These changes took longer than planned.",
+        "As a result, caseloads fell.",
+        "It has seen more families asking for help early.",
+    ],
+)
+def test_a_sentence_leaning_on_the_one_before_is_dangling(sentence: str) -> None:
+    from assistant.text import dangling_start
+
+    assert dangling_start(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Harbour Lane Trust runs a drop-in hub.",
+        "This year the fund doubled.",  # a time, not a pointer to the sentence before
+        "The deadline is Friday 6 May.",
+        "Thereafter the panel meets monthly.",
+        "Howard League research shows a fall in custody.",
+    ],
+)
+def test_a_self_contained_sentence_is_not_dangling(sentence: str) -> None:
+    from assistant.text import dangling_start
+
+    assert not dangling_start(sentence)
