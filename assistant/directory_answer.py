@@ -21,6 +21,7 @@ from assistant.conflicts import citation_conflicts
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve import hybrid_search
 from assistant.snapshot import Snapshot
+from assistant.vocab import name_only_words
 
 if TYPE_CHECKING:
     from ingest.projects_store import ProjectStore
@@ -52,6 +53,29 @@ def _merge(first: Answer, second: Answer) -> Answer:
     )
 
 
+def _organisations_capitalised(snap: Snapshot, query: str, projects: ProjectStore) -> str:
+    """``query`` with an organisation's name typed in lower case written as the records write it
+    ("what is newham council leading" -> "Newham"): the directory reads capitalised words as names.
+    Only words the documents never write in lower case, and that are in an organisation's name."""
+    names = name_only_words(snap)
+    org_words = _organisation_words(projects)
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        return names[w] if w in names and w in org_words else w
+
+    return re.sub(r"\b[a-z]{4,}\b", fix, query)
+
+
+def _organisation_words(projects: ProjectStore) -> frozenset[str]:
+    cached = getattr(projects, "_org_words_cache", None)
+    if cached is None:
+        words = (w.lower() for r in projects.all() for w in re.findall(r"[A-Za-z]{4,}", r.organisations))
+        cached = frozenset(words)
+        projects._org_words_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def from_directory(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -80,6 +104,7 @@ def from_directory(
     if projects is None:
         return None
     source = snap.texts.get(projects.doc_id, "")
+    query = _organisations_capitalised(snap, query, projects)
     if analysis.directory == "superlative":
         result = answer_superlative(query, projects, source)
     else:

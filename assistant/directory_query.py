@@ -172,6 +172,14 @@ class _Tok:
     norm: str
 
 
+# asking for the whole directory: "all the projects", "every project", "the full list"
+_ALL_PROJECTS_RE = re.compile(
+    r"\b(?:all|every|each)\b(?:\s+(?:of\s+)?(?:the\s+)?(?:funded\s+)?(?:projects?|entries|directory))"
+    r"|\b(?:full|complete|whole|entire)\s+(?:list|directory)\b|\blist\s+(?:of\s+)?(?:the\s+)?(?:funded\s+)?projects"
+    r"(?:\s+in\s+the\s+directory)?\s*\??$"
+    r"|^\s*(?:which|what)\s+projects\s+are\s+(?:in|listed in|on)\s+the\s+directory\s*\??$",
+    re.I,
+)
 # funded more than once: "two separate awards", "more than one grant", "funded twice", "repeat funding"
 _AWARD_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "several": 2, "multiple": 2, "more than one": 2}
 _REPEAT_AWARDS_RE = re.compile(
@@ -578,7 +586,10 @@ def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
         return kind if (lookup_cue or project_word) and entity else None
     if not project_word:
         return None
-    if not has_filters and not re.search(r"\bdirectory\b", qf):
+    if not has_filters and not _ALL_PROJECTS_RE.search(qf):
+        # no filter understood: every record is no answer to a question that asked for some of them
+        # (a misspelt name, "two awards", a filter the directory has no field for); only an asker
+        # who wants them all gets all 69
         return None
     explicit_list = re.search(r"\bwhich (?:\w+ )?projects?\b|\blist\b|\bshow\b|\bdirectory\b", qf)
     only_years = p.year_from is not None and not (

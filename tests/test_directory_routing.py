@@ -39,3 +39,48 @@ def test_a_record_whose_description_names_the_councils_still_answers(assistant_i
         "Morning Lane Associates: in what local authorities are they implementing their approach?"
     )
     assert "Derbyshire" in ans.answer and "Harrow" in ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "org"),
+    [
+        ("which projects does newham run", "London Borough of Newham"),
+        ("what is hertfordshire county council leading in the directory?", "Hertfordshire County Council"),
+        ("list the projects led by torbay council", "Torbay Council"),
+    ],
+)
+def test_an_organisation_typed_in_lower_case_still_filters_the_directory(
+    assistant_instance, question: str, org: str
+) -> None:
+    ans = assistant_instance.ask(question)
+    assert ans.mode == "directory", ans.answer
+    lines = [ln for ln in ans.answer.splitlines() if ln.startswith("- ")]
+    assert lines and all(org in ln for ln in lines), ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which projects had a gap between their awards?",  # no field for it
+        "Which projects in the directory were run by a mayor?",
+        "which projets got extra time?",
+    ],
+)
+def test_a_filter_the_directory_cannot_read_never_lists_every_project(
+    assistant_instance, question: str
+) -> None:
+    ans = assistant_instance.ask(question)
+    assert "lists 69 projects" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list all the projects in the directory",
+        "show me every project",
+        "which projects are in the directory?",
+    ],
+)
+def test_asking_for_every_project_lists_them_all(assistant_instance, question: str) -> None:
+    ans = assistant_instance.ask(question)
+    assert ans.mode == "directory" and "lists 69 projects" in ans.answer, ans.answer[:200]
