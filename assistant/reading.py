@@ -97,7 +97,9 @@ def what_to_read(
             # this asks, in other words: read the asker's question together with that ask
             both = qvec + embed(WHO_MAY_APPLY)
             heading_vec = both / np.linalg.norm(both)
-        passages, reading.answered_row = with_question_heading(snap, passages, heading_vec, embed)
+        passages, reading.answered_row = with_question_heading(
+            snap, passages, heading_vec, embed, analysis.query
+        )
     proper = proper_nouns(snap)
     reading.names = asked_names(analysis, proper)
     if analysis.intent == "explain" and reading.names:

@@ -317,17 +317,60 @@ def question_headings(
     return found
 
 
+_FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))
+# what any applicant's question says ("can that be funded?", "could we apply with our idea?"): a
+# heading that shares only these with the asker asks something else
+_APPLYING_STEMS = frozenset(
+    content_stems(
+        "idea ideas focus focused fund funds funding funded apply applying application applications "
+        "project projects programme innovation innovations bid bids bidding get support eligible"
+    )
+)
+
+
+HEADING_SUBJECT_MIN = 0.3  # cosine of the question with a heading's own subject ("early intervention")
+
+
+def _subject_near(snap: Snapshot, heading: str, qvec: np.ndarray, embed: Callable[[str], np.ndarray]) -> bool:
+    """The question is near in meaning to what the heading asks about, in other words ("a prevention
+    service" for "early intervention"). The subject's vector is made once per heading."""
+    cache: dict[str, np.ndarray] = getattr(snap, "_heading_subject_cache", None) or {}
+    if heading not in cache:
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", heading) if content_stems(w)]
+        kept = [w for w in words if not set(content_stems(w)) & (_APPLYING_STEMS | _FRAME_STEMS)]
+        cache[heading] = embed(" ".join(kept) or heading)
+        object.__setattr__(snap, "_heading_subject_cache", cache)
+    return float(cache[heading] @ qvec) >= HEADING_SUBJECT_MIN
+
+
 def with_question_heading(
-    snap: Snapshot, passages: list[Passage], qvec: np.ndarray, embed: Callable[[str], np.ndarray]
+    snap: Snapshot,
+    passages: list[Passage],
+    qvec: np.ndarray,
+    embed: Callable[[str], np.ndarray],
+    query: str = "",
 ) -> tuple[list[Passage], int | None]:
     """``passages`` plus the chunk under the document question heading that repeats the asker's
-    question, and that chunk's row (None when no heading asks the same thing)."""
+    question, and that chunk's row (None when no heading asks the same thing).
+
+    "I have an idea focused on early intervention. Can that be funded?" is close in meaning to any
+    "could we get X funded?"; it repeats the asker's question only if it also names what they ask
+    about, so a heading whose own subject the question does not mention is passed over.
+    """
     heads = question_headings(snap, embed)
     if not heads:
         return passages, None
     sims = [float(vec @ qvec) for _h, _rows, vec in heads]
-    best = int(np.argmax(sims))
-    if sims[best] < QUESTION_HEADING_MIN:
+    asked = set(content_stems(query))
+    best = None
+    for i in sorted(range(len(heads)), key=lambda i: -sims[i]):
+        if sims[i] < QUESTION_HEADING_MIN:
+            break
+        own = set(content_stems(heads[i][0])) - _APPLYING_STEMS - _FRAME_STEMS
+        if not query or not own or own & asked or _subject_near(snap, heads[i][0], qvec, embed):
+            best = i
+            break
+    if best is None:
         return passages, None
     row = heads[best][1][0]
     if any(p.chunk.chunk_id == snap.chunks[row].chunk_id for p in passages):

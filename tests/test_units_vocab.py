@@ -452,3 +452,25 @@ def test_the_words_naming_the_document_do_not_score_its_sentences(small: Assista
     assert "report" not in reading.query.lower() and "kinship" in reading.query.lower()
     # every sentence read is from the named document, so its name says nothing about which answers
     assert {p.chunk.doc_id for p in reading.passages} == {"learning"}
+
+
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("could our early help service for families get funded?", True),  # its subject in other words
+        ("Can a service that stops problems before a social worker is needed be funded?", True),
+        ("we're a charity wanting a joint venture with three councils - could that get funded?", False),
+        ("Could we get funding to commission places for disabled teenagers?", False),
+        ("Could our idea for a new case recording IT system be funded?", False),
+    ],
+)
+def test_a_question_heading_is_the_askers_only_when_it_is_about_the_same_thing(
+    small: Assistant, question: str, meant: bool
+) -> None:
+    from assistant.units import with_question_heading
+
+    snap = small.snapshot()
+    qvec = small.embed(question)
+    _passages, row = with_question_heading(snap, [], qvec, small.embed, question)
+    prevention = row is not None and "prevention projects" in snap.chunks[row].text
+    assert prevention is meant
