@@ -62,7 +62,7 @@ def test_an_organisation_typed_in_lower_case_still_filters_the_directory(
     "question",
     [
         "which projects had a gap between their awards?",  # no field for it
-        "Which projects in the directory were run by a mayor?",
+        "Which of the listed projects were run by a mayor?",
         "which projets got extra time?",
     ],
 )

@@ -387,7 +387,7 @@ def test_a_named_lookup_with_the_asker_in_it_is_still_a_lookup(
         "which projects were funded twice",
         "list the projects with more than one grant",
         "any projects that got a second award?",
-        "Which projects in the directory received multiple awards, and when?",
+        "Which directory entries received multiple awards, and when?",
     ],
 )
 def test_projects_funded_more_than_once(store: ProjectStore, text: str, question: str) -> None:

@@ -142,7 +142,7 @@ def test_a_follow_up_about_part_of_the_last_set_spells_the_set_out(question: str
     ("previous", "question", "expected"),
     [
         ("What's the Harbour Homes project?", "where does it work?", "Where does Harbour Homes work?"),
-        ("Who's behind Brightwater Steps?", "how much did it get", "How much did Brightwater Steps get"),
+        ("Who's behind Brightwater Steps?", "what was it awarded", "What was Brightwater Steps awarded"),
         (
             "Tell me about the Riverside Kinship Hub",
             "Who's in the partnership?",
