@@ -14,7 +14,7 @@ temporary data dirs from the corpus (``CSC_CORPUS_DIR``); nothing in ``data/`` i
 * cold start to the first answer of ``ask --jsonl``;
 * warm latency, all dev + gold questions in lockstep, in process, vs the baseline's top 4;
 * ``benchmarks/load.py``: ``--load-users`` users x ``--load-questions`` questions through the app
-  served by its own process, and how many cores that process kept busy.
+  served by its own process, and how many cores it (with its answer processes) kept busy.
 
 Prints figures, asserts nothing; the load average is printed before and after (a busy machine
 makes every wall time longer, CPU times much less so).
@@ -168,57 +168,22 @@ def warm(data_dir: Path, baseline_dir: Path, env: dict[str, str]) -> tuple[dict,
 
 
 def concurrent(env: dict[str, str], users: int, per_user: int, baseline_p50: float) -> None:
-    """``benchmarks/load.py`` against the app served by its own process (``ui.cli serve``).
+    """``benchmarks/load.py`` with the app served by its own process (``csc-assistant serve``).
 
-    The clients run in another process, so their threads do not share the app's GIL; the app's
-    CPU time over the run's wall time says whether answering was bound by the CPU (near ``nproc``
-    cores busy) or by waiting (queueing, the GIL: about one core or less).
+    load.py starts the app itself (its default) and reports the CPU it used, its answer worker
+    processes included: near ``nproc`` cores busy means answering was bound by the CPU, about one
+    core or less by waiting (queueing, the GIL). The clients are one asyncio loop (``--client
+    http``): gradio_client threads cost the machine more CPU than the app they measure.
     """
-    import socket
-    import urllib.request
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).read(1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.5)
-        # the light client (one asyncio loop): gradio_client threads took as much CPU as the app
-        cmd = [sys.executable, "benchmarks/load.py", "--url", url, "--users", str(users), "--client", "http"]
-        cpu0 = _cpu_of(server.pid)
-        load = run_child([*cmd, "--questions", str(per_user)], env, check=False)
-        busy = (_cpu_of(server.pid) - cpu0) / load["wall"] if load["wall"] else 0.0
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-    for line in load["out"].splitlines():
-        if line.startswith(("load:", "  error")):
+    cmd = [sys.executable, "benchmarks/load.py", "--users", str(users), "--questions", str(per_user)]
+    load = run_child([*cmd, "--client", "http"], env, check=False)
+    lines = load["out"].splitlines()
+    for line in lines:
+        if line.startswith(("app in", "load:", "  ")):
             print(line)
-    print(
-        f"  app process busy {busy:.2f} cores of {len(os.sched_getaffinity(0))} during the run"
-        f" | baseline warm p50 {baseline_p50:.3f} s (the baseline has no app)"
-    )
-
-
-def _cpu_of(pid: int) -> float:
-    """CPU seconds (user + system) a running process has used so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if not any(line.startswith("load:") for line in lines):
+        print(f"load run failed: {load['err'][-2000:]}")
+    print(f"  baseline warm p50 {baseline_p50:.3f} s (the baseline has no app)")
 
 
 def ratio(a: float, b: float) -> str:
