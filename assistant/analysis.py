@@ -127,7 +127,7 @@ _QUOTE_VERB = re.compile(r"\b(?:does|did|do)\b[^.?!]*\bquote\b", re.I)
 _QA_REF = re.compile(r"\bq\s*&\s*a\b|\bq and a\b|\bquestions? and answers?\b|\bfaqs?\b", re.I)
 _TABLE_REF = re.compile(r"\btable\b|\bgrid\b|\bmatrix\b", re.I)
 _LIST_REF = re.compile(
-    r"\b(?:bullet(?:ed)? (?:points?|list)|lettered list|numbered list|the list of)\b", re.I
+    r"\b(?:bullet(?:ed)? (?:points?|list)|lettered list|numbered list|(?:the|a|that|this) list)\b", re.I
 )
 _YESNO = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:is|are|can|could|does|do|did|will|would|should|may|might|must|has|have"

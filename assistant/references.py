@@ -111,7 +111,9 @@ def _best_unit(snap: Snapshot, analysis: QuestionAnalysis, rows: list[int], embe
         chunk = snap.chunks[row]
         head = f"{chunk.section} {chunk.text[:200]}"
         overlap = len(want & set(content_stems(head))) / len(want) if want else 0.0
-        score = float(snap.chunk_vecs[row] @ vec) + 0.5 * overlap
+        # "the list in the transitions section": words of its heading trail the asker names place it
+        in_section = len(want & set(content_stems(chunk.section))) / len(want) if want else 0.0
+        score = float(snap.chunk_vecs[row] @ vec) + 0.5 * overlap + 0.5 * in_section
         if score > best_score:
             best, best_score = row, score
     return best
@@ -124,20 +126,33 @@ def qa_item(snap: Snapshot, analysis: QuestionAnalysis, embed: Embed) -> list[Ci
     return None if row is None else [_whole(snap, [snap.chunks[row]], 1)]
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*▪●◦]|\(?[a-z]\)|[a-z]\.)\s", re.M)
+_LETTERED = re.compile(
+    r"\blettered\b|\(?\b[a-e]\)?\s*(?:to|-|–)\s*\(?[a-h]\)?(?=[\s).,?]|$)"
+    r"|\blist(?:ed)? (?:by|with) letters\b",
+    re.I,
+)
+_NUMBERED_LIST = re.compile(r"\bnumbered (?:list|points)\b", re.I)
+
+
 def section_unit(
     snap: Snapshot, analysis: QuestionAnalysis, passages: list[Passage], embed: Embed
 ) -> list[Citation] | None:
     """A table or list asked for verbatim: the best unit that holds one, with its lead-in paragraph."""
     kind = (analysis.reference or {}).get("kind")
-    is_kind = (lambda t: "\t" in t) if kind == "table" else (
-        lambda t: bool(re.search(r"^\s*(?:[-•*▪●◦]|\(?[a-z]\)|[a-z]\.)\s", t, re.M))
-    )  # fmt: skip
+    # "the lettered list (a to e)" / "the numbered list": only lists of that kind are meant
+    item = _LIST_ITEM
+    if _LETTERED.search(analysis.question):
+        item = re.compile(r"^\s*(?:[-•*▪●◦]\s+)?\(?[a-z][.)]\s", re.M)
+    elif _NUMBERED_LIST.search(analysis.question):
+        item = re.compile(r"^\s*(?:[-•*▪●◦]\s+)?\(?\d{1,2}[.)]\s", re.M)
+    is_kind = (lambda t: "\t" in t) if kind == "table" else (lambda t: bool(item.search(t)))
     row = _best_unit(snap, analysis, [i for i, c in enumerate(snap.chunks) if is_kind(c.text)], embed)
     ranked = [Passage(snap.chunks[row], 1.0)] if row is not None else []
     for p in ranked + passages[:5]:
         text = p.chunk.text
         is_table = "\t" in text
-        is_list = bool(re.search(r"^\s*(?:[-•*▪●◦]|\(?[a-z]\)|[a-z]\.)\s", text, re.M))
+        is_list = bool(item.search(text))
         if (kind == "table" and is_table) or (kind == "list" and is_list):
             parts = [c for c in snap.chunks if c.doc_id == p.chunk.doc_id and c.section == p.chunk.section]
             if kind == "table":
@@ -147,6 +162,11 @@ def section_unit(
                         and c.end >= p.chunk.start - 200]  # fmt: skip
                 parts = lead[-1:] + parts
             parts = _consecutive(parts, p.chunk)
+            if kind == "list":
+                # the list ends with its last item: the paragraph after it is not part of it
+                anchor = p.chunk.chunk_id
+                last = max(i for i, c in enumerate(parts) if item.search(c.text) or c.chunk_id == anchor)
+                parts = parts[: last + 1]
             return [_whole(snap, parts, 1)]
     return None
 
