@@ -7,6 +7,8 @@ staff page) import neither each other nor this module. ``csc-assistant serve`` c
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -206,6 +208,11 @@ def serve(
     print(
         f"csc-assistant: serving on http://{host}:{port} (staff area: {ADMIN_PATH}/; {workers})", flush=True
     )
+    if pool is not None and threading.current_thread() is threading.main_thread():
+        # uvicorn re-raises the SIGTERM it stopped on once it has shut down; by default that ends
+        # the process on the spot, before the pool below is closed (its workers would only notice
+        # a second later, and multiprocessing warns of leaked semaphores): exit normally instead
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         launch_with_admin(app, settings, host, port, block=True)
     finally:
