@@ -84,6 +84,9 @@ class Vocabulary:
     counts: Counter[str] = field(default_factory=Counter)
     stems: frozenset[str] = frozenset()
     by_length: dict[int, list[str]] = field(default_factory=dict)
+    # words the documents write capitalised inside a sentence (names and the words of names,
+    # "Signs of Safety"): a capitalised word one slip from one of these is a misspelt name
+    capitalised: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, snap: Snapshot) -> Vocabulary:
@@ -91,13 +94,17 @@ class Vocabulary:
         if cached is not None:
             return cached
         counts: Counter[str] = Counter()
+        capitalised: set[str] = set()
         for text in snap.texts.values():
             counts.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", text))
+            # not after a sentence's end or a line's start, where every word is capitalised
+            after_word = re.finditer(r"[A-Za-z,;:'’(] ([A-Z][a-z]{3,})\b", text)
+            capitalised.update(m.group(1).lower() for m in after_word)
         by_length: dict[int, list[str]] = {}
         for word in counts:
             if len(word) >= MIN_LENGTH - 1:
                 by_length.setdefault(len(word), []).append(word)
-        vocab = cls(counts, frozenset(content_stems(" ".join(counts))), by_length)
+        vocab = cls(counts, frozenset(content_stems(" ".join(counts))), by_length, frozenset(capitalised))
         object.__setattr__(snap, "_vocabulary_cache", vocab)
         return vocab
 
@@ -153,7 +160,12 @@ def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
         low = word.lower()
         new = SHORTHAND.get(low)
         if new is None and word[:1].isupper() and m.start() > 0:
-            return word  # a name ("Wales", "EOI") the documents lack is news, not a typing slip
+            # a name ("Wales", "EOI") the documents lack is news, not a typing slip; but one slip
+            # from a word the documents capitalise in a name ("Saftey" for "Safety") is a misspelling
+            fixed = vocab.correction(word) if word[1:].islower() and len(word) >= 6 else None
+            if fixed is None or fixed not in vocab.capitalised:
+                return word
+            new = fixed
         if new is None:
             new = vocab.correction(word)
         if new is None or new == low:

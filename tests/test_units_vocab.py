@@ -474,3 +474,24 @@ def test_a_question_heading_is_the_askers_only_when_it_is_about_the_same_thing(
     _passages, row = with_question_heading(snap, [], qvec, small.embed, question)
     prevention = row is not None and "prevention projects" in snap.chunks[row].text
     assert prevention is meant
+
+
+@pytest.mark.parametrize(
+    ("question", "fixed"),
+    [
+        ("What did Millbrok learn about carers?", "Millbrook"),
+        ("what does Milbrook Council offer kinship carers", "Millbrook Council"),
+        ("is the Harbuor Lane Trust hub open at weekends", "Harbour"),
+    ],
+)
+def test_a_misspelt_name_is_read_as_the_name_the_documents_use(
+    small: Assistant, question: str, fixed: str
+) -> None:
+    out, changes = normalise(small.snapshot(), question)
+    assert fixed in out, (out, changes)
+
+
+@pytest.mark.parametrize("question", ["Are any pilots in Wales?", "What did Milton Keynes do?"])
+def test_a_name_the_documents_never_use_is_left_as_typed(small: Assistant, question: str) -> None:
+    out, changes = normalise(small.snapshot(), question)
+    assert out == question and not changes
