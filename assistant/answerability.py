@@ -541,7 +541,9 @@ def judge(
         coverage = focus_coverage(snap, analysis, context)
         if (
             coverage >= min_focus
-            and names_covered(analysis, own)
+            # the sentence, or the paragraph it sits in, names the subject ("The Network is introducing
+            # the Mockingbird Family Model ... The hub carer ... provides two respite beds")
+            and (names_covered(analysis, own) or about_subject(snap, analysis, cand))
             and _asks_covered(snap, analysis, cand.text)
             and _in_time_frame(analysis, context)
         ):
