@@ -1,7 +1,8 @@
 """``ui.answer_pool``: answers from worker processes are the in-process answers, errors included.
 
-The pool is how ``csc-assistant serve`` answers (``ui.server.serve``); these tests run it over
-the two small documents, and through the app's ``/ask`` endpoint once. Nothing here is timed:
+``ui.server.serve(answer_workers=N)`` answers through the pool (off by default: see
+``ANSWER_WORKERS`` there); these tests run it over the two small documents, and through the app's
+``/ask`` endpoint once. Nothing here is timed:
 waits for a process to end are bounded, never asserted on.
 """
 

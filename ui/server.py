@@ -45,14 +45,12 @@ ASK_CONCURRENCY: int = ServerSettings.model_fields["concurrency"].default
 QUEUE_MAX: int = ServerSettings.model_fields["queue_max"].default
 
 
-def default_answer_workers(concurrency: int = ASK_CONCURRENCY) -> int:
-    """Processes that compute answers for ``serve`` (:class:`ui.answer_pool.AnswerPool`).
-
-    One per usable core, and no more than the answers the queue lets run at once. Why processes:
-    answering is pure Python, and in the app's own process it took turns at one GIL with the
-    event loop that serves every request and stream, so the app used about one core of any number.
-    """
-    return max(1, min(len(os.sched_getaffinity(0)), concurrency))
+# Answer processes ``serve`` starts by default: none, answers are computed in the app's process.
+# Measured on 2 cores (benchmarks/load.py, 20 users x 10 questions, --answer-workers 2 vs 0, runs
+# interleaved): no difference in p95 beyond the machine's noise, while each process holds its own
+# index and model (~240 MiB) and adds pickling and its own caches (~5 ms CPU per answer). The
+# pool (ui/answer_pool.py) frees the app's GIL, so on more cores it may pay: measure there first.
+ANSWER_WORKERS: int = 0
 
 
 def launch_options() -> dict[str, Any]:
@@ -182,10 +180,10 @@ def serve(
     Host and port come from the arguments, else ``CSC_HOST``/``CSC_PORT`` (``settings.server``),
     else 127.0.0.1:7860 — loopback by default, because the app has no login.
 
-    Answers are computed by ``answer_workers`` processes (default :func:`default_answer_workers`;
-    0: in this process, as before). An assistant with a language model answers in this process
-    (its text streams as it is generated), as does an ``assistant`` passed in that is not an
-    :class:`assistant.api.Assistant` (a test's fake).
+    ``answer_workers`` > 0: answers are computed by that many processes
+    (:class:`ui.answer_pool.AnswerPool`); default ``ANSWER_WORKERS`` (0: in this process). An
+    assistant with a language model always answers in this process (its text streams as it is
+    generated), as does an ``assistant`` passed in that is not an :class:`assistant.api.Assistant`.
     """
     settings = load_settings()
     host = host or settings.server.host
@@ -195,7 +193,7 @@ def serve(
     if assistant is None:
         assistant = Assistant(settings)
     if answer_workers is None:
-        answer_workers = default_answer_workers(settings.server.concurrency)
+        answer_workers = ANSWER_WORKERS
     pool = None
     if answer_workers > 0 and isinstance(assistant, Assistant) and assistant.llm is None:
         from ui.answer_pool import AnswerPool
