@@ -204,6 +204,15 @@ _RESPONSE_ASK = re.compile(
     r"|these|the problem|the challenge)",
     re.I,
 )
+# a yes/no question about an outcome: did it work, show, prove, cut, reduce, improve ...
+_YESNO_RESULT = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:did|does|do|has|have|had|was|were|is|are)\b[^?]*\b"
+    r"(?:show(?:s|ed|n)?|prove[sdn]?|demonstrat\w*|succeed\w*|reduc\w*|cut|lower(?:ed)?|improv\w*"
+    # "work" the verb ("did it work?", "has it worked well"), not the noun ("the sort of work")
+    r"|work(?:s|ed)?(?=\s*(?:[?.!]|$|well\b|out\b|for\b))|increas\w*|result(?:s|ed)? in|le(?:a)?d to"
+    r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact))\b",
+    re.I,
+)
 _APPLICANT = re.compile(
     r"\b(?:appl(?:y|ying|ied|icants?|ications?)|eligib\w*|bids?|bidding|proposals?|expressions? of interest"
     r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that)|get funding"
@@ -512,7 +521,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         # "what is Signs of Safety?": the sentence that says what it is answers, not any about it
         a.intent, a.answer_type = "fact", "definition"
         return a
-    if explain and a.answer_type is None:
+    yes_no_form = bool(_YESNO.match(q) or _YESNO.match(clause) or _YESNO_LATE.search(q))
+    # "is a project that improves outcomes eligible?" asks whether it may apply, not for a result
+    if explain and a.answer_type is None and not (a.applicant and yes_no_form):
         a.intent = "explain"
         if _RESPONSE_ASK.search(clause):
             a.answer_type = "response"  # "what did X do about it": what was done answers it
@@ -520,8 +531,12 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
         elif _LESSON_ASK.search(clause):
             a.answer_type = "lesson"  # "what did X learn / what helped": a stated lesson answers it
-    elif a.answer_type is None and (_YESNO.match(q) or _YESNO.match(clause) or _YESNO_LATE.search(q)):
+    elif a.answer_type is None and yes_no_form:
         a.intent = "yesno"
+        if not a.applicant and _YESNO_RESULT.search(clause):
+            # "did the trial show that caseloads fell?", "has X cut placements?": only a reported
+            # result answers it, not a description of what X does
+            a.answer_type = "finding"
     else:
         a.intent = "fact" if a.answer_type or not explain else "explain"
     if a.intent == "yesno" and a.applicant and not a.names and not _LIST_ASK.search(q):

@@ -498,7 +498,8 @@ def judge(
             top = max(strength.values(), default=0)
             if top >= 2:
                 return Verdict(next(c for c in wide if strength[c.idx] == top))
-            if top == 0 and wide:
+            # "did the trial show X?" is answered only by a reported result; one hoped for is not one
+            if (top == 0 or (analysis.intent == "yesno" and top < 2)) and wide:
                 # the subject is there ("final evaluation report ... August 2017") but no sentence
                 # about it reports any result: a description is not a finding
                 about = _asked(analysis)

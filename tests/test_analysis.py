@@ -248,3 +248,30 @@ def test_an_applicants_yes_no_question_is_not_a_directory_question(question: str
 def test_a_polite_request_for_a_list_stays_a_directory_question() -> None:
     assert analyse("can you list the projects funded in the North East?").directory == "list"
     assert analyse("could u show me which projects were funded in Kent").directory == "list"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the Riverside pilot cut the number of placements?",
+        "has the hub model worked?",
+        "Did the trial show that caseloads fell?",
+        "does family group conferencing reduce re-referrals",
+        "Was the new model shown to make a difference for teenagers?",
+    ],
+)
+def test_a_yes_no_question_about_an_outcome_asks_for_a_finding(question: str) -> None:
+    a = analyse(question)
+    assert a.intent in {"yesno", "explain"} and a.answer_type == "finding"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is that the sort of work the programme is meant to fund?",  # "work" the noun
+        "Is a project that improves outcomes for care leavers eligible?",  # an applicant's question
+        "Did the department extend the fund to 2020?",
+    ],
+)
+def test_other_yes_no_questions_ask_for_no_finding(question: str) -> None:
+    assert analyse(question).answer_type != "finding"

@@ -51,3 +51,9 @@ def test_the_paragraph_names_whose_count_it_is(pilots: Assistant, question: str)
 def test_a_count_of_another_subject_is_still_declined(pilots: Assistant) -> None:
     ans = pilots.ask("How many spare beds does a Riverside Council carer keep?")
     assert ans.abstained, ans.answer
+
+
+def test_a_yes_no_question_about_a_result_the_documents_never_report_is_declined(pilots: Assistant) -> None:
+    # the report describes the model and where it runs, but no outcome of it
+    ans = pilots.ask("Did the Bluebell Circle model reduce placement breakdowns?")
+    assert ans.abstained, ans.answer
