@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.sentences import FOOTNOTE_LINE
 from ingest.stems import STOPWORDS, content_stems  # noqa: F401 - the text toolkit's word stems
 from ingest.values import MONTH_ALT, date_mentions, format_gbp, money_in  # noqa: F401 - dates, money
 
@@ -22,7 +23,8 @@ FRAME_WORDS = (
 
 def clean_for_display(text: str) -> str:
     """Drop markdown emphasis, <u> tags and footnote marks from a quote used as answer prose."""
-    t = re.sub(r"</?u>", "", text)
+    t = FOOTNOTE_LINE.sub(" ", text)  # a page's footnotes inside a sentence a page break cut
+    t = re.sub(r"</?u>", "", t)
     t = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t)
     t = re.sub(r"(?<!\*)\*\*?(?!\*)", "", t)
     t = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", t)

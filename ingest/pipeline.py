@@ -30,11 +30,11 @@ from ingest.loaders import LoadError, load_file
 from ingest.manifest import SUPPORTED_SUFFIXES, corpus_files, guess_info, read_manifest, refused_links
 from ingest.models import Chunk, DocumentInfo
 from ingest.onnx_model import QUANT_VERSION
-from ingest.sentences import sentence_spans
+from ingest.sentences import join_broken, sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "17"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
+PIPELINE_VERSION = "18"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
 
 
 @dataclass
@@ -120,8 +120,9 @@ def _process(
     chunks, repeats = dedupe_chunks(chunks)
     spans: list[tuple[int, int, int]] = []
     for row, c in enumerate(chunks):
-        for s, e in c.segments:
-            spans.extend((row, a, b) for a, b in sentence_spans(loaded.text, s, e))
+        # a sentence a page break and its footnotes cut between two segments is one sentence
+        pieces = [span for s, e in c.segments for span in sentence_spans(loaded.text, s, e)]
+        spans.extend((row, a, b) for a, b in join_broken(loaded.text, pieces))
     with stages.stage("embed"):  # one call: duplicates embedded once, batches packed by length
         sentences = [loaded.text[a:b] for _r, a, b in spans]
         pieces = [(row, part) for row, c in enumerate(chunks) for part in c.heading_parts()]

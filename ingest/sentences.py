@@ -85,18 +85,23 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 _OPEN_END = re.compile(r"[A-Za-z,]$")  # ends on a word or a comma: the sentence goes on
 
 
+# a page's footnote lines ("³ https://www.gov.uk/...") between the two halves of a broken sentence
+FOOTNOTE_LINE = re.compile(r"(?m)^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+[^\n]*$")
+
+
 def join_broken(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a sentence that a page break split ("...have not been" + blank line + "viewed as ...").
 
-    The two halves are separated only by white space, the first ends on a word and the second
-    starts in lower case: one sentence, whose quote (white space included) stays verbatim.
+    The two halves are separated only by white space (and the page's footnote lines, if any), the
+    first ends on a word and the second starts in lower case: one sentence, whose quote (what lies
+    between included) stays verbatim; the footnote lines are dropped when it is shown as prose.
     """
     out: list[tuple[int, int]] = []
     for a, b in spans:
         if out:
             pa, pb = out[-1]
             gap = text[pb:a]
-            page_break = "\n\n" in gap and not gap.strip()
+            page_break = "\n\n" in gap and not FOOTNOTE_LINE.sub("", gap).strip()
             if page_break and _OPEN_END.search(text[pa:pb]) and text[a : a + 1].islower():
                 out[-1] = (pa, b)
                 continue

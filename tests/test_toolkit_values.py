@@ -188,3 +188,26 @@ def test_a_self_contained_sentence_is_not_dangling(sentence: str) -> None:
     from assistant.text import dangling_start
 
     assert not dangling_start(sentence)
+
+
+def test_a_sentence_cut_by_a_page_break_and_its_footnotes_is_one_sentence() -> None:
+    from assistant.text import clean_for_display
+    from ingest.sentences import join_broken, sentence_spans
+
+    text = (
+        "Projects such as the Riverside one are placing the\n\n"
+        "³ https://example.org/footnote-three\n\n"
+        "family at the heart of planning. The next sentence stands alone.\n"
+    )
+    first = sentence_spans(text, 0, 50)
+    second = sentence_spans(text, text.index("family"), len(text))
+    joined = join_broken(text, first + second)
+    a, b = joined[0]
+    assert text[a:b].startswith("Projects such as") and text[a:b].endswith("heart of planning.")
+    assert clean_for_display(text[a:b]) == (
+        "Projects such as the Riverside one are placing the family at the heart of planning."
+    )
+    # a new paragraph that starts a sentence of its own is not joined
+    other = "The hub opens at six\n\n³ note\n\nThe team meets weekly."
+    parts = sentence_spans(other, 0, 20) + sentence_spans(other, other.index("The team"), len(other))
+    assert len(join_broken(other, parts)) == 2
