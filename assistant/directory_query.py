@@ -286,7 +286,15 @@ def _record_index(records: tuple[tuple[int, str, str, str], ...]):  # type: igno
                 frags.setdefault(seq, frag)
         texts.append(_norm_seq(f"{name} \n {desc}"))
     name_index.sort(key=lambda x: -len(x[0]))
-    return name_index, frags, texts
+    # every run of up to GRAM_MAX tokens of any record: "is this phrase in some record?" is then one
+    # set lookup, not a scan of 69 texts for each of a long question's many spans
+    grams = frozenset(
+        t[i : i + n] for t in texts for n in range(1, GRAM_MAX + 1) for i in range(len(t) - n + 1)
+    )
+    return name_index, frags, texts, grams
+
+
+GRAM_MAX = 8
 
 
 FUZZY_NAME_SCORE = 88  # rapidfuzz similarity (0-100) at which a typed name is taken to mean an entry's
@@ -348,7 +356,7 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
 
     # 1. exact entry names (longest first); single-word names only with their own casing
     keyed = tuple((r.number, r.name, r.organisations, r.description) for r in records)
-    name_index, frags, texts = _record_index(keyed)
+    name_index, frags, texts, grams = _record_index(keyed)
     for seq, variant, number in name_index:
         n = len(seq)
         for i in range(len(toks) - n + 1):
@@ -466,7 +474,7 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
             text = " ".join(seq)
             if text in GENERIC_PHRASES:
                 continue
-            if any(_contains(t, seq) for t in texts):
+            if (seq in grams) if len(seq) <= GRAM_MAX else any(_contains(t, seq) for t in texts):
                 p.phrases.append(seq)
                 p.phrase_texts.append(q[toks[i].start : toks[j - 1].end])
                 mark(i, j)
