@@ -156,6 +156,22 @@ def _name_stems(text: str) -> set[str]:
     return {s for run in runs for s in content_stems(run)}
 
 
+_CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}|^[A-Z][a-z]+ [A-Z][a-z]{2,}")
+
+
+def _names_another(analysis: QuestionAnalysis, sentence: str) -> bool:
+    """The sentence names a subject (a capitalised name) that the question does not ask about."""
+    asked = {w.lower() for n in analysis.names for w in n.split()}
+    for m in _CAPITALISED.finditer(sentence):
+        words = {w.lower() for w in m.group(0).split()}
+        if not words & asked and not words & _MONTH_WORDS:
+            return True
+    return False
+
+
+_MONTH_WORDS = frozenset(MONTH_NUMBER) | {"monday", "tuesday", "wednesday", "thursday", "friday"}
+
+
 def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> bool:
     """With a named subject, the value's own sentence must also name something of what is asked
     about it: one of the focus words that are not the name (its heading or the sentence before it
@@ -543,8 +559,12 @@ def judge(
         if (
             coverage >= min_focus
             # the sentence, or the paragraph it sits in, names the subject ("The Network is introducing
-            # the Mockingbird Family Model ... The hub carer ... provides two respite beds")
-            and (names_covered(analysis, own) or about_subject(snap, analysis, cand))
+            # the Mockingbird Family Model ... The hub carer ... provides two respite beds"); a sentence
+            # that names someone else ("Millbay ... trained 45 carers") is that one's value
+            and (
+                names_covered(analysis, own)
+                or (about_subject(snap, analysis, cand) and not _names_another(analysis, cand.text))
+            )
             and _asks_covered(snap, analysis, cand.text)
             and _in_time_frame(analysis, context)
         ):
