@@ -371,6 +371,15 @@ class ServerSettings(_Group):
         why="Answers computed at once per app process (one pool for chat, buttons and the /ask API); "
         "answering is CPU-bound, so more workers than about twice the cores only adds contention.",
     )
+    answer_workers: int = _knob(
+        0,
+        env="CSC_ANSWER_WORKERS",
+        ge=0,
+        why="Processes `serve` starts to compute answers (0: in the app's own process). Measured on 2 "
+        "cores (benchmarks/load.py, 20 users x 10 questions, 2 vs 0, runs interleaved): no p95 gain "
+        "beyond the machine's noise, while each process holds its own index and model (~240 MiB) and "
+        "adds ~5 ms of pickling per answer; the pool frees the app's GIL, so on more cores it may pay.",
+    )
     queue_max: int = _knob(
         128,
         env="CSC_QUEUE_MAX",

@@ -45,12 +45,8 @@ ASK_CONCURRENCY: int = ServerSettings.model_fields["concurrency"].default
 QUEUE_MAX: int = ServerSettings.model_fields["queue_max"].default
 
 
-# Answer processes ``serve`` starts by default: none, answers are computed in the app's process.
-# Measured on 2 cores (benchmarks/load.py, 20 users x 10 questions, --answer-workers 2 vs 0, runs
-# interleaved): no difference in p95 beyond the machine's noise, while each process holds its own
-# index and model (~240 MiB) and adds pickling and its own caches (~5 ms CPU per answer). The
-# pool (ui/answer_pool.py) frees the app's GIL, so on more cores it may pay: measure there first.
-ANSWER_WORKERS: int = 0
+# Answer processes ``serve`` starts by default (``CSC_ANSWER_WORKERS``; why 0, see its description)
+ANSWER_WORKERS: int = ServerSettings.model_fields["answer_workers"].default
 
 
 def launch_options() -> dict[str, Any]:
@@ -181,7 +177,8 @@ def serve(
     else 127.0.0.1:7860 — loopback by default, because the app has no login.
 
     ``answer_workers`` > 0: answers are computed by that many processes
-    (:class:`ui.answer_pool.AnswerPool`); default ``ANSWER_WORKERS`` (0: in this process). An
+    (:class:`ui.answer_pool.AnswerPool`); default ``settings.server.answer_workers`` (0: in this
+    process). An
     assistant with a language model always answers in this process (its text streams as it is
     generated), as does an ``assistant`` passed in that is not an :class:`assistant.api.Assistant`.
     """
@@ -193,7 +190,7 @@ def serve(
     if assistant is None:
         assistant = Assistant(settings)
     if answer_workers is None:
-        answer_workers = ANSWER_WORKERS
+        answer_workers = settings.server.answer_workers
     pool = None
     if answer_workers > 0 and isinstance(assistant, Assistant) and assistant.llm is None:
         from ui.answer_pool import AnswerPool
