@@ -21,7 +21,7 @@ from assistant.conflicts import citation_conflicts
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve import hybrid_search
 from assistant.snapshot import Snapshot
-from assistant.vocab import name_only_words
+from assistant.vocab import only_capitalised
 
 if TYPE_CHECKING:
     from ingest.projects_store import ProjectStore
@@ -57,12 +57,11 @@ def _organisations_capitalised(snap: Snapshot, query: str, projects: ProjectStor
     """``query`` with an organisation's name typed in lower case written as the records write it
     ("what is newham council leading" -> "Newham"): the directory reads capitalised words as names.
     Only words the documents never write in lower case, and that are in an organisation's name."""
-    names = name_only_words(snap)
     org_words = _organisation_words(projects)
 
     def fix(m: re.Match[str]) -> str:
         w = m.group(0)
-        return names[w] if w in names and w in org_words else w
+        return (only_capitalised(snap, w) or w) if w in org_words else w
 
     return re.sub(r"\b[a-z]{4,}\b", fix, query)
 

@@ -176,32 +176,28 @@ def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
     return _TOKEN.sub(fix, question), changes
 
 
-def name_only_words(snap: Snapshot) -> dict[str, str]:
-    """Words the documents only ever write capitalised, and at least once inside a sentence
-    ("London Borough of Newham"): lower case -> as written. A heading's title case does not count.
+def only_capitalised(snap: Snapshot, word: str) -> str | None:
+    """``word`` as the documents write it ("Newham") when they never write it in lower case, else None.
 
-    Many are names ("Newham", "Mockingbird"); some are ordinary words that the documents happen to
-    use only in names ("Safety" in "Signs of Safety"), so callers narrow them further (the directory
-    reads only those that are also in an organisation's name).
+    Many such words are names; some are ordinary words the documents happen to use only in names
+    ("Safety" in "Signs of Safety"), so callers narrow them further (the directory asks only about
+    words of an organisation's name). Looked up per word and remembered: a scan of every text for
+    every word would cost a quarter of a second here and far more on a larger corpus.
     """
-    cached = getattr(snap, "_name_only_cache", None)
-    if cached is not None:
-        return cached
-    written: dict[str, Counter[str]] = {}
-    in_running_text: set[str] = set()
-    for text in snap.texts.values():
-        for m in re.finditer(r"[A-Za-z]{2,}", text):
-            w = m.group(0)
-            written.setdefault(w.lower(), Counter())[w] += 1
-            if w[:1].isupper() and re.search(r"[a-z,] $", text[max(0, m.start() - 2) : m.start()]):
-                in_running_text.add(w.lower())
-    names = {
-        low: forms.most_common(1)[0][0]
-        for low, forms in written.items()
-        if len(low) >= 4
-        and low in in_running_text
-        and low not in STOPWORDS
-        and all(f[:1].isupper() and f[1:] == low[1:] for f in forms)
-    }
-    object.__setattr__(snap, "_name_only_cache", names)
-    return names
+    low = word.lower()
+    cache: dict[str, str | None] = getattr(snap, "_only_capitalised_cache", None) or {}
+    if low not in cache:
+        found: str | None = None
+        pattern = re.compile(rf"\b{re.escape(low)}\b", re.I)
+        for text in snap.texts.values():
+            for m in pattern.finditer(text):
+                if m.group(0)[:1].islower():
+                    found = None
+                    break
+                found = found or m.group(0)
+            else:
+                continue
+            break
+        cache[low] = found
+        object.__setattr__(snap, "_only_capitalised_cache", cache)
+    return cache[low]
