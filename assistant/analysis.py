@@ -61,6 +61,8 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|\b(?:award|grant) sizes?\b|\bsizes? of (?:the |an? |each )?(?:awards?|grants?)\b"
             r"|\bwhat (?:was |is )?the (?:total |overall )?(?:budget|cost|value|amount)\b"
             r"|\bhow expensive\b|\bwhat did \w+ (?:cost|receive|get)\b"
+            # "the largest grant you could bid for", "the biggest award": an amount answers it
+            r"|\b(?:largest|biggest|maximum|max|smallest|minimum)\s+(?:\w+\s+)?(?:grant|award|amount|sum)s?\b"
             r"|\bwhat(?:'s)? (?:\w+ ){0,3}(?:savings?|budget|costs?|price|sum|fees?|payments?|salary"
             r"|wages?)\b",
             re.I,
@@ -202,6 +204,14 @@ _RESPONSE_ASK = re.compile(
     r"|addressed|solve|solved|respond|responded|cope|coped|get round|got round|overcome|work around)\b"
     r"|\b(?:tackled|addressed|solved|handled|dealt with|responded to|overcame|overcome) (?:it|this|that|them"
     r"|these|the problem|the challenge)",
+    re.I,
+)
+# "the largest grant you could bid for": the most a call allows, a rule of the guidance, not the largest
+# award the directory records
+_COULD_ASK_FOR = re.compile(
+    r"\b(?:could|can|may|might|allowed to|able to)\s+(?:\w+\s+){0,2}(?:bid|apply|ask|request|get|receive"
+    r"|claim)\b|\b(?:maximum|max|most)\s+(?:\w+\s+){0,2}(?:per|for each|for a|for one)\s+"
+    r"(?:bid|project|application)\b",
     re.I,
 )
 # a yes/no question about an outcome: did it work, show, prove, cut, reduce, improve ...
@@ -511,7 +521,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     explain = bool(_EXPLAIN.search(clause) or _RESPONSE_ASK.search(clause))
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:
-        if _SUPERLATIVE.search(q):
+        if _SUPERLATIVE.search(q) and not _COULD_ASK_FOR.search(q):
             a.directory = "superlative"
         elif a.answer_type in {"count", "money"} or _LIST_ASK.search(q):
             a.directory = "list"

@@ -275,3 +275,27 @@ def test_a_yes_no_question_about_an_outcome_asks_for_a_finding(question: str) ->
 )
 def test_other_yes_no_questions_ask_for_no_finding(question: str) -> None:
     assert analyse(question).answer_type != "finding"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the largest grant you could bid for in the second round?",
+        "whats the biggest award a council can apply for",
+        "What is the maximum amount per bid?",
+        "what's the largest sum a project could get?",
+    ],
+)
+def test_the_most_a_call_allows_is_not_a_directory_superlative(question: str) -> None:
+    a = analyse(question)
+    assert a.directory != "superlative"
+    assert a.answer_type == "money"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which project got the largest award?", "biggest grant in the directory?", "smallest award in Kent"],
+)
+def test_the_largest_award_recorded_is_a_directory_superlative(question: str) -> None:
+    a = analyse(question)
+    assert a.directory == "superlative" and a.answer_type == "money"
