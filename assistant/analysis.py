@@ -169,7 +169,11 @@ _PERSONAL = re.compile(
     r"|holiday|diet|horoscope|pet|dog|cat|mortgage|tax return|lottery|love life|relationship)\b"
     r"|\b(?:should i (?:marry|date|break up|divorce)|am i in love|what should i eat|lottery numbers)\b"
     r"|\b(?:my|our) (?:own )?(?:sister|brother|mum|mother|dad|father|son|daughter|niece|nephew|grand\w+"
-    r"|ex|neighbour|friend)(?:'s|’s)?\b|\bwhat are (?:my|her|his|their) rights\b",
+    r"|ex|neighbour|friend)(?:'s|’s)?\b|\bwhat are (?:my|her|his|their) rights\b"
+    # taking on a caring role or a job yourself: the local council's matter, not the programme's
+    r"|\bhow (?:do|can|could|would|should|might) (?:i|we|my \w+) (?:become|train as|qualify as|register as"
+    r"|sign up as|apply to be) an? (?:foster carer|foster parent|adopter|adoptive parent|social worker"
+    r"|childminder|kinship carer|special guardian|carer)s?\b",
     re.I,
 )
 _DIRECTORY_NOUN = re.compile(

@@ -299,3 +299,26 @@ def test_the_most_a_call_allows_is_not_a_directory_superlative(question: str) ->
 def test_the_largest_award_recorded_is_a_directory_superlative(question: str) -> None:
     a = analyse(question)
     assert a.directory == "superlative" and a.answer_type == "money"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i become a foster carer?",
+        "How can I register as an adopter?",
+        "how could i train as a social worker",
+        "How do we become kinship carers for my niece?",
+        "how would i sign up as a childminder in Leeds",
+    ],
+)
+def test_taking_on_a_caring_role_yourself_is_a_personal_matter(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "not_documents" and a.not_documents.startswith("a personal matter")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How can we become a Partner in Practice?", "How did the hub recruit foster carers?"],
+)
+def test_joining_the_programme_or_how_projects_recruited_are_questions_about_it(question: str) -> None:
+    assert analyse(question).intent != "not_documents"
