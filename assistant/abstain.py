@@ -101,7 +101,7 @@ MIN_SENTENCE_COS = 0.35  # a short question can match one sentence well and ever
 NAMED_SENTENCE_POOL = 20  # the nearest sentences searched for one that names the asked subject
 
 
-def _named_sentence_close(snap: Snapshot, analysis: QuestionAnalysis, qvec: np.ndarray, floor: float) -> bool:
+def _named_sentence_close(snap: Snapshot, analysis: QuestionAnalysis, sims: np.ndarray, floor: float) -> bool:
     """A sentence near the question that names (or follows one naming) every subject it names.
 
     What the documents say about a named project is where the answer is, even when the asker's
@@ -109,12 +109,11 @@ def _named_sentence_close(snap: Snapshot, analysis: QuestionAnalysis, qvec: np.n
     ("the weather in <a city where a workshop was held>") has no sentence naming it that is also
     near the rest of the question.
     """
-    if not analysis.names:
+    if not analysis.names or not len(sims):
         return False
-    sims = snap.sent_vecs @ qvec
-    n = min(NAMED_SENTENCE_POOL, len(sims))
-    top = np.argpartition(-sims, n - 1)[:n] if n < len(sims) else np.arange(len(sims))
-    names = [n.lower() for n in analysis.names]
+    pool = min(NAMED_SENTENCE_POOL, len(sims))
+    top = np.argpartition(-sims, pool - 1)[:pool] if pool < len(sims) else np.arange(len(sims))
+    names = [name.lower() for name in analysis.names]
     for idx in top:
         if sims[idx] < floor:
             continue
@@ -146,7 +145,9 @@ def abstain_reason(
     if not passages:
         return "nothing retrieved"
     dense = max(p.dense for p in passages)
-    best_sentence = float((snap.sent_vecs @ qvec).max()) if qvec is not None and len(snap.sent_vecs) else 0.0
+    # the question's cosine with every sentence, computed once for both checks below
+    sims = snap.sent_vecs @ qvec if qvec is not None and len(snap.sent_vecs) else np.zeros(0, np.float32)
+    best_sentence = float(sims.max()) if len(sims) else 0.0
     # "can a housing association lead a bid?" is settled by the guidance's general rule ("organisations
     # from across the private, public and voluntary sectors can all apply"), which shares few words
     # with it: an applicant's yes/no question has its own, lower bar (words the documents never use,
@@ -154,13 +155,13 @@ def abstain_reason(
     min_dense, min_sentence = limits.abstain_threshold, limits.min_sentence_cos
     if analysis.applicant and analysis.intent == "yesno":
         min_sentence = min(min_sentence, limits.applicant_min_sentence_cos)
-    vocab = vocabulary(snap)
     if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
         qvec is not None
         and best_sentence < min_sentence
-        and not _named_sentence_close(snap, analysis, qvec, limits.named_min_sentence_cos)
+        and not _named_sentence_close(snap, analysis, sims, limits.named_min_sentence_cos)
     ):
         return "no passage in them is about it"
+    vocab = vocabulary(snap)
     stems = set(analysis.focus)
     if missing := vocab.unknown_numbered(analysis.clause or analysis.query):
         # the documents number a series (rounds 1-3): a number outside it is something they never cover

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from assistant.text import FRAME_WORDS, YEAR_SPAN, content_stems, years_spanned
+from assistant.text import FRAME_STEMS, YEAR_SPAN, content_stems, years_spanned
 from ingest.values import FULL_MONTH_ALT
 
 # -- answer types: what kind of value a reply must contain --------------------------------------
@@ -240,10 +240,6 @@ _CRITERIA = re.compile(
     r"\b(?:criteri\w*|critera|assess(?:ed|es|ors?|ing)?|judg\w*|scor\w*|strongest|weigh\w*|selected on)\b",
     re.I,
 )
-# Words that frame a question rather than say what it is about (never part of its focus).
-_FRAME = frozenset(content_stems(FRAME_WORDS))
-
-
 @dataclass
 class QuestionAnalysis:
     """How a question was read. ``to_dict`` is what ``Answer.analysis`` carries."""
@@ -352,9 +348,9 @@ def _focus(text: str) -> tuple[list[str], list[str]]:
     seen: dict[str, str] = {}
     for word in words:
         st = content_stems(word)
-        if st and st[0] not in _FRAME and st[0] not in seen:
+        if st and st[0] not in FRAME_STEMS and st[0] not in seen:
             seen[st[0]] = word
-    kept = [s for s in dict.fromkeys(stems) if s not in _FRAME]
+    kept = [s for s in dict.fromkeys(stems) if s not in FRAME_STEMS]
     return kept, [seen.get(s, s) for s in kept]
 
 
@@ -519,7 +515,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             words = re.findall(r"[A-Za-z][A-Za-z'’-]*", noun or m.group(1))
             while len(words) > 1 and re.search(r"(?:ed|ing)$", words[-1], re.I):
                 words.pop()
-            stems = [s for s in content_stems(" ".join(words)) if s not in _FRAME]
+            stems = [s for s in content_stems(" ".join(words)) if s not in FRAME_STEMS]
             a.count_noun = list(dict.fromkeys(stems[:1] + stems[-1:]))
     # "we like evidence-based programmes. Which ..." asks no lesson; "what did they do about it" does
     explain = bool(_EXPLAIN.search(clause) or _RESPONSE_ASK.search(clause))

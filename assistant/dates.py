@@ -9,17 +9,6 @@ from datetime import date
 from ingest.sentences import sentence_spans
 from ingest.values import date_mentions
 
-
-def dates_in(text: str, default_year: int) -> list[tuple[str, date]]:
-    """(as written, resolved date) for every date in ``text``; a missing year is the document's."""
-    found: list[tuple[str, date]] = []
-    for d in date_mentions(text):
-        resolved = d.resolved(default_year)
-        if resolved is not None:
-            found.append((d.text, resolved))
-    return found
-
-
 # What a date must belong to for "it has passed" to matter: something a reader could still want
 # to do or attend (a deadline, a submission, an event). A statistic's date ("in March 2015 the
 # number of looked after children reached ...") is history; telling the reader it has passed is noise.

@@ -66,13 +66,8 @@ def _organisations_capitalised(snap: Snapshot, query: str, projects: ProjectStor
     return re.sub(r"\b[a-z]{4,}\b", fix, query)
 
 
-def _organisation_words(projects: ProjectStore) -> frozenset[str]:
-    cached = getattr(projects, "_org_words_cache", None)
-    if cached is None:
-        words = (w.lower() for r in projects.all() for w in re.findall(r"[A-Za-z]{4,}", r.organisations))
-        cached = frozenset(words)
-        projects._org_words_cache = cached  # type: ignore[attr-defined]
-    return cached
+def _organisation_words(projects: ProjectStore) -> set[str]:
+    return {w.lower() for r in projects.all() for w in re.findall(r"[A-Za-z]{4,}", r.organisations)}
 
 
 def from_directory(

@@ -35,6 +35,7 @@ from assistant.reading import what_to_read
 from assistant.references import resolve
 from assistant.snapshot import Snapshot
 from assistant.text import PROSE_TYPES, content_stems
+from assistant.units import docs_of_kinds, kinds_of
 from ingest.config import Settings
 
 _DUE = frozenset(
@@ -187,8 +188,7 @@ def answer_extractively(
     noted_dates: set = set()  # a date noted as passed once per answer, however many quotes give it
     lead_score = units[0][0].score if units else 0.0
     lead_doc = snap.chunks[units[0][0].row].doc_id if units else ""
-    kinds = {k.strip().lower() for k in cfg.applicant_kinds.split(",") if k.strip()}
-    call_docs = {d for d, info in snap.docs.items() if info.kind.strip().lower() in kinds}
+    call_docs = docs_of_kinds(snap, kinds_of(cfg.applicant_kinds))
     size = 0
     for unit in units:
         bound = unit[0].bound  # what the lead's asterisk points to (its footnote, the starred rows)

@@ -215,7 +215,8 @@ def figures_missing(sentence: str, evidence: Facts) -> list[str]:
         if (m.value is None or not evidence.has_money(m.value)) and not as_number:
             missing.append(m.text)
         rest = rest.replace(m.text, " ")
-    for d in _dates(rest):
+    dates = _dates(rest)
+    for d in dates:
         if d.day is not None:
             ok = (d.day, d.month) in evidence.day_month
             if d.year is not None:
@@ -224,7 +225,7 @@ def figures_missing(sentence: str, evidence: Facts) -> list[str]:
             ok = (d.month, d.year) in evidence.month_year
         if not ok:
             missing.append(d.text.strip())
-    for d in _dates(rest):
+    for d in dates:
         rest = rest.replace(d.text, " ")
     for m in _YEAR_RANGE.finditer(rest):
         full = m.group(1)[:2] + m.group(2)

@@ -20,6 +20,7 @@ from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
 from assistant.units import (
+    kinds_of,
     meant_row,
     named_document,
     naming_words,
@@ -85,7 +86,7 @@ def what_to_read(
         if rest != analysis.query and len(content_stems(rest)) >= 2:
             reading.query, reading.qvec = rest, embed(rest)
     elif analysis.applicant:
-        kinds = {k.strip().lower() for k in applicant_kinds.split(",") if k.strip()}
+        kinds = kinds_of(applicant_kinds)
         passages = with_kinds(snap, passages, qvec, kinds, n=5 if analysis.intent == "yesno" else 3)
         if analysis.intent == "yesno":
             # "could we apply / is X in scope" is settled by the rules, not by reports about projects

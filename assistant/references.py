@@ -133,6 +133,9 @@ _LETTERED = re.compile(
     re.I,
 )
 _NUMBERED_LIST = re.compile(r"\bnumbered (?:list|points)\b", re.I)
+# an item of each kind, bulleted or not ("- a. creating ...", "(b) ...", "3) ...")
+_LETTERED_ITEM = re.compile(r"^\s*(?:[-•*▪●◦]\s+)?\(?[a-z][.)]\s", re.M)
+_NUMBERED_ITEM = re.compile(r"^\s*(?:[-•*▪●◦]\s+)?\(?\d{1,2}[.)]\s", re.M)
 
 
 def section_unit(
@@ -143,9 +146,9 @@ def section_unit(
     # "the lettered list (a to e)" / "the numbered list": only lists of that kind are meant
     item = _LIST_ITEM
     if _LETTERED.search(analysis.question):
-        item = re.compile(r"^\s*(?:[-•*▪●◦]\s+)?\(?[a-z][.)]\s", re.M)
+        item = _LETTERED_ITEM
     elif _NUMBERED_LIST.search(analysis.question):
-        item = re.compile(r"^\s*(?:[-•*▪●◦]\s+)?\(?\d{1,2}[.)]\s", re.M)
+        item = _NUMBERED_ITEM
     is_kind = (lambda t: "\t" in t) if kind == "table" else (lambda t: bool(item.search(t)))
     row = _best_unit(snap, analysis, [i for i, c in enumerate(snap.chunks) if is_kind(c.text)], embed)
     ranked = [Passage(snap.chunks[row], 1.0)] if row is not None else []

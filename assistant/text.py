@@ -19,6 +19,7 @@ FRAME_WORDS = (
     "already just actually really each any table tables footnote footnotes note notes list lists bullet "
     "bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
 )
+FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, what matching compares
 
 
 def clean_for_display(text: str) -> str:

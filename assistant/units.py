@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
-from assistant.text import FRAME_WORDS, STOPWORDS, content_stems
+from assistant.text import FRAME_STEMS, FRAME_WORDS, STOPWORDS, content_stems
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 MAX_PARAGRAPH_SENTENCES = 12  # a "paragraph" longer than this is a list or a table: stay local
@@ -263,6 +263,16 @@ def within_document(snap: Snapshot, passages: list[Passage], qvec: np.ndarray, d
     return kept
 
 
+def kinds_of(setting: str) -> set[str]:
+    """The document kinds a comma-separated setting names ("guidance, web page"), lower case."""
+    return {k.strip().lower() for k in setting.split(",") if k.strip()}
+
+
+def docs_of_kinds(snap: Snapshot, kinds: set[str]) -> set[str]:
+    """The documents whose manifest kind is one of ``kinds``."""
+    return {d for d, info in snap.docs.items() if info.kind.strip().lower() in kinds}
+
+
 def with_kinds(
     snap: Snapshot, passages: list[Passage], qvec: np.ndarray, kinds: set[str], n: int = 3
 ) -> list[Passage]:
@@ -272,7 +282,7 @@ def with_kinds(
     news about the programme use the same words and can fill the whole retrieved list. The
     guidance's best sentences are read as well, ranked with the rest.
     """
-    docs = {d for d, info in snap.docs.items() if info.kind.strip().lower() in kinds}
+    docs = docs_of_kinds(snap, kinds)
     if not docs or not len(snap.sent_vecs):
         return passages
     have = {p.chunk.chunk_id for p in passages}
@@ -317,7 +327,6 @@ def question_headings(
     return found
 
 
-_FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))
 # what any applicant's question says ("can that be funded?", "could we apply with our idea?"): a
 # heading that shares only these with the asker asks something else
 _APPLYING_STEMS = frozenset(
@@ -337,7 +346,7 @@ def _subject_near(snap: Snapshot, heading: str, qvec: np.ndarray, embed: Callabl
     cache: dict[str, np.ndarray] = getattr(snap, "_heading_subject_cache", None) or {}
     if heading not in cache:
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", heading) if content_stems(w)]
-        kept = [w for w in words if not set(content_stems(w)) & (_APPLYING_STEMS | _FRAME_STEMS)]
+        kept = [w for w in words if not set(content_stems(w)) & (_APPLYING_STEMS | FRAME_STEMS)]
         cache[heading] = embed(" ".join(kept) or heading)
         object.__setattr__(snap, "_heading_subject_cache", cache)
     return float(cache[heading] @ qvec) >= HEADING_SUBJECT_MIN
@@ -366,7 +375,7 @@ def with_question_heading(
     for i in sorted(range(len(heads)), key=lambda i: -sims[i]):
         if sims[i] < QUESTION_HEADING_MIN:
             break
-        own = set(content_stems(heads[i][0])) - _APPLYING_STEMS - _FRAME_STEMS
+        own = set(content_stems(heads[i][0])) - _APPLYING_STEMS - FRAME_STEMS
         if not query or not own or own & asked or _subject_near(snap, heads[i][0], qvec, embed):
             best = i
             break

@@ -18,9 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.snapshot import Snapshot
-from assistant.text import FRAME_WORDS, STOPWORDS, content_stems
-
-_FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))
+from assistant.text import FRAME_STEMS, STOPWORDS, content_stems
 
 # Chat shorthand and everyday words for what the documents name formally. General English and
 # English local-government usage, not phrases of any one question.
@@ -114,7 +112,7 @@ class Vocabulary:
             return True
         stems = content_stems(low)
         # a word that frames the ask ("quote", "footnote") is the asker's own, never a slip
-        return not stems or stems[0] in self.stems or stems[0] in _FRAME_STEMS
+        return not stems or stems[0] in self.stems or stems[0] in FRAME_STEMS
 
     def correction(self, word: str) -> str | None:
         """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
@@ -187,17 +185,13 @@ def only_capitalised(snap: Snapshot, word: str) -> str | None:
     low = word.lower()
     cache: dict[str, str | None] = getattr(snap, "_only_capitalised_cache", None) or {}
     if low not in cache:
-        found: str | None = None
         pattern = re.compile(rf"\b{re.escape(low)}\b", re.I)
-        for text in snap.texts.values():
-            for m in pattern.finditer(text):
-                if m.group(0)[:1].islower():
-                    found = None
-                    break
-                found = found or m.group(0)
-            else:
-                continue
-            break
+        found: str | None = None
+        for form in (m.group(0) for text in snap.texts.values() for m in pattern.finditer(text)):
+            if form[:1].islower():
+                found = None  # written in lower case somewhere: an ordinary word
+                break
+            found = found or form
         cache[low] = found
         object.__setattr__(snap, "_only_capitalised_cache", cache)
     return cache[low]

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.values import MONTH_NAMES, parse_amount
-from ingest.values import MONTH_NUMBER as VALUE_MONTHS
+from ingest.values import MONTH_NAMES, MONTH_NUMBER, parse_amount
 
 # Regions of England in the alphabetical order the directory uses, with the
 # directory's own non-geographic bucket slotted in alphabetically. Used only to
@@ -52,9 +51,8 @@ THEME_LABELS_INFERRED: dict[str, str] = {
     "YPD": "young people with disabilities (inferred)",
 }
 
-# "sept", "sep", "september" -> "September", and "September" -> 9: the toolkit's one month table
-MONTHS: dict[str, str] = {k: MONTH_NAMES[n - 1] for k, n in VALUE_MONTHS.items()}
-MONTH_NUMBER: dict[str, int] = {name: i for i, name in enumerate(MONTH_NAMES, start=1)}
+# "sept", "sep", "september" -> "September": the toolkit's one month table
+MONTHS: dict[str, str] = {k: MONTH_NAMES[n - 1] for k, n in MONTH_NUMBER.items()}
 
 
 @dataclass

@@ -14,8 +14,10 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from ingest.directory import (
     CANONICAL_REGIONS,
@@ -286,8 +288,7 @@ class ProjectStore:
         if not self.db_path.exists():
             raise FileNotFoundError(f"project store not built yet: {self.db_path}")
         self._meta = self._read_meta()
-        self._all_cache: tuple[tuple[int, int], tuple[ProjectRecord, ...]] | None = None
-        self._codes_cache: tuple[tuple[int, int], tuple[str, ...]] | None = None
+        self._cache: dict[str, tuple[tuple[int, int], tuple[Any, ...]]] = {}
 
     # -- plumbing
     def _connect(self) -> sqlite3.Connection:
@@ -384,32 +385,35 @@ class ProjectStore:
         rows = self._records("SELECT * FROM entries e WHERE e.number = ?", [int(number)])
         return rows[0] if rows else None
 
-    def _file_version(self) -> tuple[int, int]:
+    def _per_version(self, key: str, read: Callable[[], Iterable[Any]]) -> list[Any]:
+        """``read()`` once per version of the file (inode, mtime): every directory question reads the
+        same rows, and re-reading SQLite for each was half of a directory answer's time. An atomic
+        rebuild (a new file at the path) is still picked up."""
         st = self.db_path.stat()
-        return (st.st_ino, st.st_mtime_ns)
+        version = (st.st_ino, st.st_mtime_ns)
+        hit = self._cache.get(key)
+        if hit is None or hit[0] != version:
+            hit = (version, tuple(read()))
+            self._cache[key] = hit
+        return list(hit[1])
 
     def all(self) -> list[ProjectRecord]:
-        """Every record, read once per version of the file: every directory question reads them all,
-        and re-reading SQLite for each was half of a directory answer's time. An atomic rebuild
-        (a new file at the path) is still picked up."""
-        version = self._file_version()
-        cached = self._all_cache
-        if cached is None or cached[0] != version:
-            cached = (version, tuple(self._records("SELECT * FROM entries e ORDER BY e.number", [])))
-            self._all_cache = cached
-        return list(cached[1])
+        """Every record, in directory order."""
+        return self._per_version(
+            "all", lambda: self._records("SELECT * FROM entries e ORDER BY e.number", [])
+        )
 
     def theme_codes(self) -> list[str]:
-        """Distinct raw codes present (e.g. "EOC/CIN" stays one code), read once per file version."""
-        version = self._file_version()
-        if self._codes_cache is None or self._codes_cache[0] != version:
+        """Distinct raw codes present (e.g. "EOC/CIN" stays one code)."""
+
+        def read() -> list[str]:
             con = self._connect()
             try:
-                codes = sorted({r[0] for r in con.execute("SELECT DISTINCT code FROM entry_themes")})
+                return sorted({r[0] for r in con.execute("SELECT DISTINCT code FROM entry_themes")})
             finally:
                 con.close()
-            self._codes_cache = (version, tuple(codes))
-        return list(self._codes_cache[1])
+
+        return self._per_version("theme_codes", read)
 
     def rounds(self) -> list[Round]:
         return [_from_row(Round, r) for r in self._rows("SELECT * FROM rounds ORDER BY number")]

@@ -1,9 +1,9 @@
 """``ui.answer_pool``: answers from worker processes are the in-process answers, errors included.
 
 ``ui.server.serve(answer_workers=N)`` answers through the pool (off by default: see
-``ANSWER_WORKERS`` there); these tests run it over the two small documents, and through the app's
-``/ask`` endpoint once. Nothing here is timed:
-waits for a process to end are bounded, never asserted on.
+``CSC_ANSWER_WORKERS`` in the settings); these tests run it over the two small documents, and
+through the app's ``/ask`` endpoint once. Nothing here is timed: waits for a process to end are
+bounded, never asserted on.
 """
 
 from __future__ import annotations

@@ -615,7 +615,6 @@ PROJECT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("awards", "Awards (as written)"),
 )  # the total before the awards: the key figure stays on screen when the table is narrower than its data
 ANY = "any"  # the "no filter" value of the Projects dropdowns
-_MONTH_NUMBER = {name: i for i, name in enumerate(month_name) if name}
 _GBP_INPUT = re.compile(r"£?\s*(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?", re.IGNORECASE)
 
 
@@ -662,7 +661,9 @@ def parse_gbp(text: str | None) -> float | None:
 
 
 def _earliest_award(rec: Any) -> tuple[int, int] | None:
-    dates = [(int(a.year), _MONTH_NUMBER.get(a.month or "", 0)) for a in _get(rec, "awards") or () if a.year]
+    from ingest.values import month_number
+
+    dates = [(int(a.year), month_number(a.month or "") or 0) for a in _get(rec, "awards") or () if a.year]
     return min(dates) if dates else None
 
 

@@ -45,10 +45,6 @@ ASK_CONCURRENCY: int = ServerSettings.model_fields["concurrency"].default
 QUEUE_MAX: int = ServerSettings.model_fields["queue_max"].default
 
 
-# Answer processes ``serve`` starts by default (``CSC_ANSWER_WORKERS``; why 0, see its description)
-ANSWER_WORKERS: int = ServerSettings.model_fields["answer_workers"].default
-
-
 def launch_options() -> dict[str, Any]:
     """Arguments every launch needs (Gradio 6 takes theme/CSS/head at launch, not in Blocks)."""
     theme = gr.themes.Default(font=list(FONT_STACK), font_mono=list(MONO_STACK))  # system fonts, no request
@@ -178,9 +174,9 @@ def serve(
 
     ``answer_workers`` > 0: answers are computed by that many processes
     (:class:`ui.answer_pool.AnswerPool`); default ``settings.server.answer_workers`` (0: in this
-    process). An
-    assistant with a language model always answers in this process (its text streams as it is
-    generated), as does an ``assistant`` passed in that is not an :class:`assistant.api.Assistant`.
+    process). An assistant with a language model always answers in this process (its text streams
+    as it is generated), as does an ``assistant`` passed in that is not an
+    :class:`assistant.api.Assistant`.
     """
     settings = load_settings()
     host = host or settings.server.host
