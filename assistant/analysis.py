@@ -139,7 +139,7 @@ _YESNO = re.compile(
 # a yes/no ask after a fragment: "idea from another sector - can we still apply?"
 _YESNO_LATE = re.compile(
     r"(?:\s[-–]\s|[,;:]\s*)(?:is|are|can|could|does|do|will|would|should|may|must|am)\s+"
-    r"(?:we|i|it|they|that|this|an?|our|the|there)\b[^?]*\?\s*$",
+    r"(?:we|i|it|they|that|this|an?|our|the|there|you|dfe|the department|[A-Z][A-Za-z]+)\b[^?]*\?\s*$",
     re.I,
 )
 _EXPLAIN = re.compile(
@@ -227,9 +227,17 @@ _YESNO_RESULT = re.compile(
     r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact))\b",
     re.I,
 )
+# terms of the field whose words are also cues for a result or a lesson: a "social impact bond" is a
+# way of paying for a service, an "evidence-based programme" a kind of programme; neither asks what
+# was achieved or found
+_NAMED_CUES = re.compile(
+    r"\b(?:social )?impact bonds?\b|\bsibs?\b|\b(?:evidence|outcomes?|results?|payment by results)[- ]"
+    r"(?:based|informed|focused|led)\b",
+    re.I,
+)
 _APPLICANT = re.compile(
     r"\b(?:appl(?:y|ying|ied|icants?|ications?)|eligib\w*|bids?|bidding|proposals?|expressions? of interest"
-    r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that)|get funding"
+    r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that|them)|get funding"
     r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching|too (?:early|late|soon)"
     r"|get in touch"
     r"|can (?:we|i|our|an?|they)|could (?:we|i|our|an?|they)|would (?:we|our|an?|the department|the dept|dfe)"
@@ -518,7 +526,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             stems = [s for s in content_stems(" ".join(words)) if s not in FRAME_STEMS]
             a.count_noun = list(dict.fromkeys(stems[:1] + stems[-1:]))
     # "we like evidence-based programmes. Which ..." asks no lesson; "what did they do about it" does
-    explain = bool(_EXPLAIN.search(clause) or _RESPONSE_ASK.search(clause))
+    cues = _NAMED_CUES.sub(" ", clause)  # "social impact bond" names a contract, it asks for no impact
+    explain = bool(_EXPLAIN.search(cues) or _RESPONSE_ASK.search(cues))
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:
         if _SUPERLATIVE.search(q) and not _COULD_ASK_FOR.search(q):
@@ -537,13 +546,13 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent = "explain"
         if _RESPONSE_ASK.search(clause):
             a.answer_type = "response"  # "what did X do about it": what was done answers it
-        elif _RESULT_ASK.search(clause):
+        elif _RESULT_ASK.search(cues):
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
-        elif _LESSON_ASK.search(clause):
+        elif _LESSON_ASK.search(cues):
             a.answer_type = "lesson"  # "what did X learn / what helped": a stated lesson answers it
     elif a.answer_type is None and yes_no_form:
         a.intent = "yesno"
-        if not a.applicant and _YESNO_RESULT.search(clause):
+        if not a.applicant and _YESNO_RESULT.search(cues):
             # "did the trial show that caseloads fell?", "has X cut placements?": only a reported
             # result answers it, not a description of what X does
             a.answer_type = "finding"

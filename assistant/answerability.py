@@ -81,6 +81,12 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     return got / total if total else 1.0
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_NAME_HEAD = re.compile(r"\b([A-Z][a-z]{3,}) (?:of|for) [A-Z]")
+_NAME_END = re.compile(r"\b([A-Z][\w'’-]*) ([A-Z][a-z]{3,})\b")
+_GENERIC_END_NAMES = 4  # a word ending the names of this many others is a kind of body, not one
+
+
 def proper_nouns(snap: Snapshot) -> frozenset[str]:
     """Words the documents nearly always capitalise mid-sentence: places, organisations, projects.
 
@@ -99,10 +105,22 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
             total[low] = total.get(low, 0) + 1
             if w[0].isupper():
                 caps[low] = caps.get(low, 0) + 1
-    months = set(MONTH_NUMBER)
-    # frequent capitalised words (Council, Department, England) are generic here, not a subject
+    months = set(MONTH_NUMBER) | _WEEKDAYS
+    # the generic word of many names is no subject either: one that heads a name ("Department for
+    # Education", "University of Kent", "London Borough of Ealing") or ends names of several others
+    # ("Kent County", "Essex County", ...); the asker's "the department" means no one project
+    generic = set()
+    ends: dict[str, set[str]] = {}
+    for text in snap.texts.values():
+        generic.update(m.group(1).lower() for m in _NAME_HEAD.finditer(text))
+        for m in _NAME_END.finditer(text):
+            ends.setdefault(m.group(2).lower(), set()).add(m.group(1).lower())
+    generic.update(w for w, before in ends.items() if len(before) >= _GENERIC_END_NAMES)
+    # frequent capitalised words (Council, England) are generic here, not a subject
     found = frozenset(
-        w for w, n in total.items() if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in months
+        w
+        for w, n in total.items()
+        if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in months and w not in generic
     )
     object.__setattr__(snap, "_proper_cache", found)
     return found

@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.snapshot import Snapshot
-from assistant.text import FRAME_STEMS, STOPWORDS, content_stems
+from assistant.text import FRAME_STEMS, FRAME_WORDS, STOPWORDS, content_stems
 
 # Chat shorthand and everyday words for what the documents name formally. General English and
 # English local-government usage, not phrases of any one question.
@@ -99,6 +99,10 @@ class Vocabulary:
             after_word = re.finditer(r"[A-Za-z,;:'’(] ([A-Z][a-z]{3,})\b", text)
             capitalised.update(m.group(1).lower() for m in after_word)
         by_length: dict[int, list[str]] = {}
+        # the asker's own framing words ("actually", "exactly") are words a slip may aim at too, even
+        # where the documents never use them: "actualy" is a hedge, not a topic the corpus lacks
+        for word in FRAME_WORDS.split():
+            counts[word] = max(counts[word], 2)
         for word in counts:
             if len(word) >= MIN_LENGTH - 1:
                 by_length.setdefault(len(word), []).append(word)
@@ -117,7 +121,17 @@ class Vocabulary:
     def correction(self, word: str) -> str | None:
         """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
         low = word.lower()
-        if len(low) < MIN_LENGTH or self.known(low):
+        if len(low) < MIN_LENGTH - 1 or self.known(low):
+            return None
+        if len(low) < MIN_LENGTH:
+            # a short word is read only as a dropped double letter ("aply", "stil"), the one slip
+            # that rarely lands on another short word
+            restored = [w for w in self.by_length.get(len(low) + 1, []) if _drops_double(low, w)]
+            restored.sort(key=lambda w: -self.counts[w])
+            if restored and self.counts[restored[0]] >= 2 and (
+                len(restored) == 1 or self.counts[restored[1]] * 3 <= self.counts[restored[0]]
+            ):
+                return restored[0]
             return None
         limit = 1 if len(low) < 10 else 2  # two slips in a shorter word reach real words ("mentions")
         # a slip rarely changes the first letter, and allowing it finds unrelated words ("score"/"core")
@@ -132,12 +146,24 @@ class Vocabulary:
             return None
         best = min(d for _w, d, _i in found)
         closest = sorted((w for w, d, _i in found if d == best), key=lambda w: -self.counts[w])
+        doubled = [w for w in closest if _drops_double(low, w)]
+        if best == 1 and len(doubled) == 1:
+            # leaving out one of a double letter is the commonest slip ("asses" for "assess",
+            # "sucess"): that reading beats a same-distance substitution ("asset")
+            closest = doubled
         if self.counts[closest[0]] < 2:
             return None  # a word the documents use once is no surer a reading than the asker's
         # two equally close words of similar frequency: no clear reading, leave the word alone
         if len(closest) > 1 and self.counts[closest[1]] * 3 > self.counts[closest[0]]:
             return None
         return closest[0]
+
+
+def _drops_double(typed: str, word: str) -> bool:
+    """``typed`` is ``word`` with one letter of a double letter left out."""
+    return len(word) == len(typed) + 1 and any(
+        word[i] == word[i + 1] and word[:i] + word[i + 1 :] == typed for i in range(len(word) - 1)
+    )
 
 
 def _cased(original: str, replacement: str) -> str:

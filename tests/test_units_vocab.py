@@ -495,3 +495,78 @@ def test_a_misspelt_name_is_read_as_the_name_the_documents_use(
 def test_a_name_the_documents_never_use_is_left_as_typed(small: Assistant, question: str) -> None:
     out, changes = normalise(small.snapshot(), question)
     assert out == question and not changes
+
+
+def _vocabulary(**counts: int):
+    from collections import Counter
+
+    from assistant.vocab import Vocabulary
+
+    by_length: dict[int, list[str]] = {}
+    for word in counts:
+        by_length.setdefault(len(word), []).append(word)
+    return Vocabulary(counts=Counter(counts), by_length=by_length)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "counts"),
+    [
+        # a dropped double letter beats a same-distance substitution into a word almost as common
+        ("asses", "assess", {"assess": 5, "asset": 2}),
+        ("sucess", "success", {"success": 4, "sucker": 3}),
+        # a short word is read only as a dropped double letter
+        ("aply", "apply", {"apply": 9}),
+        ("stil", "still", {"still": 3, "stir": 3}),
+    ],
+)
+def test_a_dropped_double_letter_is_the_slip_read(typed: str, meant: str, counts: dict[str, int]) -> None:
+    assert _vocabulary(**counts).correction(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "counts"),
+    [
+        ("form", {"from": 50, "farm": 3}),  # short, and not a dropped double letter: left alone
+        ("cart", {"card": 4, "care": 40}),
+        ("aple", {"ample": 3}),  # a slip, but not a dropped double letter
+        ("bose", {"bosse": 3, "boose": 3}),  # two equally likely restorations: no clear reading
+    ],
+)
+def test_short_words_are_not_guessed_at(typed: str, counts: dict[str, int]) -> None:
+    assert _vocabulary(**counts).correction(typed) is None
+
+
+def test_a_misspelt_hedge_is_read_as_the_hedge_not_as_a_topic(small: Assistant) -> None:
+    # the documents never say "actually"; the asker's slip of it is still no subject of the question
+    fixed, changes = normalise(small.snapshot(), "does the hub actualy open at weekends")
+    assert changes == {"actualy": "actually"}
+    assert "actual" not in " ".join(analyse(fixed, fixed).focus)
+
+
+def test_the_generic_word_of_many_names_is_not_a_subject() -> None:
+    from assistant.answerability import proper_nouns
+
+    text = (
+        "Funding came from the Department for Education and the Department of Health. We met staff "
+        "at Ashdown County, Belford County, Corran County and Dunmore County, and the Ashdown team "
+        "shared notes. The work in Ashdown was reviewed on Thursday and the next review is on Thursday."
+    )
+    proper = proper_nouns(SimpleNamespace(texts={"d": text}))
+    assert "ashdown" in proper  # a place, written capitalised every time
+    assert "department" not in proper  # heads names ("Department for ...")
+    assert "county" not in proper  # ends the names of four places
+    assert "thursday" not in proper  # a weekday is a time
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "social impact bonds - will the fund pay to set one up?",
+        "SIB set-up costs: would they cover them?",
+        "we run an evidence-based parenting programme - can we bid?",
+        "Could an outcomes-based contract be funded?",
+    ],
+)
+def test_a_field_term_with_a_result_word_asks_no_result(question: str) -> None:
+    a = analyse(question, question)
+    assert a.intent == "yesno" and a.answer_type is None, a.to_dict()
