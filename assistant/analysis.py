@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.text import FRAME_STEMS, YEAR_SPAN, content_stems, years_spanned
-from ingest.values import FULL_MONTH_ALT
+from ingest.values import FULL_MONTH_ALT, WEEKDAY_ALT
 
 # -- answer types: what kind of value a reply must contain --------------------------------------
 # Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
@@ -248,6 +248,8 @@ _CRITERIA = re.compile(
     r"\b(?:criteri\w*|critera|assess(?:ed|es|ors?|ing)?|judg\w*|scor\w*|strongest|weigh\w*|selected on)\b",
     re.I,
 )
+
+
 @dataclass
 class QuestionAnalysis:
     """How a question was read. ``to_dict`` is what ``Answer.analysis`` carries."""
@@ -319,8 +321,7 @@ _BACK_REFERENCE = re.compile(
     re.I,
 )
 _CALENDAR = re.compile(
-    rf"(?:(?:{FULL_MONTH_ALT}"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Spring|Summer|Autumn|Winter)\s*)+",
+    rf"(?:(?:{FULL_MONTH_ALT}|{WEEKDAY_ALT.title()}|Spring|Summer|Autumn|Winter)\s*)+",
 )
 _ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
 _SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")

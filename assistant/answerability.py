@@ -32,7 +32,7 @@ from assistant.text import (
     years_spanned,
 )
 from assistant.units import subject_context
-from ingest.values import MONTH_NUMBER
+from ingest.values import MONTH_NUMBER, WEEKDAYS
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
 
@@ -81,7 +81,6 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     return got / total if total else 1.0
 
 
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _NAME_HEAD = re.compile(r"\b([A-Z][a-z]{3,}) (?:of|for) [A-Z]")
 _NAME_END = re.compile(r"\b([A-Z][\w'’-]*) ([A-Z][a-z]{3,})\b")
 _GENERIC_END_NAMES = 4  # a word ending the names of this many others is a kind of body, not one
@@ -105,7 +104,7 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
             total[low] = total.get(low, 0) + 1
             if w[0].isupper():
                 caps[low] = caps.get(low, 0) + 1
-    months = set(MONTH_NUMBER) | _WEEKDAYS
+    months = set(MONTH_NUMBER) | set(WEEKDAYS)
     # the generic word of many names is no subject either: one that heads a name ("Department for
     # Education", "University of Kent", "London Borough of Ealing") or ends names of several others
     # ("Kent County", "Essex County", ...); the asker's "the department" means no one project
@@ -187,7 +186,7 @@ def _names_another(analysis: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
-_MONTH_WORDS = frozenset(MONTH_NUMBER) | {"monday", "tuesday", "wednesday", "thursday", "friday"}
+_MONTH_WORDS = frozenset(MONTH_NUMBER) | frozenset(WEEKDAYS)
 
 
 def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> bool:

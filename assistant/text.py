@@ -6,7 +6,7 @@ import re
 
 from ingest.sentences import FOOTNOTE_LINE
 from ingest.stems import STOPWORDS, content_stems  # noqa: F401 - the text toolkit's word stems
-from ingest.values import MONTH_ALT, date_mentions, format_gbp, money_in  # noqa: F401 - dates, money
+from ingest.values import MONTH_ALT, WEEKDAY_ALT, date_mentions, format_gbp, money_in  # noqa: F401 - dates, money
 
 # Words that frame a question about the documents rather than say what it is about: how to answer
 # ("word for word", "quote", "the table", "the footnote"), what kind of value ("date", "amount").
@@ -45,7 +45,7 @@ DATE_RE = re.compile(
     rf"|\b(?:{MONTHS})\s+(?:19|20)\d{{2}}\b|\b(?:spring|summer|autumn|winter|early|late|end of|mid)[\s-]"
     rf"(?:of\s+)?(?:19|20)\d{{2}}\b|\b(?:in|since|from|until|by|during|before|after)\s+(?:19|20)\d{{2}}\b"
     rf"|\b(?:19|20)\d{{2}}\s*(?:-|–|to)\s*(?:19|20)?\d{{2}}\b|\b\d{{1,2}}(?:[.:]\d\d)?\s?[ap]\.?m\b"
-    rf"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:the )?summer\b",
+    rf"|\b(?:{WEEKDAY_ALT})\b|\b(?:the )?summer\b",
     re.I,
 )
 MONEY_RE = re.compile(r"£\s?\d|\$\s?\d|\b\d[\d,.]*\s?(?:m|bn|k)\b"

@@ -128,8 +128,10 @@ class Vocabulary:
             # that rarely lands on another short word
             restored = [w for w in self.by_length.get(len(low) + 1, []) if _drops_double(low, w)]
             restored.sort(key=lambda w: -self.counts[w])
-            if restored and self.counts[restored[0]] >= 2 and (
-                len(restored) == 1 or self.counts[restored[1]] * 3 <= self.counts[restored[0]]
+            if (
+                restored
+                and self.counts[restored[0]] >= 2
+                and (len(restored) == 1 or self.counts[restored[1]] * 3 <= self.counts[restored[0]])
             ):
                 return restored[0]
             return None

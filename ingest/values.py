@@ -25,6 +25,8 @@ MONTH_NUMBER["sept"] = 9
 MONTH_ALT: str = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 FULL_MONTH_ALT: str = "|".join(MONTH_NAMES)
 SEASONS: tuple[str, ...] = ("spring", "summer", "autumn", "winter")
+WEEKDAYS: tuple[str, ...] = tuple(d.lower() for d in calendar.day_name)  # "monday" ... "sunday"
+WEEKDAY_ALT: str = "|".join(WEEKDAYS)
 
 
 def month_number(word: str) -> int | None:
