@@ -552,7 +552,12 @@ def judge(
             # what was done), among those about X
             margin = lead_margin if named_subject else lead_margin / 2
             wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
-            hit = next((c for c in wide if has_value(c.text, analysis.answer_type)), None)
+            hit = None
+            if analysis.answer_type == "response" and wide and not has_value(wide[0].text, "response"):
+                # the sentence nearest the question tells the difficulty; what was done about it is
+                # told right after it, before any other sentence that happens to say "by providing"
+                hit = _response_after(snap, wide[:1])
+            hit = hit or next((c for c in wide if has_value(c.text, analysis.answer_type)), None)
             if hit is None and analysis.answer_type == "response":
                 hit = _response_after(snap, wide[:3])
             if hit is not None:

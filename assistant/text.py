@@ -257,6 +257,17 @@ _DANGLING = re.compile(
 )
 
 
+# "The programme has tackled this with training": what was done, about a difficulty the sentence
+# before told ("this" as the object of a verb of dealing with something)
+_BACK_OBJECT = re.compile(
+    r"\b(?:tackl\w*|address(?:ed|es|ing)?|overc[oa]m\w*|deal(?:s|t|ing)? with|solv\w*|handl\w*"
+    r"|respond(?:ed|s|ing)? to|resolv\w*|mitigat\w*|counter(?:ed|s|ing)?|fix(?:ed|es|ing)?)"
+    r"\s+(?:this|these|that|it|them)(?=\s+(?:with|by|through|via|in|using)\b|\s*[.,;:–—-])",
+    re.I,
+)
+
+
 def dangling_start(sentence: str) -> bool:
-    """A sentence that opens with a pronoun whose subject lies in an earlier sentence."""
-    return bool(_DANGLING.match(sentence))
+    """A sentence whose subject lies in an earlier sentence: it opens with a pronoun, or says what
+    was done about "this" without saying what."""
+    return bool(_DANGLING.match(sentence) or _BACK_OBJECT.search(sentence))

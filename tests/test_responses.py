@@ -35,6 +35,16 @@ REPORT = (
                 "staff are drawn from the council's own family support team. Families book sessions "
                 "through a phone line run by trained volunteers."
             ),
+            "Case study: Eastbrook Fostering Partnership",
+            (
+                "Eastbrook Fostering Partnership hopes to cut the cost of placements by providing more "
+                "foster homes close to where children already live."
+            ),
+            (
+                "Joining up two councils' carer allowances, each with its own rates, caused friction among "
+                "carers. The partnership has tackled this with one allowance scale brought in over two "
+                "years, so that no carer is paid less."
+            ),
         ]
     )
     + "\n"
@@ -197,3 +207,23 @@ def test_who_asks_membership_not_a_persons_name(question: str) -> None:
     from assistant.analysis import analyse
 
     assert analyse(question).answer_type != "person"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Eastbrook had two sets of carer allowances - how did they deal with joining them up?",
+        "how did eastbrook fostering partnership handle the different allowance rates",
+        "What did Eastbrook Fostering Partnership do about carers being paid different rates?",
+    ],
+)
+def test_what_was_done_is_told_after_the_difficulty_nearest_the_question(
+    report: Assistant, question: str
+) -> None:
+    # "by providing" in an aim is no response; the response follows the difficulty, and its
+    # "this" is shown with the sentence it points back to
+    answer = report.ask(question)
+    first = answer.answer.split("[1]")[0]
+    assert "tackled this with one allowance scale" in first, answer.answer
+    told = first.index("Joining up two councils' carer allowances")
+    assert told < first.index("tackled this"), answer.answer
