@@ -151,9 +151,10 @@ def abstain_reason(
     # "can a housing association lead a bid?" is settled by the guidance's general rule ("organisations
     # from across the private, public and voluntary sectors can all apply"), which shares few words
     # with it: an applicant's yes/no question has its own, lower bar (words the documents never use,
-    # "a passport", "a mortgage", still decline it below)
+    # "a passport", "a mortgage", still decline it below); so is "is it too late to apply?", settled by
+    # a deadline sentence that shares no word with it)
     min_dense, min_sentence = limits.abstain_threshold, limits.min_sentence_cos
-    if analysis.applicant and analysis.intent == "yesno":
+    if analysis.applicant and (analysis.intent == "yesno" or analysis.still_open):
         min_sentence = min(min_sentence, limits.applicant_min_sentence_cos)
     if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
         qvec is not None

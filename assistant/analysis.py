@@ -227,6 +227,31 @@ _YESNO_RESULT = re.compile(
     r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact))\b",
     re.I,
 )
+# asking whether a call is still open: "too late", "can we still apply", "has it closed", "any more"
+_STILL_OPEN = re.compile(
+    r"\btoo late\b|\bstill\s+(?:be\s+|being\s+)?(?:open|time|accept\w*)\b"
+    r"|\b(?:is|are)\s+(?:it|they|the(?: [\w-]+){1,3}|applications?|bids?)\s+(?:still\s+)?open\b"
+    r"|\b(?:has|have)\s+(?:it|they|the(?: [\w-]+){1,3}|applications?|bids?)\s+(?:now\s+)?closed\b"
+    r"|\bclosed yet\b"
+    r"|\bany ?more\b|\bmissed\s+(?:the|a|our)\s+(?:deadline|chance)\b",
+    re.I,
+)
+_A_CALL = re.compile(r"\b(?:calls?|rounds?|funding|fund|grants?|programme|applications?|bids?)\b", re.I)
+# "can we still apply / bid / send in": about timing only when nothing before it sets a condition;
+# "our idea comes from another sector - can we still apply?" means "even so"
+_STILL_DO = re.compile(
+    r"^\W*(?:(?:can|could|may|is it|are we|am i)\s+)(?:\w+\s+)?still\s+(?:be\s+)?"
+    r"(?:possible\s+(?:for \w+\s+)?to\s+)?(?:able to\s+)?"
+    r"(?:apply|bid|submit|send|get (?:an? )?(?:bid|application|eoi|expression)|put in)\b",
+    re.I,
+)
+_TIMING_STEMS = frozenset(
+    content_stems(
+        "late still open opened closed close closing accepted accept time possible able deadline "
+        "any more now apply applying application applications bid bids bidding submit send"
+    )
+)
+_LATE_CONTEXT = re.compile(r"\b(?:just|only now|recently|late|missed|this week|today)\b", re.I)
 # terms of the field whose words are also cues for a result or a lesson: a "social impact bond" is a
 # way of paying for a service, an "evidence-based programme" a kind of programme; neither asks what
 # was achieved or found
@@ -280,6 +305,9 @@ class QuestionAnalysis:
     who_may_apply: bool = False
     # asks how bids are judged: the assessment criteria, as a whole or one of them
     criteria: bool = False
+    # asks whether a call is still open ("too late to apply?"): answered by its deadline, which is
+    # also what it is searched for, as the asker's words rarely say "deadline"
+    still_open: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
     corrections: dict[str, str] = field(default_factory=dict)
 
@@ -502,6 +530,16 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         kept = [(f, w) for f, w in zip(a.focus, a.focus_words, strict=False) if not f[:1].isdigit()]
         a.focus, a.focus_words = [f for f, _w in kept], [w for _f, w in kept]
     a.applicant = bool(_APPLICANT.search(q))
+    # a preamble about coming to it late ("I've only just heard about it") keeps it about timing
+    late = bool(preamble) and bool(_LATE_CONTEXT.search(preamble))
+    still = _STILL_OPEN.search(q) or _STILL_DO.search(clause if not preamble or late else q)
+    if (a.applicant or _A_CALL.search(q)) and a.answer_type is None and still:
+        # "is it too late to apply?", "can we still bid?": whether a call is open is settled by its
+        # deadline, which the documents state (and which has passed: their notes say so)
+        a.answer_type, a.intent, a.still_open = "deadline", "fact", True
+        # "late", "still", "open" frame the ask; what it is about is the call ("the targeted fund")
+        kept = [(f, w) for f, w in zip(a.focus, a.focus_words, strict=False) if f not in _TIMING_STEMS]
+        a.focus, a.focus_words = [f for f, _w in kept], [w for _f, w in kept]
     # "when / how can we apply" asks about the process, not who may
     a.who_may_apply = bool(_MAY_APPLY.search(clause)) and not re.match(
         r"\s*(?:when|how|where|why)\b", clause, re.I

@@ -20,6 +20,7 @@ from assistant.analysis import QuestionAnalysis
 from assistant.compose import Candidate, idf_table
 from assistant.snapshot import Snapshot
 from assistant.text import (
+    CLOSED_RE,
     COUNT_RE,
     MONTHS,
     PROSE_TYPES,
@@ -200,6 +201,8 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
     value; the documents mention many dates, sums and counts beside each project's name. The name's
     words are those the question writes as a name, or the documents treat as one.
     """
+    if analysis.still_open:
+        return True  # "is X still open" asks X's deadline, which its value type already says
     focus = set(analysis.focus)
     named = {
         s for n in asked_names(analysis, proper_nouns(snap)) for f in n.split("|") for s in content_stems(f)
@@ -248,7 +251,7 @@ def _in_time_frame(analysis: QuestionAnalysis, context: str) -> bool:
     for dates (the year is then the answer) nor when the asker offers years as alternatives.
     """
     frame = analysis.time_frame
-    if frame is None or analysis.asks_conflict or analysis.answer_type in {"date", "duration"}:
+    if frame is None or analysis.asks_conflict or analysis.answer_type in {"date", "deadline", "duration"}:
         return True
     named = years_spanned(context)
     return not named or any(frame[0] <= y <= frame[1] for y in named)
@@ -476,6 +479,7 @@ def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
+CLOSED_BONUS = 0.5  # as much as half the focus: a call said to be closed answers "is it open" outright
 RESPONSE_REACH = 4  # sentences after a described problem in which the documents say what was done
 
 
@@ -592,8 +596,12 @@ def judge(
         ):
             # what the sentence itself says counts most; its heading and neighbour add to it
             weight = focus_coverage(snap, analysis, own) + 0.5 * coverage
-            if analysis.answer_type in {"date", "duration"} and _used_as_reference(analysis, cand.text):
+            if analysis.answer_type in {"date", "deadline", "duration"} and _used_as_reference(
+                analysis, cand.text
+            ):
                 weight -= REFERENCE_POINT_PENALTY
+            if analysis.answer_type == "deadline" and CLOSED_RE.search(cand.text):
+                weight += CLOSED_BONUS  # "is it still open?" is answered outright by "it has closed"
             passing.append((weight, cand))
     if passing:
         top = max(c for c, _ in passing)

@@ -178,6 +178,8 @@ class Assistant:
         analysis = analyse(fixed, query)
         analysis.corrections = corrections
         analysis.names += acronym_names(snap, analysis.terms)  # "MTM" is a subject, as a name is
+        if analysis.still_open:
+            query = f"{query} When is the deadline?"  # what settles it, asked in the documents' word
         qvec = self.embed(query)
         try:
             passages = hybrid_search(snap, query, qvec, self.settings.top_k)

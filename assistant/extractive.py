@@ -58,8 +58,8 @@ def _is_about_dates(analysis: QuestionAnalysis) -> bool:
     A deadline, a workshop, when funding is released: a reader might still act on those. A
     publication date, a launch or a statistic's date is history, and a note would mislead.
     """
-    due = bool(_DUE & set(analysis.focus)) or bool(_DUE_ASK.search(analysis.clause))
-    return analysis.answer_type in {"date", "duration", None} and due
+    due = analysis.still_open or bool(_DUE & set(analysis.focus)) or bool(_DUE_ASK.search(analysis.clause))
+    return analysis.answer_type in {"date", "deadline", "duration", None} and due
 
 
 def _figure_leads(cands: list[Candidate], question: str, lead_margin: float) -> None:

@@ -95,8 +95,16 @@ CONTACT_RE = re.compile(
     r"(?:\+44|\b0)\d[\d ]{8,12}\d\b|[\w.+-]+@[\w-]+\.[\w.]+|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
 )
 PLACE_RE = re.compile(r"\b(?:in|at|across|from)\s+(?:the\s+)?[A-Z][a-z]+", re.M)
+# a call stated as closed, in words rather than a date ("the deadline for submission has now passed")
+CLOSED_RE = re.compile(
+    r"\b(?:deadline|closing date)\b[^.]{0,40}\b(?:has|have)\s+(?:now\s+)?(?:passed|closed)\b"
+    r"|\bno longer (?:be )?accept\w*|\b(?:is|are|has|have been|was|were) (?:now )?closed\b",
+    re.I,
+)
 VALUE_RE = {
     "date": DATE_RE,
+    # whether a call is open: its deadline, or a statement that it has closed
+    "deadline": re.compile(f"{DATE_RE.pattern}|{CLOSED_RE.pattern}", re.I),
     "money": MONEY_RE,
     "count": COUNT_RE,
     "share": SHARE_RE,
@@ -111,6 +119,7 @@ VALUE_RE = {
 }
 VALUE_PHRASE = {
     "date": "a date",
+    "deadline": "a deadline",
     "money": "an amount",
     "count": "a number",
     "share": "a share or percentage",

@@ -322,3 +322,32 @@ def test_taking_on_a_caring_role_yourself_is_a_personal_matter(question: str) ->
 )
 def test_joining_the_programme_or_how_projects_recruited_are_questions_about_it(question: str) -> None:
     assert analyse(question).intent != "not_documents"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it too late to apply?",
+        "r applications still open",
+        "Has the funding round closed?",
+        "can we still send in an expression of interest?",
+        "We only just found out about the fund. Can we still bid?",
+        "are bids still being accepted for the programme",
+    ],
+)
+def test_whether_a_call_is_still_open_asks_for_its_deadline(question: str) -> None:
+    a = analyse(question, question)
+    assert a.answer_type == "deadline" and a.still_open, a.to_dict()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "our idea comes from the health sector - can we still apply?",  # "even so", not timing
+        "We are a charity. Can we still apply?",
+        "can I still get coaching once our EOI is in?",
+        "is the programme still running projects in London?",
+    ],
+)
+def test_still_after_a_condition_is_not_about_timing(question: str) -> None:
+    assert not analyse(question, question).still_open

@@ -570,3 +570,22 @@ def test_the_generic_word_of_many_names_is_not_a_subject() -> None:
 def test_a_field_term_with_a_result_word_asks_no_result(question: str) -> None:
     a = analyse(question, question)
     assert a.intent == "yesno" and a.answer_type is None, a.to_dict()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it too late to apply?",
+        "can we still send in an expression of interest",
+        "is it too late to send in an expression of interest?",
+    ],
+)
+def test_whether_it_is_too_late_is_answered_by_the_deadline_and_its_date_has_passed(
+    small: Assistant, question: str
+) -> None:
+    answer = small.ask(question)
+    assert not answer.abstained
+    assert answer.answer.startswith("Expressions of interest must reach us by Friday 6 May 2016"), (
+        answer.answer
+    )
+    assert any("has passed" in note for note in answer.notes), answer.notes
