@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from assistant import table_rows, tables
 from assistant.models import Citation, Passage
@@ -125,6 +126,45 @@ def candidates(
                 cand.score -= 1.0
         out.extend(group)
     return out
+
+
+def titled_sections(snap: Snapshot, cands: list[Candidate]) -> list[int]:
+    """Rows of the chunks headed by the best sentence's own words, when it is a title elsewhere.
+
+    An overview lists its parts ("Testing and developing understanding of targeted support ...")
+    and each part's section, under that title, holds its particulars (a workshop's date and place)
+    in sentences that never repeat it. The listed title matches the question best; its section
+    answers it.
+    """
+    ranked = [c for c in cands if not c.is_question]
+    if not ranked:
+        return []
+    best = max(c.score for c in ranked)
+    # a list's lead-in ties with its best item (it borrows the item's score): the item is the title
+    tops = [c for c in ranked if c.score >= best - 1e-9 and not _is_lead_in(c.text)]
+    for top in tops:
+        title = _title_key(top.text)
+        if len(title) < 20:
+            continue  # a short line ("Background") heads too many things to point at one
+        own = snap.chunks[top.row].section
+        rows = [
+            row
+            for row, chunk in enumerate(snap.chunks)
+            if row != top.row
+            and chunk.doc_id == snap.chunks[top.row].doc_id
+            and chunk.section != own
+            and fuzz.ratio(_title_key(chunk.section.split(" > ")[-1]), title) >= TITLE_MATCH
+        ]
+        if rows:
+            return rows
+    return []
+
+
+TITLE_MATCH = 90  # a listed title and its section's heading, allowing a word cut or a typo
+
+
+def _title_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", clean_for_display(text).lower()))
 
 
 def promote_answer(cands: list[Candidate], row: int, heading: str) -> None:

@@ -88,6 +88,15 @@ def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[
         for rank, (row, _s) in enumerate(ranking):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
     best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+    # each ranking's own first choice is read even when the others disagree: a passage BM25 ranks
+    # first by a clear margin (the one section whose heading names the asked policy area) gets a
+    # single 1/61 from fusion and can fall below ten passages the dense rankings half agree on
+    chosen = {row for row, _s in best}
+    for ranking in (lexical, dense, by_sentence):
+        if ranking and ranking[0][0] not in chosen and len(best) >= k:
+            row = ranking[0][0]
+            best[-1] = (row, fused[row])
+            chosen = {r for r, _s in best}
     return [
         Passage(
             chunk=snap.chunks[row],
