@@ -15,14 +15,7 @@ import numpy as np
 
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import (
-    Verdict,
-    about_subject,
-    alternatives,
-    focus_coverage,
-    judge,
-    names_covered,
-)
+from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
 from assistant.cite import verify
 from assistant.compose import (
     Candidate,
@@ -45,13 +38,6 @@ from assistant.snapshot import Snapshot
 from assistant.text import PROSE_TYPES, content_stems
 from assistant.units import docs_of_kinds, kinds_of
 from ingest.config import Settings
-
-_TYPED_VALUES = frozenset({"date", "deadline", "money", "count", "share", "duration", "place"})
-
-
-def unit_text(unit: list[Candidate]) -> str:
-    return " ".join(c.text for c in unit)
-
 
 _DUE = frozenset(
     content_stems(
@@ -223,16 +209,6 @@ def answer_extractively(
     lead_doc = snap.chunks[units[0][0].row].doc_id if units else ""
     call_docs = docs_of_kinds(snap, kinds_of(cfg.applicant_kinds))
     size = 0
-    typed = analysis.answer_type in _TYPED_VALUES and not analysis.asks_conflict
-
-    # what each passage is about, without the asked years: "in 2016-2020" frames the question, and a
-    # passage about the same thing that does not repeat the years is no less about it
-    undated = replace(analysis, focus=[f for f in analysis.focus if not f[:1].isdigit()])
-
-    def covers(unit: list[Candidate]) -> float:
-        return focus_coverage(snap, undated, f"{snap.chunks[unit[0].row].section}\n{unit_text(unit)}")
-
-    lead_cover = covers(units[0]) if units and typed else 0.0
     for unit in units:
         bound = unit[0].bound  # what the lead's asterisk points to (its footnote, the starred rows)
         short = not pieces or unit in extra or bound or unit[0].score >= lead_score - cfg.extra_margin
@@ -243,10 +219,6 @@ def answer_extractively(
             if analysis.applicant and doc != lead_doc and {doc, lead_doc} <= call_docs:
                 # an applicant's question is about one call's rules: another call's document (its
                 # own deadlines, its own "the deadline has passed") is not part of this answer
-                short = False
-            if short and typed and covers(unit) < lead_cover / 2:
-                # the lead holds the asked date or sum; another of the same kind about much less of
-                # what was asked ("In March 2015 ..." under a workshop's date) is another value
                 short = False
         cit = unit_citation(snap, unit, len(citations) + 1)
         if not verify(cit, snap.texts[cit.doc_id]):
