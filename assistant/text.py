@@ -19,6 +19,9 @@ FRAME_WORDS = (
     "already just actually really each any table tables footnote footnotes note notes list lists bullet "
     "bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
 )
+# how sure or how plain the asker is being ("actually", "honestly"): never what a question is about
+HEDGES = "actually really exactly just also already whether please basically definitely probably honestly"
+FRAME_WORDS += " " + HEDGES + " genuinely literally anyway"
 FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, what matching compares
 
 

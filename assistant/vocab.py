@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.snapshot import Snapshot
-from assistant.text import FRAME_STEMS, FRAME_WORDS, STOPWORDS, content_stems
+from assistant.text import FRAME_STEMS, STOPWORDS, content_stems
 
 # Chat shorthand and everyday words for what the documents name formally. General English and
 # English local-government usage, not phrases of any one question.
@@ -99,10 +99,6 @@ class Vocabulary:
             after_word = re.finditer(r"[A-Za-z,;:'’(] ([A-Z][a-z]{3,})\b", text)
             capitalised.update(m.group(1).lower() for m in after_word)
         by_length: dict[int, list[str]] = {}
-        # the asker's own framing words ("actually", "exactly") are words a slip may aim at too, even
-        # where the documents never use them: "actualy" is a hedge, not a topic the corpus lacks
-        for word in FRAME_WORDS.split():
-            counts[word] = max(counts[word], 2)
         for word in counts:
             if len(word) >= MIN_LENGTH - 1:
                 by_length.setdefault(len(word), []).append(word)
