@@ -551,7 +551,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             # the counted noun ends where the verb begins: "how many projects were funded" counts projects
             noun = re.split(
                 r"\b(?:were|was|are|is|have|has|had|did|do|does|got|get|gets|received|took|take|came|come"
-                r"|will|would|can|could|in|at|by|for|from|during|since)\b",
+                r"|will|would|can|could|in|at|by|for|from|during|since|set|sets|setting|started|start"
+                r"|use|used|using|involved|offer|offered|made|make|ran|run|runs|running)\b",
                 m.group(1),
                 maxsplit=1,
                 flags=re.I,

@@ -39,6 +39,19 @@ _ENTITY = re.compile(
 _LEADING_JOINERS = {"and", "of", "for", "the", "&", "on", "in", "to"}
 
 
+# words that open a sentence, and so are capitalised, without naming anything
+_OPENERS = frozenset(
+    re.findall(
+        r"\w+",
+        "yes no not the this that these those it its they there we you our a an in on at by as so but or"
+        " if when while although however also only some all most many each both",
+    )
+)
+
+
+_YES_NO = re.compile(r"\s*(?:yes|no|possibly|probably|not)\b", re.I)
+
+
 def _entity(text: str) -> str | None:
     """The longest capitalised phrase that is not just a question word ("What's the Step Change"
     names "Step Change")."""
@@ -50,6 +63,8 @@ def _entity(text: str) -> str | None:
             words = words[1:]
         while words and words[0].lower() in _LEADING_JOINERS:
             words = words[1:]
+        while words and words[0].lower() in _OPENERS:
+            words = words[1:]  # "Yes, Doncaster ...": an answer's opening word names nothing
         if words and not (len(words) == 1 and words[0] in {"I", "DfE"}):
             found.append(" ".join(words))
     return max(found, key=len) if found else None
@@ -118,6 +133,10 @@ def _within_set(q: str, prev_q: str) -> str | None:
     if m is None:
         return None
     group = m.group(1).strip()
+    rest = prev_q[m.end() :].strip(" ?")
+    if re.match(r"(?:(?:based|located|running|working)\s+)?(?:in|across|within|at|from)\b", rest, re.I):
+        # "Which projects are in the North West?": where they are is part of the set
+        group = f"{group} {rest}"
     if _OF_THOSE.search(q):
         return _OF_THOSE.sub(lambda x: f"{x.group(1)} {group}", q, count=1)
     if _ONE_OF_SET.search(q):
@@ -134,7 +153,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     spelt = _within_set(_FOLLOW_START.sub("", question).strip(" ,"), prev_q)
     if spelt:
         return spelt[0].upper() + spelt[1:]
-    entity = _entity(prev_q) or _entity(str(last.get("a", ""))[:300])
+    answer = str(last.get("a", ""))[:300]
+    # after a yes or a no, "they" / "it" is still what the question asked about, not a name the
+    # answer goes on to mention
+    entity = _entity(prev_q) or (None if _YES_NO.match(answer) else _entity(answer))
     q = _FOLLOW_START.sub("", question).strip(" ,")
     if re.match(r"^\s*who\b", prev_q, re.I) and _PERSON_PRONOUN.search(q):
         # after "Who runs X?", "they" / "she" is whoever the answer named, not X

@@ -351,3 +351,15 @@ def test_whether_a_call_is_still_open_asks_for_its_deadline(question: str) -> No
 )
 def test_still_after_a_condition_is_not_about_timing(question: str) -> None:
     assert not analyse(question, question).still_open
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("how many councils set up a children's trust?", ["council"]),
+        ("How many local authorities used the model?", ["local", "author"]),
+        ("how many charities ran a pilot", ["chariti"]),
+    ],
+)
+def test_the_counted_noun_stops_at_the_verb_that_follows_it(question: str, noun: list[str]) -> None:
+    assert analyse(question, question).count_noun == noun

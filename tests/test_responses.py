@@ -227,3 +227,34 @@ def test_what_was_done_is_told_after_the_difficulty_nearest_the_question(
     assert "tackled this with one allowance scale" in first, answer.answer
     told = first.index("Joining up two councils' carer allowances")
     assert told < first.index("tackled this"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("previous", "answer", "question", "unwanted"),
+    [
+        (
+            "Can a charity lead a bid?",
+            "Yes. Organisations from every sector can apply.",
+            "how much can they ask for?",
+            "Yes",
+        ),
+        ("Is weekend contact offered?", "No, not at Northgate Family Rooms.", "why not?", "No"),
+        ("Do councils run it?", "Yes, three councils and a charity.", "how many of them are there", "Yes"),
+    ],
+)
+def test_an_answers_yes_or_no_is_not_the_subject_of_the_next_question(
+    previous: str, answer: str, question: str, unwanted: str
+) -> None:
+    from assistant.rewrite import rewrite
+
+    got = rewrite(question, [{"q": previous, "a": answer}])
+    assert unwanted not in got.split(), got
+
+
+def test_where_a_listed_set_is_stays_part_of_it() -> None:
+    from assistant.rewrite import rewrite
+
+    got = rewrite(
+        "how many of them are there?", [{"q": "Which projects are in the Northgate region?", "a": ""}]
+    )
+    assert got == "How many projects in the Northgate region are there?"
