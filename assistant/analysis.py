@@ -224,7 +224,10 @@ _YESNO_RESULT = re.compile(
     r"(?:show(?:s|ed|n)?|prove[sdn]?|demonstrat\w*|succeed\w*|reduc\w*|cut|lower(?:ed)?|improv\w*"
     # "work" the verb ("did it work?", "has it worked well"), not the noun ("the sort of work")
     r"|work(?:s|ed)?(?=\s*(?:[?.!]|$|well\b|out\b|for\b))|increas\w*|result(?:s|ed)? in|le(?:a)?d to"
-    r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact))\b",
+    r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact)"
+    # "made a dent in", "any real change in", "brought numbers down"
+    r"|ma(?:de|ke) (?:\w+ ){0,2}(?:dent|difference|change|impact)|brought (?:\w+ ){0,3}down|come down"
+    r"|went down|gone down|fall(?:en)?|fell|dropp\w*)\b",
     re.I,
 )
 # asking whether a call is still open: "too late", "can we still apply", "has it closed", "any more"
@@ -361,6 +364,13 @@ _EMBEDDED = re.compile(
 )
 
 
+_LEADING_CLAUSE = re.compile(
+    r"^\s*(?:when|if|once|after|before|while|whenever|since|as)\b[^,?]{3,100},\s*(?=(?:what|how|which|who"
+    r"|where|why|when|is|are|was|were|do|does|did|can|could|would|should|will|has|have)\b)",
+    re.I,
+)
+
+
 def ask_clause(text: str) -> str:
     """The part of a long question that asks: the sentence with the interrogative, from the asking word on.
 
@@ -375,6 +385,11 @@ def ask_clause(text: str) -> str:
         text = (typed or asks or parts)[-1] if (typed or asks) else text
     m = _EMBEDDED.search(text)
     if m:
+        text = text[m.end() :]
+    m = _LEADING_CLAUSE.match(text)
+    if m:
+        # "When projects brought a model from abroad, what helped them ...?": the "when" sets the
+        # scene; the question is the main clause after it
         text = text[m.end() :]
     return text
 
@@ -514,6 +529,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
     a.answer_type = answer_type(clause)
+    if a.answer_type == "count" and _YESNO.match(clause) and not re.search(r"\bhow many\b", clause, re.I):
+        # "has X made a dent in the number of teenagers in care?" asks whether it changed, not a count
+        a.answer_type = None
     quoted = _quoted_value_type(q)
     offered = quoted in {"money", "date"}  # bare numbers are often labels ("phase 1 vs phase 2")
     if not a.asks_conflict and offered and a.answer_type in {None, quoted} and _ALTERNATIVES.search(q):

@@ -48,7 +48,9 @@ class Verdict:
 
 
 _DECIDING = re.compile(
-    r"\b(?:decid\w*|decision\w*|approv\w*|choos\w*|chose|select\w*|sign\w* off|award\w*)\b", re.I
+    r"\b(?:decid\w*|decision\w*|approv\w*|choos\w*|chose|select\w*|sign\w* off|award\w*"
+    r"|(?:final|last) (?:call|say|word)|calls? the shots|makes? the call|(?:has|have) the say)\b",
+    re.I,
 )
 COVERAGE_TIE = 0.1  # focus coverages this close are a tie, settled by the sentence's own score
 
@@ -445,7 +447,7 @@ _REFERENCE_POINT = re.compile(
 # a condition the asker sets: "If our EOI makes the first deadline, when ...", "... due if we make it"
 _GIVEN = re.compile(
     r"^\W*(?:if|once|provided|assuming|given that)\b[^,?]*,|(?<=\w)\s+(?:if|once|provided|assuming"
-    r"|given that)\b.*$",
+    r"|given that|after (?:an? |the |our )?(?:successful|accepted|approved)\b)\b.*$",
     re.I,
 )
 
@@ -472,9 +474,13 @@ def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
     ask = [s for s in analysis.focus if s not in taken]
     asked = set(ask)
     head = ask[-1] if ask else None  # "the first EOI deadline": the deadline
+    # "the 2nd deadline" is the one "by the second deadline" names (not one the asker takes as given)
+    asked_place = ordinals(_GIVEN.sub(" ", analysis.clause))
     for m in _REFERENCE_POINT.finditer(sentence):
         words = set(content_stems(m.group(1)))
         if len(words & asked) >= 2 or head in words:
+            return True
+        if asked_place and asked_place & ordinals(m.group(1)) and words & asked:
             return True
     return False
 
@@ -590,6 +596,8 @@ def judge(
             and (
                 names_covered(analysis, own)
                 or (about_subject(snap, analysis, cand) and not _names_another(analysis, cand.text))
+                # a call's page says it has closed without naming the call again in that sentence
+                or (analysis.still_open and names_covered(analysis, snap.texts[snap.chunks[cand.row].doc_id]))
             )
             and _asks_covered(snap, analysis, cand.text)
             and _in_time_frame(analysis, context)

@@ -52,6 +52,13 @@ _OPENERS = frozenset(
 _YES_NO = re.compile(r"\s*(?:yes|no|possibly|probably|not)\b", re.I)
 
 
+_FUNDER_THEY = re.compile(
+    r"\bthey\s+(?:(?:will|would|do|did|might|may)\s+)?(?:want|need|expect|require|ask|look for|decide"
+    r"|fund|pay|accept|judge|assess|choose|pick|announce|tell|let)\b",
+    re.I,
+)
+
+
 def _entity(text: str) -> str | None:
     """The longest capitalised phrase that is not just a question word ("What's the Step Change"
     names "Step Change")."""
@@ -161,6 +168,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if re.match(r"^\s*who\b", prev_q, re.I) and _PERSON_PRONOUN.search(q):
         # after "Who runs X?", "they" / "she" is whoever the answer named, not X
         entity = _entity(str(last.get("a", ""))[:300]) or entity
+    if entity and _FUNDER_THEY.search(q):
+        # "when do they want the full bid?": "they" who want, expect or decide is the funder, not
+        # the project or form talked about before
+        entity = None
     if entity and _SUBJECT_PRONOUN.search(q):
         replaced = _SUBJECT_PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]

@@ -87,6 +87,18 @@ SHORTHAND = {
     "sib": "social impact bond",
     "sibs": "social impact bonds",
 }
+# everyday phrases for what the documents call by one name; used only where the documents never
+# use the asker's phrase themselves
+PHRASES = {
+    "closing date": "deadline",
+    "cut off date": "deadline",
+    "cut-off date": "deadline",
+    "cut off": "deadline",
+    "cut-off": "deadline",
+    "cutoff": "deadline",
+    "submission date": "deadline",
+}
+_PHRASE = re.compile(rf"\b(?:{'|'.join(sorted(map(re.escape, PHRASES), key=len, reverse=True))})\b", re.I)
 # "&" only between spaces: "Q&A" is a name, "FGCs & restorative practice" a shorthand
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|(?<=\s)&(?=\s)|\bw/|\bb4\b")
 MIN_LENGTH = 5  # shorter words have too many neighbours one slip away ("form"/"from"/"farm")
@@ -102,6 +114,7 @@ class Vocabulary:
     # words the documents write capitalised inside a sentence (names and the words of names,
     # "Signs of Safety"): a capitalised word one slip from one of these is a misspelt name
     capitalised: frozenset[str] = frozenset()
+    phrases: dict[str, bool] = field(default_factory=dict)  # everyday phrase -> the documents use it
 
     @classmethod
     def of(cls, snap: Snapshot) -> Vocabulary:
@@ -122,6 +135,12 @@ class Vocabulary:
         vocab = cls(counts, frozenset(content_stems(" ".join(counts))), by_length, frozenset(capitalised))
         object.__setattr__(snap, "_vocabulary_cache", vocab)
         return vocab
+
+    def uses(self, snap: Snapshot, phrase: str) -> bool:
+        """Whether the documents themselves write ``phrase`` (remembered per phrase)."""
+        if phrase not in self.phrases:
+            self.phrases[phrase] = any(phrase in text.lower() for text in snap.texts.values())
+        return self.phrases[phrase]
 
     def known(self, word: str) -> bool:
         low = word.lower()
@@ -194,6 +213,15 @@ def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
     vocab = Vocabulary.of(snap)
     changes: dict[str, str] = {}
 
+    def phrase(m: re.Match[str]) -> str:
+        said = m.group(0)
+        if vocab.uses(snap, said.lower()):
+            return said
+        changes[said] = PHRASES[said.lower()]
+        return PHRASES[said.lower()]
+
+    question = _PHRASE.sub(phrase, question)
+
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         low = word.lower()
@@ -201,7 +229,7 @@ def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
         if new is None and word[:1].isupper() and m.start() > 0:
             # a name ("Wales", "EOI") the documents lack is news, not a typing slip; but one slip
             # from a word the documents capitalise in a name ("Saftey" for "Safety") is a misspelling
-            fixed = vocab.correction(word) if word[1:].islower() and len(word) >= 6 else None
+            fixed = vocab.correction(word) if word[1:].islower() and len(word) >= MIN_LENGTH else None
             if fixed is None or fixed not in vocab.capitalised:
                 return word
             new = fixed

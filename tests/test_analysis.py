@@ -363,3 +363,33 @@ def test_still_after_a_condition_is_not_about_timing(question: str) -> None:
 )
 def test_the_counted_noun_stops_at_the_verb_that_follows_it(question: str, noun: list[str]) -> None:
     assert analyse(question, question).count_noun == noun
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When councils copied a model from the US, what made it stick?",
+        "if a pilot stalls in its first year, how do projects get it going again?",
+        "Once the funding stopped, did any of the hubs keep running?",
+    ],
+)
+def test_a_scene_setting_clause_is_not_the_ask(question: str) -> None:
+    a = analyse(question, question)
+    assert a.answer_type != "date" and not a.clause.lower().startswith(("when", "if", "once")), a.to_dict()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Has the hub made any real dent in the number of teenagers in care?",
+        "did the number of emergency placements actually come down?",
+        "Have the numbers of children looked after fallen since the pilot?",
+    ],
+)
+def test_whether_a_number_changed_asks_for_a_result_not_a_count(question: str) -> None:
+    a = analyse(question, question)
+    assert a.intent == "yesno" and a.answer_type == "finding", a.to_dict()
+
+
+def test_how_many_is_still_a_count_in_a_yes_no_form() -> None:
+    assert analyse("is it known how many families used the hub?").answer_type == "count"

@@ -258,3 +258,18 @@ def test_where_a_listed_set_is_stays_part_of_it() -> None:
         "how many of them are there?", [{"q": "Which projects are in the Northgate region?", "a": ""}]
     )
     assert got == "How many projects in the Northgate region are there?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when do they want the full proposal?",
+        "what do they expect to see in the bid?",
+        "will they fund travel costs?",
+    ],
+)
+def test_they_who_want_or_fund_are_the_funder_not_the_last_subject(question: str) -> None:
+    from assistant.rewrite import rewrite
+
+    got = rewrite(question, [{"q": "What is Northgate Family Rooms?", "a": ""}])
+    assert "Northgate" not in got.split("(")[0], got

@@ -590,3 +590,34 @@ def test_whether_it_is_too_late_is_answered_by_the_deadline_and_its_date_has_pas
         answer.answer
     )
     assert any("has passed" in note for note in answer.notes), answer.notes
+
+
+@pytest.mark.parametrize(
+    "question", ["who has the final say on funding?", "who makes the final call on bids"]
+)
+def test_who_has_the_final_say_is_answered_by_a_deciding_body(question: str) -> None:
+    from assistant.answerability import states_value
+
+    a = analyse(question, question)
+    assert a.answer_type == "person"
+    assert states_value(None, a, "Final decisions rest with the Investment Board.", 3, None)  # type: ignore[arg-type]
+    assert not states_value(None, a, "Funding decisions are made against the criteria.", 3, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "changed"),
+    [
+        ("whats the closing date for expressions of interest", {"closing date": "deadline"}),
+        ("first cut-off for an EOI?", {"cut-off": "deadline"}),
+    ],
+)
+def test_an_everyday_phrase_is_read_as_the_documents_word(question: str, changed: dict) -> None:
+    snap = SimpleNamespace(texts={"d": "Expressions of interest must arrive by the deadline, 6 May."})
+    fixed, changes = normalise(snap, question)  # type: ignore[arg-type]
+    assert {k: v for k, v in changes.items() if k in changed} == changed and "deadline" in fixed
+
+
+def test_a_phrase_the_documents_use_themselves_is_left_alone() -> None:
+    snap = SimpleNamespace(texts={"d": "The closing date for bids is 6 May."})
+    fixed, changes = normalise(snap, "what is the closing date?")  # type: ignore[arg-type]
+    assert "closing date" in fixed and "closing date" not in changes
