@@ -150,7 +150,9 @@ _EXPLAIN = re.compile(
     # "how did / how is X trying to / how are they going to": the manner of something, told in prose
     r"|how (?:did|do|does|can|could|should|would|will|is|are|was|were|has|have)"
     r"|challenges?|barriers?|difficult\w*|success\w*|recommend\w*|advice|tips?|say about|said about"
-    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?|conclu\w*)\b",
+    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?|conclu\w*"
+    r"|slow(?:ed|s|ing)? (?:\w+ ){0,4}down|held (?:\w+ ){0,4}up|went wrong|go(?:ne)? wrong|hardest|toughest"
+    r"|trickiest|struggl\w*|hurdles?|obstacles?|set ?backs?|delays?)\b",
     re.I,
 )
 # A request to write something new: the product only quotes the documents, it never writes.
@@ -197,6 +199,13 @@ _RESULT_ASK = re.compile(
 _LESSON_ASK = re.compile(
     r"\b(?:learn\w*|lessons?|insights?|what (?:helped|helps|made|makes|worked)|key to|advice|tips?"
     r"|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round|overc[oa]me?)\b",
+    re.I,
+)
+# asking what got in a project's way: "what slowed them down", "the hardest bit", "what went wrong"
+_OBSTACLE_ASK = re.compile(
+    r"\b(?:slow(?:ed|s|ing)? (?:\w+ ){0,4}down|held (?:\w+ ){0,4}up|hold(?:ing|s)? (?:\w+ ){0,4}up|delay\w*"
+    r"|set ?backs?|went wrong|go(?:ne)? wrong|hardest|toughest|trickiest|struggl\w*|hurdles?|obstacles?"
+    r"|got in (?:the|their) way|get in the way|stood in (?:the|their) way|stumbling blocks?|teething)\b",
     re.I,
 )
 # asking what was done about a problem: "what did X do when...", "how did they tackle it",
@@ -351,6 +360,13 @@ _BACK_REFERENCE = re.compile(
     r"|this (?:project|scheme|programme|model|service|approach|pilot)|the project|the scheme)\b",
     re.I,
 )
+_POINTING_IT = re.compile(r"\b(?:it|its|they|them)\b", re.I)
+# the object of a preamble's verb: "I missed the live webinar about ..." -> "live webinar"
+_PREAMBLE_OBJECT = re.compile(
+    r"\b(?:the|a|an|this|that)\s+((?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)(?=\s+(?:about|on|for|in|at|of|"
+    r"from|with|that|which|and|but)\b|\s*[.,;!?]|\s*$)",
+    re.I,
+)
 _CALENDAR = re.compile(
     rf"(?:(?:{FULL_MONTH_ALT}|{WEEKDAY_ALT.title()}|Spring|Summer|Autumn|Winter)\s*)+",
 )
@@ -483,13 +499,21 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     ]
     a.terms = [m.group(1) for m in _TERM.finditer(clause.strip())]
     preamble = q[: len(q) - len(clause)] if clause != q and q.endswith(clause) else ""
-    if preamble and _BACK_REFERENCE.search(clause):
+    # the asking sentence whole ("If it is accepted, what happens next?"): a scene-setting clause left
+    # out of the ask may still point back at the preamble
+    asking = [p for p in _SENTENCE_END.split(q) if p and p.strip()][-1] if q.strip() else clause
+    if preamble and _BACK_REFERENCE.search(f"{asking} {clause}"):
         # "Our neighbours use Harbour Homes. Who runs that scheme?": the ask
         # points back at what the preamble named, so that name is the subject
         named = [m.group(1) for m in _NAMED.finditer(preamble) if m.group(1).lower() not in _ASKING]
         named = [n for n in named if not _CALENDAR.fullmatch(n) and n not in a.names]
         # an acronym it points back to is named too ("We sent in an EOI ... If it gets through, ...")
         named += [t for t in re.findall(r"\b[A-Z]{2,6}s?\b", preamble) if t not in named]
+        if not named and _POINTING_IT.search(clause):
+            # "I missed the webinar. When was it?": with no name to point at, "it" is the thing the
+            # preamble talks about; its nouns (the last words of its object phrase) join the focus
+            m = _PREAMBLE_OBJECT.search(preamble)
+            named = [m.group(1)] if m else []
         # the focus, not a required name: the ask may use another form of it ("Professor Munro")
         more_focus, more_words = _focus(" ".join(named))
         a.focus += [f for f in more_focus if f not in a.focus]
@@ -594,7 +618,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.directory = "list"
         else:
             a.directory = "lookup"
-    if a.answer_type is None and not a.criteria and _DEFINITION.match(clause):
+    if a.answer_type is None and not a.criteria and not explain and _DEFINITION.match(clause):
         # "what is Signs of Safety?": the sentence that says what it is answers, not any about it
         a.intent, a.answer_type = "fact", "definition"
         return a
@@ -604,6 +628,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent = "explain"
         if _RESPONSE_ASK.search(clause):
             a.answer_type = "response"  # "what did X do about it": what was done answers it
+        elif _OBSTACLE_ASK.search(cues):
+            a.answer_type = "obstacle"  # "what slowed X down": a stated difficulty or delay answers it
         elif _RESULT_ASK.search(cues):
             a.answer_type = "finding"  # "what did X achieve / find": a reported result answers it
         elif _LESSON_ASK.search(cues):

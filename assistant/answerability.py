@@ -262,7 +262,33 @@ def _in_time_frame(analysis: QuestionAnalysis, context: str) -> bool:
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
     """Whether a sentence, read in its paragraph under its heading, is about the asked subject."""
     context = f"{_context(snap, cand)}\n{subject_context(snap, cand.idx)}"
-    return names_covered(analysis, context, proper_nouns(snap))
+    proper = proper_nouns(snap)
+    if names_covered(analysis, context, proper):
+        return True
+    names = asked_names(analysis, proper)
+    if len(names) < 2:
+        return False
+    # the asker names a project and whoever runs it ("Leeds ... Family Valued"): a case study headed
+    # by one of them that names the other in its text is about both, to its last sub-heading
+    chunk = snap.chunks[cand.row]
+    parts = chunk.section.split(" > ") if chunk.section else []
+    for i, part in enumerate(parts):
+        said = set(re.findall(r"[a-z0-9]+", part.lower()))
+        if any(all(w in said for w in re.findall(r"[a-z0-9]+", n.lower()) if len(w) >= 3) for n in names):
+            return names_covered(analysis, _section_text(snap, chunk.doc_id, parts[: i + 1]), proper)
+    return False
+
+
+def _section_text(snap: Snapshot, doc: str, prefix: list[str]) -> str:
+    """The whole text under a heading trail (remembered per trail: asked per candidate sentence)."""
+    cache: dict[tuple[str, tuple[str, ...]], str] = getattr(snap, "_section_text_cache", None) or {}
+    key = (doc, tuple(prefix))
+    if key not in cache:
+        n = len(prefix)
+        under = [c.text for c in snap.chunks if c.doc_id == doc and c.section.split(" > ")[:n] == prefix]
+        cache[key] = "\n".join([" > ".join(prefix), *under])
+        object.__setattr__(snap, "_section_text_cache", cache)
+    return cache[key]
 
 
 # a count's noun comes before these: "one call for expressions of interest" counts calls
@@ -557,16 +583,20 @@ def judge(
             hit = hit or next((c for c in wide if _defines(snap, analysis, c.text)), None)
             if hit is not None:
                 return Verdict(hit)
-        if analysis.answer_type in {"lesson", "response"}:
+        if analysis.answer_type in {"lesson", "response", "obstacle"}:
             # "what did X learn" / "what did X do about it": the sentence that states a lesson (or
             # what was done), among those about X
             margin = lead_margin if named_subject else lead_margin / 2
             wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
             hit = None
-            if analysis.answer_type == "response" and wide and not has_value(wide[0].text, "response"):
-                # the sentence nearest the question tells the difficulty; what was done about it is
-                # told right after it, before any other sentence that happens to say "by providing"
-                hit = _response_after(snap, wide[:1])
+            if analysis.answer_type == "response" and wide:
+                # the documents tell a difficulty, then what was done about it: the response right
+                # after a stated difficulty comes before any other sentence that says "by providing"
+                # (for one named project: across projects, the report's own summary answers first)
+                troubles = [c for c in wide if has_value(c.text, "obstacle")] if named_subject else []
+                hit = _response_after(snap, troubles[:3])
+                if hit is None and not has_value(wide[0].text, "response"):
+                    hit = _response_after(snap, wide[:1])  # the nearest sentence tells the difficulty
             hit = hit or next((c for c in wide if has_value(c.text, analysis.answer_type)), None)
             if hit is None and analysis.answer_type == "response":
                 hit = _response_after(snap, wide[:3])

@@ -105,6 +105,18 @@ def what_to_read(
     reading.names = asked_names(analysis, proper)
     if analysis.intent == "explain" and reading.names:
         # lessons and results about a named project sit further into its case study
-        passages = subject_neighbours(snap, passages, qvec, lambda t: names_covered(analysis, t, proper))
+        names = reading.names
+
+        def any_name(text: str) -> bool:
+            said = set(re.findall(r"[a-z0-9]+", text.lower()))
+            return any(
+                all(w in said for w in re.findall(r"[a-z0-9]+", form.lower()) if len(w) >= 3)
+                for n in names
+                for form in n.split("|")
+            )
+
+        passages = subject_neighbours(
+            snap, passages, qvec, lambda t: names_covered(analysis, t, proper), heading_names=any_name
+        )
     reading.passages = passages
     return reading

@@ -85,6 +85,13 @@ LESSON_RE = re.compile(
     r"|difficult\w*|barriers?|insights?|recognis\w*|realis(?:ed|ing)|need to|needs to)\b",
     re.I,
 )
+# What got in the way: a difficulty, a delay, a disruption (the documents' "has proven challenging")
+OBSTACLE_RE = re.compile(
+    r"\b(?:challeng\w*|difficult\w*|barriers?|delay\w*|disrupt\w*|slow(?:ed|er)|struggl\w*"
+    r"|problems?|obstacles?|hurdles?|set ?backs?|not (?:been )?easy|resist\w*|hardest (?:part|thing|bit)"
+    r"|hard to|harder than)\b",
+    re.I,
+)
 # What was done about a problem: a response, a solution, a change made.
 RESPONSE_RE = re.compile(
     r"\b(?:solutions?|solved?|tackl\w*|address(?:ed|es|ing)|overc[oa]me|respond(?:ed|ing)|in response"
@@ -95,7 +102,7 @@ RESPONSE_RE = re.compile(
     re.I,
 )
 # Answer types met by a kind of statement (a finding, a lesson, a response), not by a value.
-PROSE_TYPES = frozenset({"finding", "lesson", "response", "definition"})
+PROSE_TYPES = frozenset({"finding", "lesson", "response", "definition", "obstacle"})
 CONTACT_RE = re.compile(
     r"(?:\+44|\b0)\d[\d ]{8,12}\d\b|[\w.+-]+@[\w-]+\.[\w.]+|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
 )
@@ -120,6 +127,7 @@ VALUE_RE = {
     "frequency": FREQUENCY_RE,
     "finding": FINDING_RE,
     "lesson": LESSON_RE,
+    "obstacle": OBSTACLE_RE,
     "response": RESPONSE_RE,
 }
 VALUE_PHRASE = {
@@ -135,6 +143,7 @@ VALUE_PHRASE = {
     "frequency": "how often",
     "finding": "a finding",
     "lesson": "a lesson",
+    "obstacle": "a difficulty or delay",
     "response": "what was done about it",
     "definition": "what it is",
 }

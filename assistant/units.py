@@ -107,6 +107,7 @@ def subject_neighbours(
     qvec: np.ndarray,
     names_in: Callable[[str], bool],
     top: int = 4,
+    heading_names: Callable[[str], bool] | None = None,
 ) -> list[Passage]:
     """``passages`` plus the rest of the case study (or section) that the best of them belong to.
 
@@ -123,7 +124,10 @@ def subject_neighbours(
         if not names_in(f"{p.chunk.section}\n{p.chunk.text}"):
             continue
         parts = p.chunk.section.split(" > ") if p.chunk.section else []
-        prefix = next((parts[: i + 1] for i in range(len(parts)) if names_in(parts[i])), None)
+        # the case study's heading may name one of the asked names only ("Case study: Leeds City
+        # Council" for "Leeds ... Family Valued"): ``heading_names`` says whether a heading names any
+        named = heading_names or names_in
+        prefix = next((parts[: i + 1] for i in range(len(parts)) if named(parts[i])), None)
         row = snap.row_of[p.chunk.chunk_id]
         for other_row, chunk in enumerate(snap.chunks):
             if chunk.chunk_id in have or chunk.doc_id != p.chunk.doc_id or len(extra) >= MAX_NEIGHBOURS:

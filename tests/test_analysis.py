@@ -393,3 +393,15 @@ def test_whether_a_number_changed_asks_for_a_result_not_a_count(question: str) -
 
 def test_how_many_is_still_a_count_in_a_yes_no_form() -> None:
     assert analyse("is it known how many families used the hub?").answer_type == "count"
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("I missed the online briefing. When was it?", "briefing"),
+        ("We never got the application pack for this round. Where can we find it?", "pack"),
+        ("Our team keeps hearing about the design day. When is it held?", "design"),
+    ],
+)
+def test_it_in_the_ask_points_at_what_the_preamble_talks_about(question: str, word: str) -> None:
+    assert any(f.startswith(word[:5]) for f in analyse(question, question).focus)

@@ -273,3 +273,19 @@ def test_they_who_want_or_fund_are_the_funder_not_the_last_subject(question: str
 
     got = rewrite(question, [{"q": "What is Northgate Family Rooms?", "a": ""}])
     assert "Northgate" not in got.split("(")[0], got
+
+
+@pytest.mark.parametrize(
+    ("sentence", "difficulty"),
+    [
+        ("Finding foster carers has not been easy.", True),
+        ("A change of director caused delays in the first months.", True),
+        ("Recruitment has been the hardest part of the work.", True),
+        ("The hub opens every evening and at weekends.", False),
+        ("The project aims to cut costs by providing more local homes.", False),
+    ],
+)
+def test_a_stated_difficulty_is_told_from_a_description(sentence: str, difficulty: bool) -> None:
+    from assistant.text import has_value
+
+    assert has_value(sentence, "obstacle") is difficulty

@@ -621,3 +621,30 @@ def test_a_phrase_the_documents_use_themselves_is_left_alone() -> None:
     snap = SimpleNamespace(texts={"d": "The closing date for bids is 6 May."})
     fixed, changes = normalise(snap, "what is the closing date?")  # type: ignore[arg-type]
     assert "closing date" in fixed and "closing date" not in changes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What slowed the hub down at the start?",
+        "whats been the hardest bit for them?",
+        "what went wrong early on at Millbrook",
+        "Any hurdles the trust ran into?",
+        "what held the Kinship First pilot up",
+    ],
+)
+def test_what_got_in_the_way_asks_for_a_difficulty(question: str) -> None:
+    a = analyse(question, question)
+    assert a.intent == "explain" and a.answer_type == "obstacle", a.to_dict()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the hardest part for Harbour Lane Trust's Open Door?",
+        "What slowed Harbour Lane Trust down with Open Door?",
+    ],
+)
+def test_the_difficulty_leads_from_the_case_study_of_either_name(small: Assistant, question: str) -> None:
+    answer = small.ask(question)
+    assert answer.answer.startswith("Recruitment has been the hardest part"), answer.answer
