@@ -190,7 +190,9 @@ _LIST_ASK = re.compile(r"^\s*(?:(?:please |(?:can|could|would|will) (?:you|u) (?
                        r"|give me|tell me))\b|\bwhich\b|\bwhat (?:projects|councils)\b"
                        r"|\ball (?:the )?projects\b|\bany projects\b", re.I)  # fmt: skip
 _RESULT_ASK = re.compile(
-    r"\b(?:achiev\w*|results?|outcomes?|impact|found|findings?"
+    # "how did it go", "how has the pilot turned out": how it went is a result
+    r"\bhow (?:did|has|have|is|was|are) (?:[\w'’-]+ ){0,4}(?:go|gone|going|turn(?:ed)? out|work(?:ed)? out)\b"
+    r"|\b(?:achiev\w*|results?|outcomes?|impact|found|findings?"
     r"|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|work well|succe\w*|difference"
     r"|effect\w*|conclu\w*"
     r"|evidence|seen)\b",
@@ -233,7 +235,7 @@ _YESNO_RESULT = re.compile(
     r"(?:show(?:s|ed|n)?|prove[sdn]?|demonstrat\w*|succeed\w*|reduc\w*|cut|lower(?:ed)?|improv\w*"
     # "work" the verb ("did it work?", "has it worked well"), not the noun ("the sort of work")
     r"|work(?:s|ed)?(?=\s*(?:[?.!]|$|well\b|out\b|for\b))|increas\w*|result(?:s|ed)? in|le(?:a)?d to"
-    r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact)"
+    r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact)|ma(?:de|ke) (?:\w+ ){0,2}better"
     # "made a dent in", "any real change in", "brought numbers down"
     r"|ma(?:de|ke) (?:\w+ ){0,2}(?:dent|difference|change|impact)|brought (?:\w+ ){0,3}down|come down"
     r"|went down|gone down|fall(?:en)?|fell|dropp\w*)\b",
@@ -399,6 +401,10 @@ def ask_clause(text: str) -> str:
         asks = [p for p in parts if p.endswith("?")] or [p for p in parts if _INTERROGATIVE.search(p)]
         typed = [p for p in asks if answer_type(p)]
         text = (typed or asks or parts)[-1] if (typed or asks) else text
+        at = parts.index(text) if text in parts else -1
+        if at > 0 and len(re.findall(r"[A-Za-z']+", text)) <= 4 and parts[at - 1].endswith("?"):
+            # "Did X work? Any hard numbers?": a fragment adds to the question before it, which asks
+            text = f"{parts[at - 1]} {text}"
     m = _EMBEDDED.search(text)
     if m:
         text = text[m.end() :]

@@ -99,6 +99,7 @@ PHRASES = {
     "submission date": "deadline",
 }
 _PHRASE = re.compile(rf"\b(?:{'|'.join(sorted(map(re.escape, PHRASES), key=len, reverse=True))})\b", re.I)
+_COUNTY_SHORT = re.compile(r"[A-Z][a-z]{2,4}s")  # "Yorks", "Herts", "Lancs": a county's short form
 # "&" only between spaces: "Q&A" is a name, "FGCs & restorative practice" a shorthand
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|(?<=\s)&(?=\s)|\bw/|\bb4\b")
 MIN_LENGTH = 5  # shorter words have too many neighbours one slip away ("form"/"from"/"farm")
@@ -125,8 +126,9 @@ class Vocabulary:
         capitalised: set[str] = set()
         for text in snap.texts.values():
             counts.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", text))
-            # not after a sentence's end or a line's start, where every word is capitalised
-            after_word = re.finditer(r"[A-Za-z,;:'’(] ([A-Z][a-z]{3,})\b", text)
+            # not after a sentence's end or a line's start, where every word is capitalised; the
+            # look-behind lets names overlap ("North Yorkshire" gives both words)
+            after_word = re.finditer(r"(?<=[A-Za-z,;:'’(] )([A-Z][a-z]{3,})\b", text)
             capitalised.update(m.group(1).lower() for m in after_word)
         by_length: dict[int, list[str]] = {}
         for word in counts:
@@ -226,6 +228,12 @@ def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
         word = m.group(0)
         low = word.lower()
         new = SHORTHAND.get(low)
+        if new is None and word[:1].isupper() and _COUNTY_SHORT.fullmatch(word) and low not in vocab.counts:
+            # "North Yorks", "Herts", "Notts": a county written short, as English readers do
+            shires = [w for w in vocab.capitalised if w.startswith(low[:4]) and w.endswith("shire")]
+            if len(shires) == 1:
+                changes[word] = shires[0].title()
+                return shires[0].title()
         if new is None and word[:1].isupper() and m.start() > 0:
             # a name ("Wales", "EOI") the documents lack is news, not a typing slip; but one slip
             # from a word the documents capitalise in a name ("Saftey" for "Safety") is a misspelling

@@ -405,3 +405,16 @@ def test_how_many_is_still_a_count_in_a_yes_no_form() -> None:
 )
 def test_it_in_the_ask_points_at_what_the_preamble_talks_about(question: str, word: str) -> None:
     assert any(f.startswith(word[:5]) for f in analyse(question, question).focus)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the hub actually work? Any figures?",
+        "has the kinship pilot made things better for the children",
+        "How did the new contract arrangement go in the end?",
+        "how has the trust's first year turned out?",
+    ],
+)
+def test_whether_it_worked_and_how_it_went_ask_for_a_result(question: str) -> None:
+    assert analyse(question, question).answer_type == "finding", analyse(question, question).to_dict()

@@ -648,3 +648,11 @@ def test_what_got_in_the_way_asks_for_a_difficulty(question: str) -> None:
 def test_the_difficulty_leads_from_the_case_study_of_either_name(small: Assistant, question: str) -> None:
     answer = small.ask(question)
     assert answer.answer.startswith("Recruitment has been the hardest part"), answer.answer
+
+
+def test_a_county_written_short_is_the_county_the_documents_name() -> None:
+    snap = SimpleNamespace(texts={"d": "Projects run in North Yorkshire, in Hertfordshire and in Leeds."})
+    fixed, changes = normalise(snap, "what runs in North Yorks or in Herts?")  # type: ignore[arg-type]
+    assert changes == {"Yorks": "Yorkshire", "Herts": "Hertfordshire"} and "North Yorkshire" in fixed
+    same, none = normalise(snap, "Are there projects in Wales?")  # type: ignore[arg-type]
+    assert same == "Are there projects in Wales?" and none == {}
