@@ -39,6 +39,7 @@ from assistant.text import PROSE_TYPES, content_stems
 from assistant.units import docs_of_kinds, kinds_of
 from ingest.config import Settings
 
+_FIGURES = frozenset({"money", "count", "share", "date", "duration", "deadline"})  # asked values
 _DUE = frozenset(
     content_stems(
         "deadline deadlines closing close due submit submission apply application event workshop webinar "
@@ -190,8 +191,16 @@ def answer_extractively(
     # through its paragraph, which tells what that subject did
     names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
     units = merge_adjacent(select(snap, cands, lead=verdict.lead, names_lead=names_lead))
-    # a different figure for what the lead states, about the same subject
-    extra = find_conflicts(snap, query, cands, units[:1], about=lambda c: about_subject(snap, analysis, c))
+    # a different figure for what the lead states, about the same subject; only when a figure is
+    # what was asked ("how many", "how much", "when") or the asker says the documents differ: the
+    # counts a lesson or a description happens to mention (29 women in a pilot, 160 in all) are
+    # not the answer, so their differences are no note about it
+    figures = analysis.asks_conflict or analysis.answer_type in _FIGURES
+    extra = (
+        find_conflicts(snap, query, cands, units[:1], about=lambda c: about_subject(snap, analysis, c))
+        if figures
+        else []
+    )
     if analysis.asks_conflict and analysis.answer_type not in {None, *PROSE_TYPES}:
         taken = {c.idx for u in units for c in u}
         alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
@@ -229,7 +238,7 @@ def answer_extractively(
         piece_len = len(prose) + 6
         if short and pieces and not bound and size + piece_len > cfg.answer_chars:
             short = False
-        if not short and cited and conflict_notes(snap, [cited[0], (unit, cit)]):
+        if figures and not short and cited and conflict_notes(snap, [cited[0], (unit, cit)]):
             short = True  # another document's different figure for the same thing is part of the answer
         if short:
             citations.append(cit)
@@ -248,7 +257,8 @@ def answer_extractively(
     more_cits = [replace(cit, n=i) for i, (_p, cit) in enumerate(more, start=first)]
     if not citations:
         return abstained(question, query, contexts)
-    notes.extend(conflict_notes(snap, cited))
+    if figures:
+        notes.extend(conflict_notes(snap, cited))
     return Answer(
         question=question,
         query=query,

@@ -119,3 +119,18 @@ def test_a_disputed_figure_answered_by_a_record_also_gets_the_narratives_figures
     ans = assistant_instance.ask("Original innovation fund: £101m or £110m? My sources don't agree.")
     cited = " ".join(c.text for c in ans.citations)
     assert "£101M" in cited and "£110m" in cited, cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How has the Tri-Borough been getting frontline staff on board with Focus on Practice?",
+        "what's been hardest for Pause when it comes to staffing?",
+    ],
+)
+def test_figures_a_prose_answer_happens_to_mention_get_no_documents_differ_note(
+    assistant_instance, question: str
+) -> None:
+    # a lesson or a response is the answer; the staff or women counted along the way are not
+    ans = assistant_instance.ask(question)
+    assert not any(n.startswith("The documents differ") for n in ans.notes), ans.notes
