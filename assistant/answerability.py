@@ -24,6 +24,7 @@ from assistant.text import (
     COUNT_RE,
     MONTHS,
     PROSE_TYPES,
+    SAME_THING,
     VALUE_PHRASE,
     content_stems,
     has_value,
@@ -77,7 +78,9 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     spelt = acronyms(snap)  # "EOI" is covered by "Expression of Interest", as the documents define it
 
     def covered(stem: str) -> bool:
-        return stem in have or bool(spelt.get(stem)) and spelt[stem] <= have
+        if stem in have or bool(spelt.get(stem)) and spelt[stem] <= have:
+            return True
+        return bool(SAME_THING.get(stem, frozenset()) & have)  # "bid" is covered by "proposal"
 
     total = sum(idf.get(s, default) for s in analysis.focus)
     got = sum(idf.get(s, default) for s in analysis.focus if covered(s))

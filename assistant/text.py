@@ -24,7 +24,32 @@ HEDGES = "actually really exactly just also already whether please basically def
 FRAME_WORDS += " " + HEDGES + " genuinely literally anyway"
 # negated auxiliaries the stop words miss ("isn't" would stem to "isn"): never a question's subject
 FRAME_WORDS += " isn't aren't wasn't weren't haven't hasn't doesn't didn't won't wouldn't couldn't shouldn't"
-FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, what matching compares
+FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))
+
+# Words an asker and these documents use for the same thing in this field (a bid is a proposal, an
+# accepted one is successful). Read only to decide whether a sentence covers what was asked: the
+# question's own words are still what it is searched for.
+_SAME_THING_GROUPS = (
+    "bid bids proposal proposals application applications submission",
+    "accepted accept approved successful shortlisted",
+    "money funding funds fund grant grants cash",
+    "staff workforce workers employees practitioners",
+    "start begin launch launched",
+    "kids children",
+    "council councils authority authorities",
+)
+
+
+def _same_thing() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for group in _SAME_THING_GROUPS:
+        stems = set(content_stems(group))
+        for s in stems:
+            out.setdefault(s, set()).update(stems - {s})
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+SAME_THING = _same_thing()  # the same words as stems, what matching compares
 
 
 def clean_for_display(text: str) -> str:

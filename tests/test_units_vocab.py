@@ -656,3 +656,21 @@ def test_a_county_written_short_is_the_county_the_documents_name() -> None:
     assert changes == {"Yorks": "Yorkshire", "Herts": "Hertfordshire"} and "North Yorkshire" in fixed
     same, none = normalise(snap, "Are there projects in Wales?")  # type: ignore[arg-type]
     assert same == "Are there projects in Wales?" and none == {}
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("once our bid is accepted what happens", "Successful proposals are invited to a design day."),
+        ("how much cash can a council get", "Each local authority may receive funding of up to £1m."),
+        ("is there training for the staff", "Training is offered to the whole workforce."),
+    ],
+)
+def test_the_askers_word_for_the_same_thing_covers_the_question(
+    small: Assistant, question: str, sentence: str
+) -> None:
+    from assistant.answerability import focus_coverage
+
+    snap = small.snapshot()
+    fixed, _ = normalise(snap, question)
+    assert focus_coverage(snap, analyse(fixed, fixed), sentence) >= 0.5
