@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.text import FRAME_STEMS, YEAR_SPAN, content_stems, years_spanned
-from ingest.values import FULL_MONTH_ALT, WEEKDAY_ALT
+from ingest.values import MONTH_ALT, WEEKDAY_ALT
 
 # -- answer types: what kind of value a reply must contain --------------------------------------
 # Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
@@ -370,7 +370,7 @@ _PREAMBLE_OBJECT = re.compile(
     re.I,
 )
 _CALENDAR = re.compile(
-    rf"(?:(?:{FULL_MONTH_ALT}|{WEEKDAY_ALT.title()}|Spring|Summer|Autumn|Winter)\s*)+",
+    rf"(?:(?:{MONTH_ALT.title()}|{WEEKDAY_ALT.title()}|Spring|Summer|Autumn|Winter)\.?\s*)+",
 )
 _ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can", "could", "would", "does"})
 _SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")

@@ -68,6 +68,9 @@ def _context(snap: Snapshot, cand: Candidate) -> str:
     return f"{chunk.section}\n{before}\n{cand.text}"
 
 
+SAME_THING_WEIGHT = 0.5  # how much a word for the same thing counts beside the asker's own word
+
+
 def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> float:
     """Share of the question's focus (IDF-weighted) that ``text`` mentions."""
     if not analysis.focus:
@@ -77,13 +80,14 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     have = set(content_stems(text))
     spelt = acronyms(snap)  # "EOI" is covered by "Expression of Interest", as the documents define it
 
-    def covered(stem: str) -> bool:
+    def covered(stem: str) -> float:
         if stem in have or bool(spelt.get(stem)) and spelt[stem] <= have:
-            return True
-        return bool(SAME_THING.get(stem, frozenset()) & have)  # "bid" is covered by "proposal"
+            return 1.0
+        # "bid" is covered by "proposal", for half: the asker's own word is surer evidence
+        return SAME_THING_WEIGHT if SAME_THING.get(stem, frozenset()) & have else 0.0
 
     total = sum(idf.get(s, default) for s in analysis.focus)
-    got = sum(idf.get(s, default) for s in analysis.focus if covered(s))
+    got = sum(idf.get(s, default) * covered(s) for s in analysis.focus)
     return got / total if total else 1.0
 
 
@@ -356,6 +360,11 @@ def _spelt_out(snap: Snapshot) -> list[tuple[str, list[str], bool]]:
     return found
 
 
+def long_forms(snap: Snapshot) -> dict[str, str]:
+    """Each acronym the documents define (lower case, no plural "s") and the words it stands for."""
+    return {short.lower(): " ".join(words) for short, words, skipped in _spelt_out(snap) if not skipped}
+
+
 def acronyms(snap: Snapshot) -> dict[str, set[str]]:
     """Acronyms the documents define ("Expressions of Interest (EOIs)") mapped to the stems they stand for.
 
@@ -459,6 +468,9 @@ def states_value(
             if n in idf:
                 nouns.append(n)
             nouns.extend(known.get(n, ()))
+            if n in _ANY_PEOPLE:
+                # "how many people": the documents count people as staff, carers, women, families
+                nouns.extend(s for s in _PEOPLE_NOUNS if s in idf)
         if analysis.count_noun and not nouns:
             return bool(COUNT_RE.search(text))
         if used is not None and not set(nouns) & used:
@@ -467,6 +479,13 @@ def states_value(
     return has_value(text, analysis.answer_type)
 
 
+_ANY_PEOPLE = frozenset(content_stems("people persons individuals folk"))
+_PEOPLE_NOUNS = frozenset(
+    content_stems(
+        "staff workers practitioners professionals social workers carers parents women men mothers fathers "
+        "families children young people adolescents teenagers care leavers volunteers managers"
+    )
+)
 REFERENCE_POINT_PENALTY = 1.0  # such a sentence leads only when no other states the value
 _REFERENCE_POINT = re.compile(
     r"\b(?:by|before|after|until|following|since) the ((?:[\w'’-]+ ){0,3}[\w'’-]+)", re.I

@@ -65,6 +65,17 @@ SHORTHAND = {
     "uni": "university",
     "org": "organisation",
     "orgs": "organisations",
+    # months written short, as the documents never do ("the Oct 2013 launch")
+    "jan": "January",
+    "feb": "February",
+    "apr": "April",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sept": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
     # contractions typed without their apostrophe ("cant make it", "isnt strong yet")
     "cant": "can't",
     "dont": "don't",

@@ -196,6 +196,7 @@ def test_the_rest_of_a_case_study_is_read_for_a_named_project(small: Assistant) 
         ("wich hub did the teenagers use", {"wich": "which"}),
         ("is resi care part of the hub", {"resi": "residential"}),
         ("what did the dept say about CP plans", {"dept": "department", "CP": "child protection"}),
+        ("we cant find the hub, isnt it open?", {"cant": "can't", "isnt": "isn't"}),
     ],
 )
 def test_the_askers_words_are_put_in_the_documents_words(
@@ -673,4 +674,32 @@ def test_the_askers_word_for_the_same_thing_covers_the_question(
 
     snap = small.snapshot()
     fixed, _ = normalise(snap, question)
-    assert focus_coverage(snap, analyse(fixed, fixed), sentence) >= 0.5
+    assert focus_coverage(snap, analyse(fixed, fixed), sentence) >= 0.25  # 0 without the rule
+
+
+def test_a_month_written_short_is_read_in_full() -> None:
+    snap = SimpleNamespace(texts={"d": "The programme launched in October 2013."})
+    fixed, changes = normalise(snap, "how many bids came in at the Oct 2013 launch?")  # type: ignore[arg-type]
+    assert changes == {"Oct": "October"} and "October 2013" in fixed
+
+
+def test_the_acronyms_the_documents_define_are_read_with_their_words() -> None:
+    from assistant.answerability import long_forms
+
+    snap = SimpleNamespace(
+        texts={"d": "Send your Expressions of Interest (EOIs) by May. Munro, Turnell and Murphy (MTM)"}
+    )
+    assert long_forms(snap) == {"eoi": "Expressions of Interest"}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "question", ["how many people has the hub trained?", "how many ppl work evenings at the hub"]
+)
+def test_a_count_of_people_is_answered_by_a_count_of_staff(small: Assistant, question: str) -> None:
+    from assistant.answerability import states_value
+
+    snap = small.snapshot()
+    fixed, _ = normalise(snap, question)
+    a = analyse(fixed, fixed)
+    assert a.answer_type == "count"
+    assert states_value(snap, a, "The hub has trained 45 staff so far.", 3, None)
