@@ -54,7 +54,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 QUESTIONS = [
-    ("when and where is the event for the area on volunteer mentors after custody?", "21st March", "Leeds"),
+    ("where and when is the event for the volunteer mentors area held?", "21st March", "Leeds"),
     ("what date is the workshop for kinship carers keeping siblings together", "14th March", "Bristol"),
     (
         "Date of the meeting for the back-office services for fostering agencies area?",
