@@ -23,6 +23,13 @@ from ingest.values import MONTH_ALT, WEEKDAY_ALT
 # -- answer types: what kind of value a reply must contain --------------------------------------
 # Interrogatives and value nouns that fix the type of the answer. Order matters: "how many"
 # outranks a "when" later in the sentence only when it comes first, so we take the earliest hit.
+# "the word limit", "how many pages can it be", "how long can our EOI be": a length in words or pages
+_LENGTH_LIMIT = re.compile(
+    r"\b(?:word|page|character)s? (?:limit|count|maximum|max|length|allowance)\b"
+    # "how long can our EOI be?" (not "how long can a project be funded for": that is a duration)
+    r"|\bhow long (?:can|should|must|may) (?:the|our|my|an?|each|this) (?:[\w-]+ ){0,4}be\s*(?:[?.!]|$)",
+    re.I,
+)
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "contact",
@@ -50,7 +57,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "count",
         re.compile(
-            r"\bhow many\b(?!\s+(?:years|months|weeks|days)\b)|\bnumber of\b|\bhow much of\b(?=\s+\w+s\b)",
+            r"\bhow many\b(?!\s+(?:years|months|weeks|days)\b)|\bnumber of\b|\bhow much of\b(?=\s+\w+s\b)"
+            # the length a form or bid may run to: counted in words or pages
+            rf"|{_LENGTH_LIMIT.pattern}",
             re.I,
         ),
     ),
@@ -559,7 +568,12 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.intent, a.reference = "reference", {"kind": "passage"}
         return a
     a.answer_type = answer_type(clause)
-    if a.answer_type == "count" and _YESNO.match(clause) and not re.search(r"\bhow many\b", clause, re.I):
+    if (
+        a.answer_type == "count"
+        and _YESNO.match(clause)
+        and not re.search(r"\bhow many\b", clause, re.I)
+        and not _LENGTH_LIMIT.search(clause)
+    ):
         # "has X made a dent in the number of teenagers in care?" asks whether it changed, not a count
         a.answer_type = None
     quoted = _quoted_value_type(q)
@@ -593,7 +607,11 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         r"\s*(?:when|how|where|why)\b", clause, re.I
     )
     a.criteria = bool(_CRITERIA.search(q))
-    if a.answer_type == "count":
+    if a.answer_type == "count" and _LENGTH_LIMIT.search(q):
+        # counted in words or pages (which frame other asks, "word for word", "the page")
+        unit = re.search(r"\b(word|page|character)s?\b", q, re.I)
+        a.count_noun = [unit.group(1).lower()] if unit else ["word", "page"]
+    elif a.answer_type == "count":
         m = re.search(r"\b(?:how many|number of)\s+((?:[\w'’-]+\s*){1,3})", q, re.I)
         if m:
             # the counted noun ends where the verb begins: "how many projects were funded" counts projects

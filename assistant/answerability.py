@@ -23,6 +23,7 @@ from assistant.text import (
     CLOSED_RE,
     COUNT_RE,
     MONTHS,
+    NUMBER_WORDS,
     PROSE_TYPES,
     SAME_THING,
     VALUE_PHRASE,
@@ -460,6 +461,9 @@ def states_value(
     if analysis.answer_type == "money" and not record and _FUNDING_ASK.search(analysis.clause):
         # "how much funding did X get" asks for an award: a saving or a cost is another amount
         return has_value(text, "money") and bool(_FUNDING_SAID.search(text))
+    if analysis.answer_type == "count" and analysis.count_noun and set(analysis.count_noun) <= _LENGTH_UNITS:
+        # a length limit is given in words or pages ("no more than 1,000 words"), never as another count
+        return bool(_LENGTH_GIVEN.search(text))
     if analysis.answer_type == "count":
         idf = idf_table(snap)
         known = acronyms(snap)
@@ -485,6 +489,10 @@ _PEOPLE_NOUNS = frozenset(
         "staff workers practitioners professionals social workers carers parents women men mothers fathers "
         "families children young people adolescents teenagers care leavers volunteers managers"
     )
+)
+_LENGTH_UNITS = frozenset({"word", "page", "character"})
+_LENGTH_GIVEN = re.compile(
+    rf"\b(?:\d[\d,]*|{NUMBER_WORDS})[\s-]+(?:words?|pages?|sides?|characters?)\b", re.I
 )
 REFERENCE_POINT_PENALTY = 1.0  # such a sentence leads only when no other states the value
 _REFERENCE_POINT = re.compile(
@@ -667,7 +675,9 @@ def judge(
         top = max(c for c, _ in passing)
         return Verdict(next(cand for c, cand in passing if c >= top - COVERAGE_TIE))
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
-    if analysis.answer_type == "count" and analysis.count_noun:
+    if analysis.answer_type == "count" and analysis.count_noun and set(analysis.count_noun) <= _LENGTH_UNITS:
+        phrase = "a length limit"  # "the word limit", "how long can it be": in words or pages
+    elif analysis.answer_type == "count" and analysis.count_noun:
         phrase = f"a number of {' '.join(_words_for(analysis, analysis.count_noun))}"
     about = _asked(analysis)
     return Verdict(None, f"they do not give {phrase} for {about}" if about else f"they do not give {phrase}",

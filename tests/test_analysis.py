@@ -418,3 +418,22 @@ def test_it_in_the_ask_points_at_what_the_preamble_talks_about(question: str, wo
 )
 def test_whether_it_worked_and_how_it_went_ask_for_a_result(question: str) -> None:
     assert analyse(question, question).answer_type == "finding", analyse(question, question).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("whats the word limit on the application form?", "word"),
+        ("is there a page limit for the full bid", "page"),
+        ("How long can our expression of interest be?", None),
+        ("max character count for the summary box?", "character"),
+    ],
+)
+def test_a_length_limit_asks_for_a_count_of_words_or_pages(question: str, unit: str | None) -> None:
+    a = analyse(question, question)
+    assert a.answer_type == "count", a.to_dict()
+    assert a.count_noun == ([unit] if unit else ["word", "page"])
+
+
+def test_how_long_a_project_can_be_funded_is_a_duration_not_a_length() -> None:
+    assert analyse("How long can a project be funded for?").answer_type == "duration"

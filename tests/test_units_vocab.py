@@ -703,3 +703,8 @@ def test_a_count_of_people_is_answered_by_a_count_of_staff(small: Assistant, que
     a = analyse(fixed, fixed)
     assert a.answer_type == "count"
     assert states_value(snap, a, "The hub has trained 45 staff so far.", 3, None)
+
+
+def test_a_length_limit_the_documents_never_give_is_declined_as_such(small: Assistant) -> None:
+    answer = small.ask("whats the word limit for an expression of interest?")
+    assert answer.abstained and "a length limit" in answer.answer, answer.answer
