@@ -115,7 +115,6 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
             total[low] = total.get(low, 0) + 1
             if w[0].isupper():
                 caps[low] = caps.get(low, 0) + 1
-    months = set(MONTH_NUMBER) | set(WEEKDAYS)
     # the generic word of many names is no subject either: one that heads a name ("Department for
     # Education", "University of Kent", "London Borough of Ealing") or ends names of several others
     # ("Kent County", "Essex County", ...); the asker's "the department" means no one project
@@ -130,7 +129,7 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
     found = frozenset(
         w
         for w, n in total.items()
-        if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in months and w not in generic
+        if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in _MONTH_WORDS and w not in generic
     )
     object.__setattr__(snap, "_proper_cache", found)
     return found
@@ -144,6 +143,17 @@ def asked_names(analysis: QuestionAnalysis, proper: frozenset[str] = frozenset()
     clause = re.sub(r"\b(?:what|who|which|how|that)\s+[a-z]+", " ", analysis.clause.strip(), flags=re.I)
     names += [w for w in re.findall(r"[a-z]{4,}", clause) if w in proper and w not in have]
     return names
+
+
+def names_any(names: list[str], text: str) -> bool:
+    """Whether ``text`` writes every word (3+ letters) of at least one of ``names`` (or of a form of it,
+    "MTM|Munro Turnell Murphy"): a heading naming the project or whoever runs it."""
+    said = set(re.findall(r"[a-z0-9]+", text.lower()))
+    return any(
+        all(w in said for w in re.findall(r"[a-z0-9]+", form.lower()) if len(w) >= 3)
+        for name in names
+        for form in name.split("|")
+    )
 
 
 def names_covered(analysis: QuestionAnalysis, text: str, proper: frozenset[str] = frozenset()) -> bool:
@@ -281,8 +291,7 @@ def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -
     chunk = snap.chunks[cand.row]
     parts = chunk.section.split(" > ") if chunk.section else []
     for i, part in enumerate(parts):
-        said = set(re.findall(r"[a-z0-9]+", part.lower()))
-        if any(all(w in said for w in re.findall(r"[a-z0-9]+", n.lower()) if len(w) >= 3) for n in names):
+        if names_any(names, part):
             return names_covered(analysis, _section_text(snap, chunk.doc_id, parts[: i + 1]), proper)
     return False
 
@@ -461,7 +470,7 @@ def states_value(
     if analysis.answer_type == "money" and not record and _FUNDING_ASK.search(analysis.clause):
         # "how much funding did X get" asks for an award: a saving or a cost is another amount
         return has_value(text, "money") and bool(_FUNDING_SAID.search(text))
-    if analysis.answer_type == "count" and analysis.count_noun and set(analysis.count_noun) <= _LENGTH_UNITS:
+    if _asks_length(analysis):
         # a length limit is given in words or pages ("no more than 1,000 words"), never as another count
         return bool(_LENGTH_GIVEN.search(text))
     if analysis.answer_type == "count":
@@ -491,6 +500,17 @@ _PEOPLE_NOUNS = frozenset(
     )
 )
 _LENGTH_UNITS = frozenset({"word", "page", "character"})
+
+
+def _asks_length(analysis: QuestionAnalysis) -> bool:
+    """A count asked in words or pages: the length a form or a bid may run to."""
+    return (
+        analysis.answer_type == "count"
+        and bool(analysis.count_noun)
+        and set(analysis.count_noun) <= _LENGTH_UNITS
+    )
+
+
 _LENGTH_GIVEN = re.compile(
     rf"\b(?:\d[\d,]*|{NUMBER_WORDS})[\s-]+(?:words?|pages?|sides?|characters?)\b", re.I
 )
@@ -675,7 +695,7 @@ def judge(
         top = max(c for c, _ in passing)
         return Verdict(next(cand for c, cand in passing if c >= top - COVERAGE_TIE))
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
-    if analysis.answer_type == "count" and analysis.count_noun and set(analysis.count_noun) <= _LENGTH_UNITS:
+    if _asks_length(analysis):
         phrase = "a length limit"  # "the word limit", "how long can it be": in words or pages
     elif analysis.answer_type == "count" and analysis.count_noun:
         phrase = f"a number of {' '.join(_words_for(analysis, analysis.count_noun))}"

@@ -149,11 +149,8 @@ def titled_sections(snap: Snapshot, cands: list[Candidate]) -> list[int]:
         own = snap.chunks[top.row].section
         rows = [
             row
-            for row, chunk in enumerate(snap.chunks)
-            if row != top.row
-            and chunk.doc_id == snap.chunks[top.row].doc_id
-            and chunk.section != own
-            and fuzz.ratio(_title_key(chunk.section.split(" > ")[-1]), title) >= TITLE_MATCH
+            for row, key in _section_titles(snap).get(snap.chunks[top.row].doc_id, [])
+            if row != top.row and snap.chunks[row].section != own and fuzz.ratio(key, title) >= TITLE_MATCH
         ]
         if rows:
             return rows
@@ -161,6 +158,18 @@ def titled_sections(snap: Snapshot, cands: list[Candidate]) -> list[int]:
 
 
 TITLE_MATCH = 90  # a listed title and its section's heading, allowing a word cut or a typo
+
+
+def _section_titles(snap: Snapshot) -> dict[str, list[tuple[int, str]]]:
+    """Each document's chunk rows with their own heading as a title key (made once per snapshot:
+    asked for every typed question)."""
+    cached = getattr(snap, "_section_titles_cache", None)
+    if cached is None:
+        cached = {}
+        for row, chunk in enumerate(snap.chunks):
+            cached.setdefault(chunk.doc_id, []).append((row, _title_key(chunk.section.split(" > ")[-1])))
+        object.__setattr__(snap, "_section_titles_cache", cached)
+    return cached
 
 
 def _title_key(text: str) -> str:

@@ -158,11 +158,12 @@ def answer_extractively(
         # a value asked of a part the best sentence only lists by its title: the part's own section
         titled = titled_sections(snap, cands)
         have = {snap.row_of[p.chunk.chunk_id] for p in passages}
-        if any(row not in have for row in titled):
+        if missing := [r for r in titled if r not in have]:
             low, vecs = (passages[-1].score if passages else 0.0), snap.chunk_vecs
-            added = [Passage(snap.chunks[r], low, dense=float(vecs[r] @ score_vec)) for r in titled]
-            added = [p for p in added if snap.row_of[p.chunk.chunk_id] not in have]
-            passages = [*passages, *added]
+            passages = [
+                *passages,
+                *(Passage(snap.chunks[r], low, dense=float(vecs[r] @ score_vec)) for r in missing),
+            ]
             cands = scored(passages)
         top = max((c.score for c in cands if not c.is_question), default=0.0)
         for cand in cands:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import asked_names, names_covered, proper_nouns
+from assistant.answerability import asked_names, names_any, names_covered, proper_nouns
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
@@ -106,17 +106,12 @@ def what_to_read(
     if analysis.intent == "explain" and reading.names:
         # lessons and results about a named project sit further into its case study
         names = reading.names
-
-        def any_name(text: str) -> bool:
-            said = set(re.findall(r"[a-z0-9]+", text.lower()))
-            return any(
-                all(w in said for w in re.findall(r"[a-z0-9]+", form.lower()) if len(w) >= 3)
-                for n in names
-                for form in n.split("|")
-            )
-
         passages = subject_neighbours(
-            snap, passages, qvec, lambda t: names_covered(analysis, t, proper), heading_names=any_name
+            snap,
+            passages,
+            qvec,
+            lambda t: names_covered(analysis, t, proper),
+            heading_names=lambda heading: names_any(names, heading),
         )
     reading.passages = passages
     return reading

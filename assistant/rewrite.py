@@ -167,7 +167,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     q = _FOLLOW_START.sub("", question).strip(" ,")
     if re.match(r"^\s*who\b", prev_q, re.I) and _PERSON_PRONOUN.search(q):
         # after "Who runs X?", "they" / "she" is whoever the answer named, not X
-        entity = _entity(str(last.get("a", ""))[:300]) or entity
+        entity = _entity(answer) or entity
     if entity and _FUNDER_THEY.search(q):
         # "when do they want the full bid?": "they" who want, expect or decide is the funder, not
         # the project or form talked about before

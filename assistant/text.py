@@ -24,7 +24,7 @@ HEDGES = "actually really exactly just also already whether please basically def
 FRAME_WORDS += " " + HEDGES + " genuinely literally anyway"
 # negated auxiliaries the stop words miss ("isn't" would stem to "isn"): never a question's subject
 FRAME_WORDS += " isn't aren't wasn't weren't haven't hasn't doesn't didn't won't wouldn't couldn't shouldn't"
-FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))
+FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, what matching compares
 
 # Words an asker and these documents use for the same thing in this field (a bid is a proposal, an
 # accepted one is successful). Read only to decide whether a sentence covers what was asked: the
@@ -49,7 +49,7 @@ def _same_thing() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-SAME_THING = _same_thing()  # the same words as stems, what matching compares
+SAME_THING = _same_thing()  # each stem -> the stems of the other words for the same thing
 
 
 def clean_for_display(text: str) -> str:

@@ -163,23 +163,16 @@ class Vocabulary:
         # a word that frames the ask ("quote", "footnote") is the asker's own, never a slip
         return not stems or stems[0] in self.stems or stems[0] in FRAME_STEMS
 
-    def correction(self, word: str) -> str | None:
-        """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
-        low = word.lower()
-        if len(low) < MIN_LENGTH - 1 or self.known(low):
-            return None
-        if len(low) < MIN_LENGTH:
-            # a short word is read only as a dropped double letter ("aply", "stil"), the one slip
-            # that rarely lands on another short word
-            restored = [w for w in self.by_length.get(len(low) + 1, []) if _drops_double(low, w)]
-            restored.sort(key=lambda w: -self.counts[w])
-            if (
-                restored
-                and self.counts[restored[0]] >= 2
-                and (len(restored) == 1 or self.counts[restored[1]] * 3 <= self.counts[restored[0]])
-            ):
-                return restored[0]
-            return None
+    def _by_use(self, words: list[str]) -> list[str]:
+        return sorted(words, key=lambda w: -self.counts[w])
+
+    def _short_readings(self, low: str) -> list[str]:
+        """A short word is read only as a dropped double letter ("aply", "stil"), the one slip that
+        rarely lands on another short word: the documents' words it could be, most used first."""
+        return self._by_use([w for w in self.by_length.get(len(low) + 1, []) if _drops_double(low, w)])
+
+    def _readings(self, low: str) -> list[str]:
+        """The documents' words nearest ``low`` (most used first), one slip away (two for long words)."""
         limit = 1 if len(low) < 10 else 2  # two slips in a shorter word reach real words ("mentions")
         # a slip rarely changes the first letter, and allowing it finds unrelated words ("score"/"core")
         pool = [
@@ -190,14 +183,24 @@ class Vocabulary:
         ]
         found = process.extract(low, pool, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=8)
         if not found:
-            return None
+            return []
         best = min(d for _w, d, _i in found)
-        closest = sorted((w for w, d, _i in found if d == best), key=lambda w: -self.counts[w])
+        closest = self._by_use([w for w, d, _i in found if d == best])
         doubled = [w for w in closest if _drops_double(low, w)]
         if best == 1 and len(doubled) == 1:
             # leaving out one of a double letter is the commonest slip ("asses" for "assess",
             # "sucess"): that reading beats a same-distance substitution ("asset")
-            closest = doubled
+            return doubled
+        return closest
+
+    def correction(self, word: str) -> str | None:
+        """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
+        low = word.lower()
+        if len(low) < MIN_LENGTH - 1 or self.known(low):
+            return None
+        closest = self._short_readings(low) if len(low) < MIN_LENGTH else self._readings(low)
+        if not closest:
+            return None
         if self.counts[closest[0]] < 2:
             return None  # a word the documents use once is no surer a reading than the asker's
         # two equally close words of similar frequency: no clear reading, leave the word alone
