@@ -153,8 +153,8 @@ _YESNO_LATE = re.compile(
 )
 _EXPLAIN = re.compile(
     # "find" as what someone found ("what did they find?"), not "help them find a job"
-    r"\b(?:learn\w*|lessons?|found|findings?|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|works"
-    r"|working well|what works|achiev\w*|impact"
+    r"\b(?:learn\w*|lessons?|taught|takeaways?|found|findings?"
+    r"|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|works|working well|what works|achiev\w*|impact"
     r"|outcomes?|results?|evidence|insights?|why"
     # "how did / how is X trying to / how are they going to": the manner of something, told in prose
     r"|how (?:did|do|does|can|could|should|would|will|is|are|was|were|has|have)"
@@ -208,8 +208,9 @@ _RESULT_ASK = re.compile(
     re.I,
 )
 _LESSON_ASK = re.compile(
-    r"\b(?:learn\w*|lessons?|insights?|what (?:helped|helps|made|makes|worked)|key to|advice|tips?"
-    r"|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round|overc[oa]me?)\b",
+    r"\b(?:learn\w*|lessons?|taught|takeaways?|insights?|what (?:helped|helps|made|makes|worked)"
+    r"|key to|advice|tips?|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round"
+    r"|overc[oa]me?)\b",
     re.I,
 )
 # asking what got in a project's way: "what slowed them down", "the hardest bit", "what went wrong"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -583,6 +583,14 @@ def _response_after(snap: Snapshot, described: list[Candidate]) -> Candidate | N
     return None
 
 
+_LESSON_CUES = frozenset(content_stems("learn learnt learned learning lesson lessons taught teach"))
+
+
+def _own(snap: Snapshot, cand: Candidate) -> str:
+    """A sentence with its section heading: what it says itself, without its neighbours."""
+    return f"{snap.chunks[cand.row].section}\n{cand.text}"
+
+
 def judge(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -647,7 +655,14 @@ def judge(
                 hit = _response_after(snap, troubles[:3])
                 if hit is None and not has_value(wide[0].text, "response"):
                     hit = _response_after(snap, wide[:1])  # the nearest sentence tells the difficulty
-            hit = hit or next((c for c in wide if has_value(c.text, analysis.answer_type)), None)
+            # a sentence that states a lesson but mentions nothing asked ("building on early
+            # learning") gives way to one that does, as a typed value does
+            # (the words that ask for a lesson, "learn", "lesson", say what kind of answer, not
+            # what it is about: every lesson-stating sentence has them)
+            stating = [c for c in wide if has_value(c.text, analysis.answer_type)]
+            subject = replace(analysis, focus=[f for f in analysis.focus if f not in _LESSON_CUES])
+            on_topic = [c for c in stating if focus_coverage(snap, subject, _own(snap, c)) > 0]
+            hit = hit or next(iter(on_topic or stating), None)
             if hit is None and analysis.answer_type == "response":
                 hit = _response_after(snap, wide[:3])
             if hit is not None:
@@ -666,10 +681,13 @@ def judge(
         if not states_value(snap, analysis, cand.text, count_window, used):
             continue
         context = _context(snap, cand)
-        own = f"{snap.chunks[cand.row].section}\n{cand.text}"
+        own = _own(snap, cand)
         coverage = focus_coverage(snap, analysis, context)
         if (
             coverage >= min_focus
+            # the value's own sentence (with its heading) mentions something asked: a figure whose
+            # only link to the question is its neighbours' words is a figure about something else
+            and focus_coverage(snap, analysis, own) > 0
             # the sentence, or the paragraph it sits in, names the subject ("The Network is introducing
             # the Mockingbird Family Model ... The hub carer ... provides two respite beds"); a sentence
             # that names someone else ("Millbay ... trained 45 carers") is that one's value

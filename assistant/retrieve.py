@@ -91,12 +91,15 @@ def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[
     # each ranking's own first choice is read even when the others disagree: a passage BM25 ranks
     # first by a clear margin (the one section whose heading names the asked policy area) gets a
     # single 1/61 from fusion and can fall below ten passages the dense rankings half agree on
-    chosen = {row for row, _s in best}
-    for ranking in (lexical, dense, by_sentence):
-        if ranking and ranking[0][0] not in chosen and len(best) >= k:
-            row = ranking[0][0]
-            best[-1] = (row, fused[row])
-            chosen = {r for r, _s in best}
+    # (a top choice brought in takes the lowest slot no other ranking's top choice holds, so a
+    # second missing top choice never evicts the first)
+    tops = [ranking[0][0] for ranking in (lexical, dense, by_sentence) if ranking]
+    for row in tops:
+        if row in {r for r, _s in best} or len(best) < k:
+            continue
+        free = [i for i, (r, _s) in enumerate(best) if r not in tops]
+        if free:
+            best[free[-1]] = (row, fused[row])
     return [
         Passage(
             chunk=snap.chunks[row],

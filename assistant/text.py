@@ -15,7 +15,8 @@ FRAME_WORDS = (
     "what when where which who whom whose why how much many long tell me please say says said "
     "document documents programme guidance report give exactly exact word words wording worded verbatim "
     "quote quotes quoted quotation full text written paragraph paragraphs para section page know find "
-    "out question answer q&a faq mean means meaning date amount number figure total name whether also "
+    "out question answer q&a faq mean means meaning date amount number figure total percentage percent "
+    "proportion fraction name whether also "
     "already just actually really each any table tables footnote footnotes note notes list lists bullet "
     "bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
 )

@@ -112,3 +112,19 @@ def test_each_rankings_first_choice_is_read(monkeypatch: pytest.MonkeyPatch) -> 
     )
     got = retrieve.hybrid_search(snap, "q", np.zeros(3, np.float32), 5)  # type: ignore[arg-type]
     assert len(got) == 5 and "chunk 9" in got
+
+
+def test_two_missing_first_choices_are_both_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # BM25 and the sentence ranking each put a different passage first that nothing else ranks:
+    # the second one brought in must not take the slot of the first
+    snap = SimpleNamespace(chunks=[f"chunk {i}" for i in range(12)], chunk_vecs=np.zeros((12, 3), np.float32))
+    monkeypatch.setattr(retrieve, "Passage", lambda chunk, score, dense, lexical: chunk)
+    monkeypatch.setattr(retrieve, "dense_ranking", lambda s, q, n: [(i, 0.5) for i in range(9)])
+    monkeypatch.setattr(
+        retrieve, "sentence_ranking", lambda s, q, n: [(10, 0.9), *[(i, 0.5) for i in range(8)]]
+    )
+    monkeypatch.setattr(
+        retrieve, "lexical_ranking", lambda s, q, n: [(9, 12.0), *[(i, 1.0) for i in range(8)]]
+    )
+    got = retrieve.hybrid_search(snap, "q", np.zeros(3, np.float32), 5)  # type: ignore[arg-type]
+    assert len(got) == 5 and "chunk 9" in got and "chunk 10" in got
