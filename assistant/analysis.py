@@ -66,7 +66,10 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "money",
         re.compile(
-            r"\bhow much\b|\bhow big (?:was|were|is) the (?:award|grant|budget|pot|fund)"
+            r"\bhow much\b"
+            # "how big is the overall pot", "how large were the grants": the size of a sum of money
+            r"|\bhow (?:big|large) (?:was|were|is|are) (?:the|its|their|each) (?:\w+ ){0,2}(?:awards?|grants?"
+            r"|budgets?|pots?|funds?|funding|investment|allocations?)\b"
             r"|\b(?:award|grant) sizes?\b|\bsizes? of (?:the |an? |each )?(?:awards?|grants?)\b"
             r"|\bwhat (?:was |is )?the (?:total |overall )?(?:budget|cost|value|amount)\b"
             r"|\bhow expensive\b|\bwhat did \w+ (?:cost|receive|get)\b"
@@ -128,7 +131,9 @@ _VERBATIM = re.compile(
     # "exactly as written", "as it is worded in", "the exact quote / list / table", "reproduce it"
     r"|\b(?:exactly )?as (?:it is |it's |they are |they're )?(?:written|worded|printed|set out)\b"
     r"|\b(?:exact|precise|actual|original) (?:\w+ ){0,3}(?:quote|quotation|text|words|passage|sentences?"
-    r"|list|table|paragraph|footnote)\b|\bquot(?:ation|ed)\b|\breproduce\b|\bcopy out\b",
+    r"|lines?|list|table|paragraph|footnote)\b|\bquotation\b|\breproduce\b|\bcopy out\b"
+    # "quoted in full" asks for the words; "different amounts quoted" is what the asker has seen
+    r"|\bquoted (?:in full|exactly|verbatim|word for word)\b",
     re.I,
 )
 # "quote" as a request ("quote me", "the Munro quote"); after "does"/"did"/"do" it is what a document
@@ -151,9 +156,11 @@ _YESNO_LATE = re.compile(
     r"(?:we|i|it|they|that|this|an?|our|the|there|you|dfe|the department|[A-Z][A-Za-z]+)\b[^?]*\?\s*$",
     re.I,
 )
+# "what did the pilots teach us", "the main takeaways": a lesson asked in other words
+_TAUGHT = r"taught|takeaways?|what (?:did|do|does|has|have) (?:[\w'’-]+ ){1,5}teach"
 _EXPLAIN = re.compile(
     # "find" as what someone found ("what did they find?"), not "help them find a job"
-    r"\b(?:learn\w*|lessons?|taught|takeaways?|found|findings?"
+    r"\b(?:learn\w*|lessons?|" + _TAUGHT + r"|found|findings?"
     r"|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|works|working well|what works|achiev\w*|impact"
     r"|outcomes?|results?|evidence|insights?|why"
     # "how did / how is X trying to / how are they going to": the manner of something, told in prose
@@ -208,7 +215,7 @@ _RESULT_ASK = re.compile(
     re.I,
 )
 _LESSON_ASK = re.compile(
-    r"\b(?:learn\w*|lessons?|taught|takeaways?|insights?|what (?:helped|helps|made|makes|worked)"
+    r"\b(?:learn\w*|lessons?|" + _TAUGHT + r"|insights?|what (?:helped|helps|made|makes|worked)"
     r"|key to|advice|tips?|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round"
     r"|overc[oa]me?)\b",
     re.I,

@@ -12,7 +12,7 @@ from ingest.values import MONTH_ALT, WEEKDAY_ALT, date_mentions, format_gbp, mon
 # ("word for word", "quote", "the table", "the footnote"), what kind of value ("date", "amount").
 # Never part of a question's focus, and never "corrected" into a document word as a typing slip.
 FRAME_WORDS = (
-    "what when where which who whom whose why how much many long tell me please say says said "
+    "what when where which who whom whose why how much many long big large tell me please say says said "
     "document documents programme guidance report give exactly exact word words wording worded verbatim "
     "quote quotes quoted quotation full text written paragraph paragraphs para section page know find "
     "out question answer q&a faq mean means meaning date amount number figure total percentage percent "
@@ -33,7 +33,7 @@ FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, 
 _SAME_THING_GROUPS = (
     "bid bids proposal proposals application applications submission",
     "accepted accept approved successful shortlisted",
-    "money funding funds fund grant grants cash",
+    "money funding funds fund grant grants cash pot",
     "staff workforce workers employees practitioners",
     "start begin launch launched",
     "kids children",

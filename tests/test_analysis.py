@@ -437,3 +437,63 @@ def test_a_length_limit_asks_for_a_count_of_words_or_pages(question: str, unit: 
 
 def test_how_long_a_project_can_be_funded_is_a_duration_not_a_length() -> None:
     assert analyse("How long can a project be funded for?").answer_type == "duration"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How big is the overall pot for the mentoring fund?",
+        "how large were the grants for the pilots",
+        "How big was each award in the second wave?",
+        "how big is the funding pot for care leavers projects",
+        "Roughly, how large is the total budget for the new scheme?",
+    ],
+)
+def test_the_size_of_a_sum_asks_money(question: str) -> None:
+    a = analyse(question)
+    assert a.answer_type == "money", a
+    assert not {"big", "larg"} & set(a.focus)  # "how big" says what kind of value, not its subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the mentoring pilot get? I keep seeing different amounts quoted.",
+        "what did the fostering scheme cost, the figures quoted online vary",
+        "When did the pilots start? Two dates get quoted.",
+        "Which councils ran the pilots - the numbers quoted don't add up",
+        "how many carers were trained? different totals are quoted in the press",
+    ],
+)
+def test_figures_the_asker_has_seen_quoted_are_no_request_for_wording(question: str) -> None:
+    a = analyse(question)
+    assert a.reference is None and not a.verbatim, a
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I have the paragraph on mentors quoted in full?",
+        "the line about volunteers, quoted exactly please",
+        "give me the exact line the report uses about volunteer mentors",
+        "What's the original quotation from the minister?",
+        "quote me the sentence about safeguarding training",
+    ],
+)
+def test_requests_for_the_words_are_references(question: str) -> None:
+    assert analyse(question).reference is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the pilots teach people about recruiting mentors?",
+        "what were the main takeaways from the first year?",
+        "Key takeaway for councils from the fostering pilots?",
+        "what has the programme taught DfE about scaling up",
+        "any takeaways on working with schools",
+    ],
+)
+def test_what_was_taught_asks_for_a_lesson(question: str) -> None:
+    a = analyse(question)
+    assert a.intent == "explain" and a.answer_type == "lesson", a
