@@ -166,11 +166,9 @@ _EXPLAIN = re.compile(
     # "how did / how is X trying to / how are they going to": the manner of something, told in prose
     r"|how (?:did|do|does|can|could|should|would|will|is|are|was|were|has|have)"
     r"|challenges?|barriers?|difficult\w*|success\w*|recommend\w*|advice|tips?|say about|said about"
-    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?|conclu\w*"
-    r"|slow(?:ed|s|ing)? (?:\w+ ){0,4}down|held (?:\w+ ){0,4}up|went wrong|go(?:ne)? wrong|hardest|toughest"
-    r"|trickiest|struggl\w*|hurdles?|obstacles?|set ?backs?|delays?)\b",
+    r"|tell us|what (?:helped|helps|made|makes)|get round|overc[oa]me?|conclu\w*|problems?)\b",
     re.I,
-)
+)  # (and every ask for a difficulty or for what was done about one: _OBSTACLE_ASK, _RESPONSE_ASK)
 # A request to write something new: the product only quotes the documents, it never writes.
 _WRITING_TASK = re.compile(
     r"^\s*(?:(?:please|can you|could you|would you|will you|i need you to|i want you to|help me)\s+)*"
@@ -224,7 +222,9 @@ _LESSON_ASK = re.compile(
 _OBSTACLE_ASK = re.compile(
     r"\b(?:slow(?:ed|s|ing)? (?:\w+ ){0,4}down|held (?:\w+ ){0,4}up|hold(?:ing|s)? (?:\w+ ){0,4}up|delay\w*"
     r"|set ?backs?|went wrong|go(?:ne)? wrong|hardest|toughest|trickiest|struggl\w*|hurdles?|obstacles?"
-    r"|got in (?:the|their) way|get in the way|stood in (?:the|their) way|stumbling blocks?|teething)\b",
+    r"|got in (?:the|their) way|get in the way|stood in (?:the|their) way|stumbling blocks?|teething"
+    # "what problems did X have / hit", "what did they run into"
+    r"|problems? (?:did|do|does|have|has|had|were|was)\b|r[au]n into)\b",
     re.I,
 )
 # asking what was done about a problem: "what did X do when...", "how did they tackle it",
@@ -641,7 +641,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.count_noun = list(dict.fromkeys(stems[:1] + stems[-1:]))
     # "we like evidence-based programmes. Which ..." asks no lesson; "what did they do about it" does
     cues = _NAMED_CUES.sub(" ", clause)  # "social impact bond" names a contract, it asks for no impact
-    explain = bool(_EXPLAIN.search(cues) or _RESPONSE_ASK.search(cues))
+    explain = any(p.search(cues) for p in (_EXPLAIN, _RESPONSE_ASK, _OBSTACLE_ASK))
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:
         if _SUPERLATIVE.search(q) and not _COULD_ASK_FOR.search(q):

@@ -238,7 +238,11 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
         return True
     have = set(content_stems(sentence))
     spelt = acronyms(snap)
-    return any(s in have or (spelt.get(s) and spelt[s] <= have) for s in rest)
+    # a word for the same thing ("staffing" / "workers") says it too
+    return any(
+        s in have or (spelt.get(s) and spelt[s] <= have) or bool(SAME_THING.get(s, frozenset()) & have)
+        for s in rest
+    )
 
 
 # a sentence that says what its subject is: "X is a/an/the ...", "X involves / provides / means ..."
@@ -583,7 +587,14 @@ def _response_after(snap: Snapshot, described: list[Candidate]) -> Candidate | N
     return None
 
 
-_LESSON_CUES = frozenset(content_stems("learn learnt learned learning lesson lessons taught teach"))
+# words that ask for a lesson or a difficulty: the kind of answer, not what it is about
+_KIND_CUES = frozenset(
+    content_stems(
+        "learn learnt learned learning lesson lessons taught teach hardest toughest trickiest hard "
+        "difficult difficulty difficulties challenge challenges challenging struggle struggled problem "
+        "problems barrier barriers obstacle obstacles hurdle hurdles"
+    )
+)
 
 
 def _own(snap: Snapshot, cand: Candidate) -> str:
@@ -655,13 +666,19 @@ def judge(
                 hit = _response_after(snap, troubles[:3])
                 if hit is None and not has_value(wide[0].text, "response"):
                     hit = _response_after(snap, wide[:1])  # the nearest sentence tells the difficulty
-            # a sentence that states a lesson but mentions nothing asked ("building on early
-            # learning") gives way to one that does, as a typed value does
-            # (the words that ask for a lesson, "learn", "lesson", say what kind of answer, not
-            # what it is about: every lesson-stating sentence has them)
+            # a sentence that states a lesson (a difficulty) but mentions nothing asked ("building
+            # on early learning") gives way to one that does, as a typed value does; with a named
+            # subject, it must say something of what is asked about it besides the name ("the
+            # hardest bit for Pause on the staffing side": staff, not "face her challenges")
+            # (the words that ask for the kind of answer, "learn", "hardest", say what kind of
+            # answer, not what it is about: every sentence of that kind has them)
             stating = [c for c in wide if has_value(c.text, analysis.answer_type)]
-            subject = replace(analysis, focus=[f for f in analysis.focus if f not in _LESSON_CUES])
-            on_topic = [c for c in stating if focus_coverage(snap, subject, _own(snap, c)) > 0]
+            subject = replace(analysis, focus=[f for f in analysis.focus if f not in _KIND_CUES])
+            on_topic = [
+                c
+                for c in stating
+                if focus_coverage(snap, subject, _own(snap, c)) > 0 and _asks_covered(snap, subject, c.text)
+            ]
             hit = hit or next(iter(on_topic or stating), None)
             if hit is None and analysis.answer_type == "response":
                 hit = _response_after(snap, wide[:3])

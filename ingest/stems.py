@@ -168,4 +168,14 @@ def content_stems(text: str) -> list[str]:
     """Stemmed, lower-cased content words (numbers kept, contractions cut), in order."""
     words = [_CONTRACTION.sub("", w.lower()).strip("'’-") for w in _WORD.findall(text)]
     words = [w for w in words if w and w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    return list(_stemmer().stemWords(words))
+    return [_single_end(s) for s in _stemmer().stemWords(words)]
+
+
+_DOUBLE_END = re.compile(r"([bcdfghjkmnpqrtvwxy])\1$")
+
+
+def _single_end(stem: str) -> str:
+    """One stem for a word and its -ing / -ed forms: the stemmer undoubles the consonant it leaves
+    ("staffing" -> "staf", "adding" -> "ad") but keeps the word's own ("staff", "add"), so "staff"
+    and "staffing" never matched. Doubles it keeps in both (ll, ss, zz) stay."""
+    return stem[:-1] if len(stem) >= 3 and _DOUBLE_END.search(stem) else stem

@@ -1,4 +1,4 @@
-"""The text toolkit's one reading of months, dates and money (ingest/values.py).
+"""The text toolkit's one reading of words, months, dates and money (ingest/stems.py, ingest/values.py).
 
 Every module that compares figures (the citation check, conflict notes, "this date has passed",
 the directory's awards) reads them here, so these tests pin down the forms the documents use.
@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from assistant import conflicts, dates, groundcheck
+from ingest.stems import content_stems
 from ingest.values import (
     MONTH_NUMBER,
     date_mentions,
@@ -212,3 +213,18 @@ def test_a_sentence_cut_by_a_page_break_and_its_footnotes_is_one_sentence() -> N
     other = "The hub opens at six\n\n³ note\n\nThe team meets weekly."
     parts = sentence_spans(other, 0, 20) + sentence_spans(other, other.index("The team"), len(other))
     assert len(join_broken(other, parts)) == 2
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("staff", "staffing staffed"),
+        ("add", "adding added"),
+        ("stuff", "stuffing stuffed"),
+        ("fill", "filling filled"),  # a double the stemmer keeps in both stays
+        ("assess", "assessing assessed"),
+    ],
+)
+def test_a_word_and_its_ing_and_ed_forms_share_one_stem(word: str, forms: str) -> None:
+    # the stemmer undoubles the consonant it leaves after -ing / -ed but not the word's own
+    assert set(content_stems(f"{word} {forms}")) == set(content_stems(word))

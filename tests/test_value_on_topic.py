@@ -21,6 +21,10 @@ PAGE = (
             "Most mentoring schemes in the second wave are run by councils, with some run by "
             "volunteer groups. In 2015, 40% of young people leaving custody were reoffending within "
             "a year, compared with 25% of other young adults. The schemes were chosen by a panel.",
+            "Harbour Homes",
+            "Harbour Homes helps young people leaving custody face their challenges and build "
+            "confidence. Recruiting experienced support workers has proven difficult for Harbour "
+            "Homes in two of its three areas.",
             "Looking ahead to next year",
             "We will keep building on early learning as the fund grows.",
             "What the pilots taught us",
@@ -101,3 +105,33 @@ def test_a_lesson_about_the_asked_subject_leads(report: Assistant, question: str
     ]
     verdict = judge(snap, analysis, cands, lead_margin=0.1, min_focus=0.2, count_window=40)
     assert verdict.lead is not None and verdict.lead.text.startswith("Early learning from the pilots")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's been the hardest bit for Harbour Homes on the staffing side?",
+        "Harbour Homes - biggest struggle with workers?",
+        "wat problems did Harbour Homes have recruiting?",
+        "What obstacles did Harbour Homes hit when hiring support workers?",
+        "I run a similar service and want to know what got in the way for Harbour Homes when it came "
+        "to recruiting its workers.",
+    ],
+)
+def test_a_difficulty_with_the_asked_thing_leads(report: Assistant, question: str) -> None:
+    # both sentences name Harbour Homes and a difficulty ("challenges", "difficult"); only one is
+    # about workers, which is what is asked of it
+    from assistant.analysis import analyse
+    from assistant.answerability import judge
+    from assistant.vocab import normalise
+
+    snap = report.snapshot()
+    fixed, _ = normalise(snap, question)
+    analysis = analyse(fixed, fixed)
+    assert analysis.answer_type in {"obstacle", "lesson"}, analysis
+    cands = [
+        _cand(report, "Harbour Homes helps young people", 0.80),
+        _cand(report, "Recruiting experienced support workers", 0.76),
+    ]
+    verdict = judge(snap, analysis, cands, lead_margin=0.1, min_focus=0.2, count_window=40)
+    assert verdict.lead is not None and verdict.lead.text.startswith("Recruiting experienced")
