@@ -251,7 +251,8 @@ _YESNO_RESULT = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:did|does|do|has|have|had|was|were|is|are)\b[^?]*\b"
     r"(?:show(?:s|ed|n)?|prove[sdn]?|demonstrat\w*|succeed\w*|reduc\w*|cut|lower(?:ed)?|improv\w*"
     # "work" the verb ("did it work?", "has it worked well"), not the noun ("the sort of work")
-    r"|work(?:s|ed)?(?=\s*(?:[?.!]|$|well\b|out\b|for\b))|increas\w*|result(?:s|ed)? in|le(?:a)?d to"
+    r"|work(?:s|ed)?(?=\s*(?:[?.!]|$|well\b|out\b|for\b|or not\b|at all\b))"
+    r"|increas\w*|result(?:s|ed)? in|le(?:a)?d to"
     r"|make a difference|made a difference|ha(?:ve|s|d) an? (?:effect|impact)|ma(?:de|ke) (?:\w+ ){0,2}better"
     # "made a dent in", "any real change in", "brought numbers down"
     r"|ma(?:de|ke) (?:\w+ ){0,2}(?:dent|difference|change|impact)|brought (?:\w+ ){0,3}down|come down"
@@ -545,7 +546,10 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     a.time_frame = _time_frame(clause)
     a.asks_conflict = bool(_CONFLICT_CUE.search(q))
     asked = ask_clause(_tidy(question))
-    if any(_WRITING_TASK.search(t) or _TELL_A.search(t) for t in (question, asked)):
+    # a dash marks where a typed ask begins after its preamble ("I'm applying for a job - can you
+    # write me a cover letter?")
+    dashed = re.split(r"\s[-–—]+\s", _tidy(question))[1:]
+    if any(_WRITING_TASK.search(t) or _TELL_A.search(t) for t in (question, asked, *dashed)):
         a.intent, a.not_documents = "not_documents", "a request to write something new"
         return a
     if _PERSONAL.search(question):

@@ -186,6 +186,10 @@ class Assistant:
             query = f"{query} ({'; '.join(written)})"
         if analysis.still_open:
             query = f"{query} When is the deadline?"  # what settles it, asked in the documents' word
+        elif analysis.answer_type == "finding":
+            # "did it work?" is settled by a reported result, which the documents tell as what an
+            # evaluation showed: searched for in those words too
+            query = f"{query} What did its evaluation show?"
         qvec = self.embed(query)
         try:
             passages = hybrid_search(snap, query, qvec, self.settings.top_k)

@@ -262,7 +262,9 @@ _ACHIEVED_RE = re.compile(
     r"\b(?:has|have|had)\s+(?:so far\s+|already\s+|now\s+|also\s+)?(?:been|seen|led|resulted|shown|"
     r"demonstrated|achieved|reduced|increased|improved|fallen|risen|halved|doubled|saved|helped|enabled|"
     r"created|found|reported|received|trained|produced|delivered|made|gained|engaged|worked)\b"
-    r"|\b(?:revealed|showed|demonstrated|found|fell|rose|resulted in|led to|saw|reported|reports|is seeing"
+    # "Pause also reports increased take-up" (the verb), not "final evaluation reports for nine projects"
+    r"|\breports\s+(?:that|an?\b|\w+ed\b|increas\w*|reduc\w*|improv\w*|fewer|more|less|higher|lower|positive)"
+    r"|\b(?:revealed|showed|demonstrated|found|fell|rose|resulted in|led to|saw|reported|is seeing"
     r"|are seeing|so far|to date|already|now in|now have|now has)\b",
     re.I,
 )

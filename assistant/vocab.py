@@ -93,6 +93,12 @@ SHORTHAND = {
     "theyre": "they're",
     "youre": "you're",
     "ive": "I've",
+    # units written short ("3 or 4 yrs")
+    "yrs": "years",
+    "yr": "year",
+    "mths": "months",
+    "mnths": "months",
+    "wks": "weeks",
     # sector abbreviations an asker uses and these documents spell out
     "vfm": "value for money",
     "sib": "social impact bond",

@@ -110,6 +110,34 @@ def test_lessons_are_explanations_and_never_directory_lists(question: str) -> No
 @pytest.mark.parametrize(
     "question",
     [
+        "I'm applying for a support worker job at my council - can you write me a cover letter?",
+        "Quick one - could you draft a tweet about our mentoring scheme",
+        "we have a funding panel next week – please write a speech for it",
+        "Not about the programme — could you compose a poem for my team's leaving card?",
+        "I run a youth club - write me a newsletter intro",
+    ],
+)
+def test_a_writing_task_after_a_dash_is_not_for_the_documents(question: str) -> None:
+    # a dash marks where a typed ask begins after its preamble
+    a = analyse(question)
+    assert a.intent == "not_documents" and a.not_documents, a
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Round 2 - could you write out the list of projects?",
+        "The Q&A - what does it say about who can apply?",
+        "Pause - what did it achieve?",
+    ],
+)
+def test_a_question_after_a_dash_is_still_a_question(question: str) -> None:
+    assert analyse(question).intent != "not_documents"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "write me a poem about foster carers",
         "Please compose a song about the programme",
         "can you draft a cover letter for my job application",
