@@ -29,7 +29,7 @@ from assistant.snapshot import IndexMissingError, Snapshot
 from assistant.vocab import normalise
 from ingest import store
 from ingest.config import Settings, load_settings
-from ingest.embeddings import embed_query
+from ingest.embeddings import embed_query, embed_texts
 
 if TYPE_CHECKING:  # the LangChain retriever is imported only when asked for
     from assistant.lc_retriever import HybridRetriever
@@ -38,6 +38,17 @@ _LLM_OFF = ("", "none", "off", "extractive", "0", "false", "no")  # as assistant
 
 
 __all__ = ["ABSTAIN_TEXT", "Assistant", "IndexMissingError", "IndexUnavailableError", "QuestionError"]
+
+
+class _Embedder:
+    """The assistant's embedding as a callable, with ``many`` for texts embedded together."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self._one = assistant.embed
+        self.many = assistant.embed_many
+
+    def __call__(self, text: str) -> np.ndarray:
+        return self._one(text)
 
 
 class Assistant:
@@ -95,6 +106,15 @@ class Assistant:
                 self._embed_cache.popitem(last=False)
         return vec
 
+    def embed_many(self, texts: list[str]) -> np.ndarray:
+        """Vectors of ``texts`` in one pass of the model, with the live build's precision.
+
+        For what every question of an index compares with (the documents' question headings, the
+        criteria table's rows): embedded together on first use, one model call instead of one each.
+        """
+        precision = (self._snap or self.snapshot()).embed_precision
+        return embed_texts(self.settings.model_path, texts, precision=precision)
+
     def retriever(self, k: int | None = None) -> HybridRetriever:
         """The hybrid search as a LangChain ``BaseRetriever``."""
         from assistant.lc_retriever import HybridRetriever
@@ -148,7 +168,7 @@ class Assistant:
         decline: bool = True,
     ) -> Answer:
         return answer_extractively(
-            snap, analysis, question, query, qvec, passages, contexts, self.settings, self.embed, decline
+            snap, analysis, question, query, qvec, passages, contexts, self.settings, _Embedder(self), decline
         )
 
     def ask(self, question: str, history: list[dict] | None = None, *, mode: str | None = None) -> Answer:

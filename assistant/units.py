@@ -305,6 +305,14 @@ def with_kinds(
     return passages + extra
 
 
+def embed_each(embed: Callable[[str], np.ndarray], texts: list[str]) -> list[np.ndarray]:
+    """``embed`` of each text; in one model call when ``embed`` offers ``many`` (the assistant's does)."""
+    many = getattr(embed, "many", None)
+    if many is not None and texts:
+        return list(many(texts))
+    return [embed(t) for t in texts]
+
+
 QUESTION_HEADING_MIN = 0.55  # cosine of the asker's question with a heading that asks the same thing
 
 
@@ -326,7 +334,8 @@ def question_headings(
         head = chunk.section.split(" > ")[-1].strip() if chunk.section else ""
         if head.endswith("?"):
             rows.setdefault(head, []).append(row)
-    found = [(head, members, embed(head)) for head, members in rows.items()]
+    vecs = embed_each(embed, list(rows))
+    found = [(head, members, vec) for (head, members), vec in zip(rows.items(), vecs, strict=True)]
     object.__setattr__(snap, "_question_headings_cache", found)
     return found
 
@@ -407,7 +416,7 @@ def table_rows(snap: Snapshot, embed: Callable[[str], np.ndarray]) -> list[tuple
     cached = getattr(snap, "_table_rows_cache", None)
     if cached is not None:
         return cached
-    found: list[tuple[int, np.ndarray]] = []
+    rows: list[tuple[int, str]] = []
     for idx, (row, a, b) in enumerate(snap.sent_spans):
         text = snap.texts[snap.chunks[int(row)].doc_id][int(a) : int(b)]
         if "\t" not in text:
@@ -415,7 +424,9 @@ def table_rows(snap: Snapshot, embed: Callable[[str], np.ndarray]) -> list[tuple
         first = text.split("\t", 1)[0].strip().strip("*")
         if len(first.split()) < 2 or len(first) > 150:
             continue
-        found.append((idx, embed(first)))
+        rows.append((idx, first))
+    vecs = embed_each(embed, [first for _idx, first in rows])
+    found = [(idx, vec) for (idx, _first), vec in zip(rows, vecs, strict=True)]
     object.__setattr__(snap, "_table_rows_cache", found)
     return found
 

@@ -236,3 +236,26 @@ def test_a_chunk_is_found_by_its_own_sentence_and_by_its_heading(small: Settings
         plain /= np.linalg.norm(plain)
         head = embed_texts(small.model_path, [chunk.title])[0]
         assert snap.chunk_vecs[row] @ head > plain @ head, chunk.chunk_id
+
+
+def test_the_index_s_question_headings_and_table_rows_are_embedded_in_one_call(small: Settings) -> None:
+    # what every question compares with is embedded together on first use (the one-shot `ask`
+    # embedded 22 headings one by one), and the vectors are those of embedding each alone
+    from assistant.api import Assistant, _Embedder
+    from assistant.units import question_headings, table_rows
+
+    asst = Assistant(small)
+    calls: list[int] = []
+
+    class Counting(_Embedder):
+        def __init__(self, assistant: Assistant) -> None:
+            super().__init__(assistant)
+            many = self.many
+            self.many = lambda texts: (calls.append(len(texts)), many(texts))[1]
+
+    snap = asst.snapshot()
+    heads = question_headings(snap, Counting(asst))
+    rows = table_rows(snap, Counting(asst))
+    assert heads and len(calls) == 1 + (1 if rows else 0) and calls[0] == len(heads)
+    for head, _members, vec in heads:
+        assert float(vec @ asst.embed(head)) > 0.9999

@@ -78,6 +78,22 @@ def _cand(report: Assistant, starts: str, score: float):  # type: ignore[no-unty
     return Candidate(idx, row, a, b, text, score, 0.0, score)
 
 
+def _lead(report: Assistant, question: str, kinds: set[str], starts: tuple[str, str]) -> str:
+    """The judge's lead between two sentences of the page scored alike (the first a little higher)."""
+    from assistant.analysis import analyse
+    from assistant.answerability import judge
+    from assistant.vocab import normalise
+
+    snap = report.snapshot()
+    fixed, _ = normalise(snap, question)
+    analysis = analyse(fixed, fixed)
+    assert analysis.answer_type in kinds, analysis
+    cands = [_cand(report, starts[0], 0.80), _cand(report, starts[1], 0.77)]
+    verdict = judge(snap, analysis, cands, lead_margin=0.1, min_focus=0.2, count_window=40)
+    assert verdict.lead is not None
+    return verdict.lead.text
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -91,20 +107,13 @@ def _cand(report: Assistant, starts: str, score: float):  # type: ignore[no-unty
 )
 def test_a_lesson_about_the_asked_subject_leads(report: Assistant, question: str) -> None:
     # both sentences say "learning" and score alike; only one says anything about what was asked
-    from assistant.analysis import analyse
-    from assistant.answerability import judge
-    from assistant.vocab import normalise
-
-    snap = report.snapshot()
-    fixed, _ = normalise(snap, question)
-    analysis = analyse(fixed, fixed)
-    assert analysis.answer_type == "lesson", analysis
-    cands = [
-        _cand(report, "We will keep building on early learning", 0.80),
-        _cand(report, "Early learning from the pilots shows", 0.78),
-    ]
-    verdict = judge(snap, analysis, cands, lead_margin=0.1, min_focus=0.2, count_window=40)
-    assert verdict.lead is not None and verdict.lead.text.startswith("Early learning from the pilots")
+    lead = _lead(
+        report,
+        question,
+        {"lesson"},
+        ("We will keep building on early learning", "Early learning from the pilots shows"),
+    )
+    assert lead.startswith("Early learning from the pilots")
 
 
 @pytest.mark.parametrize(
@@ -121,17 +130,10 @@ def test_a_lesson_about_the_asked_subject_leads(report: Assistant, question: str
 def test_a_difficulty_with_the_asked_thing_leads(report: Assistant, question: str) -> None:
     # both sentences name Harbour Homes and a difficulty ("challenges", "difficult"); only one is
     # about workers, which is what is asked of it
-    from assistant.analysis import analyse
-    from assistant.answerability import judge
-    from assistant.vocab import normalise
-
-    snap = report.snapshot()
-    fixed, _ = normalise(snap, question)
-    analysis = analyse(fixed, fixed)
-    assert analysis.answer_type in {"obstacle", "lesson"}, analysis
-    cands = [
-        _cand(report, "Harbour Homes helps young people", 0.80),
-        _cand(report, "Recruiting experienced support workers", 0.76),
-    ]
-    verdict = judge(snap, analysis, cands, lead_margin=0.1, min_focus=0.2, count_window=40)
-    assert verdict.lead is not None and verdict.lead.text.startswith("Recruiting experienced")
+    lead = _lead(
+        report,
+        question,
+        {"obstacle", "lesson"},
+        ("Harbour Homes helps young people", "Recruiting experienced support workers"),
+    )
+    assert lead.startswith("Recruiting experienced")
