@@ -31,13 +31,16 @@ $(BIN)/python:
 
 # $(1): the lock to install. The installer and build backends first, then torch (the CPU build
 # from /opt/wheels: an unpinned torch drags in a multi-GB GPU build), then the lock, then the
-# project itself (editable, no dependencies: they are all in the lock), then a consistency check.
+# project itself (editable, no dependencies: they are all in the lock), then a consistency check,
+# then the project's own bytecode: where PYTHONDONTWRITEBYTECODE is set (as on these machines) no
+# run writes it, and every `csc-assistant ask` would compile the project's modules from source.
 define install_lock
 	$(PIP) install -q $(LOCKED) -r requirements/build.txt
 	$(PIP) install $(LOCKED) -r requirements/torch.txt
 	$(PIP) install $(LOCKED) -r $(1)
 	$(PIP) install -q --no-deps --no-build-isolation -e .
 	$(PIP) check
+	$(BIN)/python -m compileall -q ingest assistant ui
 endef
 
 # the product only: no language-model packages, nothing compiled

@@ -219,11 +219,10 @@ class OnnxEncoder:
 
         tok = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         tok.enable_truncation(MAX_TOKENS)
-        tok.no_padding()  # the shipped tokenizer.json pads to 128; lengths are counted unpadded
+        # the shipped tokenizer.json pads to 128; lengths are counted unpadded, and each batch is
+        # padded here to its longest text (pad id 0, as BERT's [PAD]): one tokenizer, loaded once
+        tok.no_padding()
         self._plain = tok
-        self._tok = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
-        self._tok.enable_truncation(MAX_TOKENS)
-        self._tok.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest text of each batch
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
         # no busy-waiting between operators: under load (other processes, the app's other questions)
@@ -233,9 +232,13 @@ class OnnxEncoder:
         self.path = onnx_path
 
     def _run(self, texts: list[str]) -> np.ndarray:
-        enc = self._tok.encode_batch(texts)
-        ids = np.asarray([e.ids for e in enc], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
+        enc = self._plain.encode_batch(texts)
+        width = max(len(e.ids) for e in enc)
+        ids = np.zeros((len(enc), width), dtype=np.int64)
+        mask = np.zeros((len(enc), width), dtype=np.int64)
+        for i, e in enumerate(enc):
+            ids[i, : len(e.ids)] = e.ids
+            mask[i, : len(e.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         return self._session.run(None, feed)[0]
 
