@@ -25,17 +25,24 @@ def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, f
     """
     if snap.exact_dense:
         return exact_ranking(snap.chunk_vecs, qvec, n)
+    # twice as many from the server's approximate (HNSW) search, scored again with the build's
+    # local copy of the same vectors and cut to the best n: a near-tie the graph search misses, or
+    # orders by its own float arithmetic, would otherwise shift the ranks below it, and fusion would
+    # pick other passages than an embedded build does
     hits = snap.vectors.similarity_search_by_vector_with_relevance_scores(  # type: ignore[attr-defined]
-        qvec.tolist(), k=min(n, len(snap.chunks))
+        qvec.tolist(), k=min(2 * n, len(snap.chunks))
     )
-    out = []
-    for doc, distance in hits:
+    rows = []
+    for doc, _distance in hits:
         row = snap.row_of.get(doc.id) if doc.id else None
         if row is None:
             row = int(doc.metadata.get("row", -1))
         if 0 <= row < len(snap.chunks):
-            out.append((row, 1.0 - float(distance)))
-    return out
+            rows.append(row)
+    if not rows:
+        return []
+    picked = np.asarray(sorted(set(rows)), dtype=np.int64)  # ascending: ties go by row, as exact_ranking's
+    return [(int(picked[i]), s) for i, s in exact_ranking(snap.chunk_vecs[picked], qvec, n)]
 
 
 def exact_ranking(vecs: np.ndarray, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:

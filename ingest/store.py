@@ -89,6 +89,9 @@ def chroma_client(folder: Path):  # type: ignore[no-untyped-def]
     )
 
 
+HNSW_EF = 400  # candidates the server's graph search weighs, building and searching
+
+
 def vector_store(  # type: ignore[no-untyped-def]
     folder: Path,
     model_path: str,
@@ -111,7 +114,11 @@ def vector_store(  # type: ignore[no-untyped-def]
         collection_name=collection,
         embedding_function=embedder(model_path, precision),
         collection_metadata=metadata,
-        collection_configuration={"hnsw": {"space": "cosine"}},
+        # a wide graph search (Chroma's default looks at 100 candidates while building and as few
+        # as k while searching): answers in server mode match the exact ranking of an embedded build
+        collection_configuration={
+            "hnsw": {"space": "cosine", "ef_construction": HNSW_EF, "ef_search": HNSW_EF}
+        },
     )
 
 

@@ -303,3 +303,18 @@ def test_orphan_collections_of_this_data_dir_only_are_swept(  # type: ignore[no-
     finally:
         for name in (theirs, "unrelated"):
             store.drop_collection(server.url, name)
+
+
+def test_the_server_s_dense_ranking_is_the_exact_one(server_settings, assistant_instance) -> None:  # type: ignore[no-untyped-def]
+    # the server's approximate search is asked for twice as many and cut by exact distance, so the
+    # ranking fusion reads is the embedded build's exact one, in order
+    from assistant.api import Assistant
+    from assistant.retrieve import CANDIDATES, dense_ranking, exact_ranking
+
+    served = Assistant(server_settings)
+    snap = served.snapshot()
+    for q in QUESTIONS:
+        qvec = served.embed(q)
+        got = [row for row, _s in dense_ranking(snap, qvec, CANDIDATES)]
+        want = [row for row, _s in exact_ranking(snap.chunk_vecs, qvec, CANDIDATES)]
+        assert got == want, q
