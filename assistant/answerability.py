@@ -72,6 +72,15 @@ def _context(snap: Snapshot, cand: Candidate) -> str:
 SAME_THING_WEIGHT = 0.5  # how much a word for the same thing counts beside the asker's own word
 
 
+def _mention(stem: str, have: set[str], spelt: dict[str, set[str]]) -> float:
+    """How surely a text whose stems are ``have`` mentions the asked ``stem``: 1 for the word itself
+    (or, for an acronym the documents define, its words: "EOI" is "Expression of Interest"), half
+    for a word for the same thing ("bid" / "proposal": the asker's own word is surer evidence), 0."""
+    if stem in have or bool(spelt.get(stem)) and spelt[stem] <= have:
+        return 1.0
+    return SAME_THING_WEIGHT if SAME_THING.get(stem, frozenset()) & have else 0.0
+
+
 def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> float:
     """Share of the question's focus (IDF-weighted) that ``text`` mentions."""
     if not analysis.focus:
@@ -79,16 +88,9 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     idf = idf_table(snap)
     default = math.log(1 + len(snap.chunks))
     have = set(content_stems(text))
-    spelt = acronyms(snap)  # "EOI" is covered by "Expression of Interest", as the documents define it
-
-    def covered(stem: str) -> float:
-        if stem in have or bool(spelt.get(stem)) and spelt[stem] <= have:
-            return 1.0
-        # "bid" is covered by "proposal", for half: the asker's own word is surer evidence
-        return SAME_THING_WEIGHT if SAME_THING.get(stem, frozenset()) & have else 0.0
-
+    spelt = acronyms(snap)
     total = sum(idf.get(s, default) for s in analysis.focus)
-    got = sum(idf.get(s, default) * covered(s) for s in analysis.focus)
+    got = sum(idf.get(s, default) * _mention(s, have, spelt) for s in analysis.focus)
     return got / total if total else 1.0
 
 
@@ -239,10 +241,7 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
     have = set(content_stems(sentence))
     spelt = acronyms(snap)
     # a word for the same thing ("staffing" / "workers") says it too
-    return any(
-        s in have or (spelt.get(s) and spelt[s] <= have) or bool(SAME_THING.get(s, frozenset()) & have)
-        for s in rest
-    )
+    return any(_mention(s, have, spelt) > 0 for s in rest)
 
 
 # a sentence that says what its subject is: "X is a/an/the ...", "X involves / provides / means ..."
