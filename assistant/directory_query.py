@@ -1,12 +1,13 @@
-"""Read a question against the project directory: question -> filters and answer kind.
+"""Read a question against the project directory: question -> filters.
 
-Split out of ``assistant/projects.py`` so that reading a question (tokens, stop words, entry
-names typed exactly or loosely, organisations, regions, theme words and codes, amounts, years,
-phrases from the entries) can be read and tested apart from answering it (matching records,
-locating them in the source, phrasing and citing), which stays in ``assistant/projects.py``.
-``_parse`` turns a question into a ``_Parsed`` set of filters; ``_classify`` decides whether it
-is a directory question at all and of which kind (list, lookup, count, total). Nothing here
-imports ``assistant.projects``.
+Split out of ``assistant/projects.py`` so that reading a question (entry names typed exactly or
+loosely, organisations, regions, theme words and codes, amounts, years, phrases from the entries)
+can be read and tested apart from answering it (matching records, locating them in the source,
+phrasing and citing), which stays in ``assistant/projects.py``. ``_parse`` turns a question into a
+``_Parsed`` set of filters; the words it knows and how tokens are compared are in
+:mod:`assistant.directory_words`; whether the question is a directory question at all, and of
+which kind (list, lookup, count, total), is decided by :mod:`assistant.directory_kind`. Nothing
+here imports ``assistant.projects``.
 """
 
 from __future__ import annotations
@@ -15,144 +16,24 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.directory_words import (
+    _GENERIC_WORDS,
+    _STOP,
+    GENERIC_PHRASES,
+    PHRASE_START_STOP,
+    QUESTION_REGIONS,
+    STOPWORDS,
+    THEME_WORDS,
+    _contains,
+    _content,
+    _name_variants,
+    _norm_seq,
+    _org_fragments,
+    _tokens,
+)
 from ingest.projects_store import ProjectRecord, fold_text
 from ingest.values import parse_amount
 
-# --------------------------------------------------------------------------- vocabulary
-
-# Readable words -> raw theme code. The codes are undefined in the document; the
-# mapping is our reading of the descriptions and is reported as inferred.
-THEME_WORDS: list[tuple[str, str]] = [
-    (r"care[- ]?leav\w*|leaving care|leave care|leavers? care", "CL"),
-    (r"adopt(?:ion|ive|ers?)|foster(?:ing|ed)?|foster[- ]care(?:rs?)?|kinship", "FA"),
-    (r"mental (?:ill[- ])?health", "MH"),
-    (r"residential(?: care)?|children'?s homes?", "RES"),
-    (r"looked[- ]after(?: children)?|children looked after|children in care", "LAC"),
-    (r"adolescen\w*|teenagers?", "AD"),
-    (r"edge of care|children in need", "EOC/CIN"),
-    (r"alternative delivery models?", "ADM"),
-    (r"(?:child )?sexual exploitation", "CSE"),
-    (r"female genital mutilation", "FGM"),
-    (r"disabilit\w*|disabled", "YPD"),
-    (r"parents|parental|parenting", "PAR"),
-    (r"social work practice|social work reform", "SWP"),
-    (r"education(?:al)?|schools?", "ED"),
-]
-
-# Region words as users type them. Deliberately no bare "national"/"England".
-QUESTION_REGIONS: dict[str, str] = {
-    "east midlands": "East Midlands",
-    "east of england": "East of England",
-    "greater london": "Greater London",
-    "london": "Greater London",
-    "multiple or nationwide": "Multiple or Nationwide",
-    "nationwide": "Multiple or Nationwide",
-    "national projects": "Multiple or Nationwide",
-    "multiple regions": "Multiple or Nationwide",
-    "north east": "North East",
-    "north-east": "North East",
-    "north west": "North West",
-    "north-west": "North West",
-    "south east": "South East",
-    "south-east": "South East",
-    "south west": "South West",
-    "south-west": "South West",
-    "west midlands": "West Midlands",
-    "yorkshire and the humber": "Yorkshire and the Humber",
-    "yorkshire and humber": "Yorkshire and the Humber",
-    "yorkshire": "Yorkshire and the Humber",
-}
-
-_STOPWORD_TEXT = """
-    a an the and or of in on at to for from by with without about into across within as is are was were
-    be been being has have had do does did done which what who whom whose where when why how many much
-    me my i we our us you your they their them it its this that these those there here any all every
-    everything anything some each other show list tell give find get got gets getting receive received
-    went go goes gone given awarded funded funding fund funds money total totals altogether combined
-    overall sum number count project projects programme programmes directory theme themes code codes
-    coded tagged marked carry carries carrying run runs ran running lead leads led
-    behind deliver delivers delivering delivered support supports supporting help helps helping
-    focus focuses focusing involve involves involving use uses using cover covers covering tackle
-    tackles tackling organisation organisations organization organizations council councils
-    local authority authorities charity charities body bodies partner partners over under above below
-    more less than least most between up just only also please can could would should will did
-    name names called known entry entries area areas region regions based located rolling out
-    year years award awards grant grants million m k £ s"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-PHRASE_START_STOP = frozenset({"work", "works", "working", "focu", "aim", "aiming"})
-GENERIC_NAME_WORDS = frozenset({"project", "programme", "pilot", "service", "model", "scheme"})
-GENERIC_PHRASES = frozenset(
-    {
-        "young people",
-        "young person",
-        "children and young people",
-        "social care",
-        "children's social care",
-        "social work",
-        "local authority",
-        "local authorities",
-        "children's service",
-        "children and family",
-    }
-)
-
-_COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b")
-_TOTAL_RE = re.compile(
-    r"\bin total\b|\btotal(?:led|ed)?\b|\baltogether\b|\bcombined\b|\bin all\b|\bsum of\b"
-    r"|\bhow much (?:money |funding |in funding )?(?:went|has gone|was (?:spent|given|awarded) to)\b"
-)
-_LOOKUP_RE = re.compile(
-    r"\b(?:which|what) (?:organi[sz]ations?|councils?|local authorit(?:y|ies)|charit(?:y|ies)|bod(?:y|ies)"
-    r"|partners?|areas?|places?|boroughs?)\b"
-    r"|\bwho(?:'s| is| was| are| were)? (?:runs?|ran|leads?|led|behind|delivers?|delivered|running"
-    r"|manages?|operates?|in charge|got)\b"
-    r"|\bhow much (?:\w+ )?(?:did|was|were|has|have)\b|\btell me (?:about|more)\b"
-    r"|\bdetails? (?:of|for|on)\b|\bwhere (?:is|was|does|did)\b"
-    r"|\bwhat (?:is|was|does|did) (?:the )?[\w'’ -]+ (?:project|do|get|receive)\b"
-)
-_LIST_RE = re.compile(
-    r"\b(?:which|what) (?:\w+ )?projects?\b|\bshow(?: me)?\b|\blist\b"
-    r"|\bwhat (?:was|were|got|has been|have been) funded\b|\beverything funded\b"
-    r"|\ball (?:the )?projects\b|\bany projects\b"
-)
-_PROJECT_WORD_RE = re.compile(
-    r"\bprojects?\b|\bdirectory\b|\btheme codes?\b|\bfunded\b|\bawards?\b|\bawarded\b|\bgrants?\b"
-    # "which councils got funding in the West Midlands": the funded bodies are the directory's records
-    r"|\b(?:got|get|received|were given|have had|had) (?:funding|money|grants?|an award)\b"
-)
-# "we", "our", "I": the asker's own project or bid, an eligibility question, not a directory search
-_FIRST_PERSON_RE = re.compile(r"\b(?:we|we're|we've|our|ours|us|i|i'm|i've|my)\b")
-_ROUND_RE = re.compile(
-    r"\bround\s*(?:[123]|one|two|three)\b|\brounds\b"
-    r"|\b(?:first|second|third|1st|2nd|3rd|original|last) (?:round|phase)\b"
-)
-# words of the programme's own name and generic nouns: in a project name they identify nothing
-_GENERIC_WORDS = frozenset(
-    [
-        "innovation",
-        "innovations",
-        "programme",
-        "program",
-        "children",
-        "childrens",
-        "social",
-        "care",
-        "project",
-        "projects",
-        "council",
-        "councils",
-        "service",
-        "services",
-        "fund",
-        "funding",
-        "department",
-        "dfe",
-    ]
-)
-_LEARNING_RE = re.compile(
-    r"\b(?:found|find|findings?|learn(?:ed|t|ing)?|lessons?|evidence|evaluat\w*|impact|effective"
-    r"|conclu\w*|say about|said about|what worked|outcomes? (?:for|of))\b"
-)
 _AMOUNT_RE = re.compile(
     r"\b(?P<op>over|more than|above|at least|greater than|exceeding|under|less than|below|at most|up to"
     r"|between)\s+£\s?(?P<a>\d[\d.,]*)\s*(?P<ua>bn|million|thousand|m|k)?(?![a-z])"
@@ -160,25 +41,6 @@ _AMOUNT_RE = re.compile(
 )
 _YEAR_RANGE_RE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d{2})\s+(?:and|to|-)\s+((?:19|20)\d{2})\b")
 _YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
-_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-/]*")
-
-
-@dataclass
-class _Tok:
-    start: int
-    end: int
-    orig: str
-    norm: str
-
-
-# asking for the whole directory: "all the projects", "every project", "the full list"
-_ALL_PROJECTS_RE = re.compile(
-    r"\b(?:all|every|each)\b(?:\s+(?:of\s+)?(?:the\s+)?(?:funded\s+)?(?:projects?|entries|directory))"
-    r"|\b(?:full|complete|whole|entire)\s+(?:list|directory)\b|\blist\s+(?:of\s+)?(?:the\s+)?(?:funded\s+)?projects"
-    r"(?:\s+in\s+the\s+directory)?\s*\??$"
-    r"|^\s*(?:which|what)\s+projects\s+are\s+(?:in|listed in|on)\s+the\s+directory\s*\??$",
-    re.I,
-)
 # funded more than once: "two separate awards", "more than one grant", "funded twice", "repeat funding"
 _AWARD_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "several": 2, "multiple": 2, "more than one": 2}
 _REPEAT_AWARDS_RE = re.compile(
@@ -211,54 +73,6 @@ class _Parsed:
     partial_name_numbers: set[int] = field(default_factory=set)
     shared: bool = False  # only entries with a shared ("share of") award
     min_awards: int | None = None  # only entries funded at least this many times ("two awards")
-
-
-# --------------------------------------------------------------------------- text helpers
-
-
-def _norm(token: str) -> str:
-    """Token for matching: lowercase, straight quotes, no possessive, crude singular."""
-    t = token.lower().replace("’", "'").strip("'-/")
-    if t.endswith("'s"):
-        t = t[:-2]
-    if len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
-        t = t[:-1]
-    return t
-
-
-_STOP = frozenset(STOPWORDS | {_norm(w) for w in STOPWORDS})
-
-
-def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.start(), m.end(), m.group(), _norm(m.group())) for m in _TOKEN_RE.finditer(text)]
-
-
-def _norm_seq(text: str) -> tuple[str, ...]:
-    return tuple(t.norm for t in _tokens(text) if t.norm)
-
-
-def _contains(hay: tuple[str, ...], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return n > 0 and any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
-
-
-def _content(seq: tuple[str, ...]) -> list[str]:
-    return [t for t in seq if t not in _STOP and t not in GENERIC_NAME_WORDS]
-
-
-def _name_variants(name: str) -> list[str]:
-    """Full name, name without "(ACRONYM)", and the acronym itself."""
-    out = [name]
-    stripped = re.sub(r"\s*\([^)]*\)", "", name).strip()
-    if stripped and stripped != name:
-        out.append(stripped)
-    out += re.findall(r"\(([A-Z][A-Za-z]{2,})\)", name)
-    return out
-
-
-def _org_fragments(orgs: str) -> list[str]:
-    parts = [orgs, *re.split(r",|\band\b|\bwith\b", orgs)]
-    return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
 # --------------------------------------------------------------------------- question parsing
@@ -551,70 +365,3 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
         or p.min_awards is not None
     )
     return p, has_filters
-
-
-def _strong(p: _Parsed) -> bool:
-    return bool(
-        p.region
-        or p.themes
-        or p.orgs
-        or p.year_from
-        or p.names
-        or p.shared
-        or p.min_awards is not None
-        or p.min_amount is not None
-        or p.max_amount is not None
-    )
-
-
-def _classify(question: str, p: _Parsed, has_filters: bool) -> str | None:
-    """Decide the kind, or None when the question is not clearly about the directory."""
-    qf = fold_text(question)
-    lookup_cue = bool(_LOOKUP_RE.search(qf))
-    entity = bool(p.names or p.orgs or p.partial_name_numbers)
-    project_word = bool(_PROJECT_WORD_RE.search(qf))
-    if _COUNT_RE.search(qf):
-        kind = "count"
-    elif _TOTAL_RE.search(qf) and (project_word or not p.names):
-        kind = "total"
-    elif (lookup_cue and entity) or (
-        (p.names or p.partial_name_numbers) and not _LIST_RE.search(qf) and not p.region and not p.themes
-    ):
-        kind = "lookup"
-    else:
-        kind = "list"
-    named_lookup = kind == "lookup" and entity and (lookup_cue or project_word)
-    if (
-        _FIRST_PERSON_RE.search(qf)
-        and not _LIST_RE.search(qf)
-        and not re.search(r"\bdirectory\b", qf)
-        and not named_lookup  # "we were told about <project>: who runs it?" still asks about that record
-    ):
-        return None
-    if _ROUND_RE.search(qf) and kind != "lookup":
-        return None  # programme-level round figures live in the timeline text; retrieval cites them
-    if kind == "lookup":
-        return kind if (lookup_cue or project_word) and entity else None
-    if not project_word:
-        return None
-    if not has_filters and not _ALL_PROJECTS_RE.search(qf):
-        # no filter understood: every record is no answer to a question that asked for some of them
-        # (a misspelt name, "two awards", a filter the directory has no field for); only an asker
-        # who wants them all gets all 69
-        return None
-    explicit_list = re.search(r"\bwhich (?:\w+ )?projects?\b|\blist\b|\bshow\b|\bdirectory\b", qf)
-    only_years = p.year_from is not None and not (
-        p.region
-        or p.themes
-        or p.orgs
-        or p.phrases
-        or p.names
-        or p.shared
-        or p.min_amount is not None
-        or p.max_amount is not None
-    )
-    if only_years and kind == "list" and not explicit_list and not re.search(r"funded|awarded", qf):
-        return None  # "how long can a project run in 2016-2020?" is about the programme, not a list
-    if _LEARNING_RE.search(qf) and (not _strong(p) or not explicit_list):
-        return None  # a question about what was learned, not about who was funded
-    return kind

@@ -4,7 +4,8 @@ Retrieval sees a few passages, so it cannot say "which projects in X" completely
 up awards. When a question clearly targets the project directory we filter the parsed
 store instead and cite each entry verbatim. Anything else returns None so normal
 retrieval answers it: precision matters more than coverage here. Reading the question
-(question -> filters and kind) lives in ``assistant/directory_query.py``; this module
+lives in ``assistant/directory_query.py`` (question -> filters), ``directory_kind.py``
+(which kind, if any) and ``directory_words.py`` (the words they know); this module
 matches records, locates them in the source, and phrases and cites the answer.
 """
 
@@ -14,16 +15,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.directory_query import (
-    GENERIC_NAME_WORDS,
-    _classify,
-    _contains,
-    _norm,
-    _norm_seq,
-    _parse,
-    _Parsed,
-    _strong,
-)
+from assistant.directory_kind import _classify, _strong
+from assistant.directory_query import _parse, _Parsed
+from assistant.directory_words import GENERIC_NAME_WORDS, _contains, _norm, _norm_seq
 from ingest.directory import THEME_LABELS_INFERRED
 from ingest.projects_store import ProjectRecord, ProjectStore, fold_text
 from ingest.values import format_gbp

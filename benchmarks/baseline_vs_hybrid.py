@@ -8,7 +8,7 @@ same scoring rules. The baseline is that recipe: RecursiveCharacterTextSplitter(
 the corpus files, the project's all-MiniLM-L6-v2 embeddings, a temporary Chroma store, top 4.
 Its answer is the top chunk (a fair extractive answer: it is what a user would read first), its
 citations and contexts are the 4 chunks, and it never abstains. Both are scored with
-``assistant.evaluate`` (the reference scorer's rules); latency is warm, in process, per question.
+``assistant.eval_score`` (the reference scorer's rules); latency is warm, in process, per question.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant import evaluate as ev  # noqa: E402
+from assistant import eval_match, eval_report, eval_score, eval_sets  # noqa: E402
 from ingest.config import Settings, load_settings  # noqa: E402
 from ingest.manifest import corpus_files  # noqa: E402
 
@@ -94,7 +94,7 @@ def run(respond: Responder, items: list[dict]) -> tuple[list[dict], list[float]]
     """Answer every item, timing each call (the responder has been warmed up already)."""
     responses, lats = [], []
     for it in items:
-        req = ev.request_for(it)
+        req = eval_sets.request_for(it)
         t0 = time.perf_counter()
         responses.append(respond(req["question"], req["history"]))
         lats.append(time.perf_counter() - t0)
@@ -126,7 +126,7 @@ def print_comparison(rows: list[tuple[str, str, dict, dict]]) -> None:
     for set_name, system, agg, timing in rows:
         keys = ["evidence_hit@citations", "answer_fact_accuracy", "evidence_recall@5", "citation_validity",
                 "abstention_recall", "false_abstention_rate", "headline"]  # fmt: skip
-        cells = [f"{agg['n']:8d}"] + [f"{ev._fmt(agg[k]):>8s}" for k in keys]
+        cells = [f"{agg['n']:8d}"] + [f"{eval_report._fmt(agg[k]):>8s}" for k in keys]
         cells += [f"{timing['p50_s']:8.3f}", f"{timing['p95_s']:8.3f}"]
         print(f"{set_name:10s} {system:18s} " + " ".join(cells))
 
@@ -137,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--overlap", type=int, default=100, help="baseline chunk overlap (0 or 100)")
     args = ap.parse_args(argv)
     settings = load_settings()
-    sets = args.sets or ev.default_sets()
+    sets = args.sets or eval_sets.default_sets()
     environment()
-    corpus = ev.Corpus.from_dir(settings.corpus_dir)
+    corpus = eval_match.Corpus.from_dir(settings.corpus_dir)
 
     with tempfile.TemporaryDirectory(prefix="csc-baseline-") as tmp:
         baseline = DenseBaseline(settings, tmp, chunk_overlap=args.overlap)
@@ -156,11 +156,11 @@ def main(argv: list[str] | None = None) -> int:
                 respond(q, [])
         rows = []
         for path in sets:
-            items = ev.load_set(path)
+            items = eval_sets.load_set(path)
             for name, respond in systems:
                 responses, lats = run(respond, items)
-                agg = ev.aggregate(ev.score_items(items, responses, corpus))
-                rows.append((path.stem, name, agg, ev.timing_summary(lats)))
+                agg = eval_score.aggregate(eval_score.score_items(items, responses, corpus))
+                rows.append((path.stem, name, agg, eval_score.timing_summary(lats)))
     print()
     print_comparison(rows)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

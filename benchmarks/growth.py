@@ -79,7 +79,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "chunks": report.chunks, 
 QUERY = r"""
 import json, resource, sys, time
 from pathlib import Path
-from assistant import evaluate as ev
+from assistant import eval_score, eval_sets
 from assistant import retrieve as R
 from assistant.api import Assistant
 from ingest.config import load_settings
@@ -87,11 +87,11 @@ a = Assistant(load_settings(corpus_dir=Path(sys.argv[1]), data_dir=Path(sys.argv
 t = time.perf_counter(); snap = a.snapshot(); load_s = time.perf_counter() - t
 for q in ["What is the Children's Social Care Innovation Programme?", "Who can apply for funding?"]:
     a.ask(q)
-items = [it for p in ev.default_sets() for it in ev.load_set(p)][: int(sys.argv[3])]
+items = [it for p in eval_sets.default_sets() for it in eval_sets.load_set(p)][: int(sys.argv[3])]
 lats, stages = [], {"dense": [], "bm25": [], "sentences": []}
 abstained = 0
 for it in items:
-    req = ev.request_for(it)
+    req = eval_sets.request_for(it)
     t = time.perf_counter(); ans = a.ask(req["question"], req["history"])
     lats.append(time.perf_counter() - t)
     abstained += ans.abstained
@@ -99,12 +99,12 @@ for it in items:
     for name, fn, arg in (("dense", R.dense_ranking, qvec), ("bm25", R.lexical_ranking, ans.query),
                           ("sentences", R.sentence_ranking, qvec)):
         t = time.perf_counter(); fn(snap, arg, R.CANDIDATES); stages[name].append(time.perf_counter() - t)
-out = {"load_s": load_s, "n": len(items), "abstained": abstained, "p50_s": ev.percentile(lats, 0.5),
-       "p95_s": ev.percentile(lats, 0.95), "max_s": max(lats),
+out = {"load_s": load_s, "n": len(items), "abstained": abstained, "p50_s": eval_score.percentile(lats, 0.5),
+       "p95_s": eval_score.percentile(lats, 0.95), "max_s": max(lats),
        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 for name, xs in stages.items():
-    out[name + "_p50_ms"] = 1000 * ev.percentile(xs, 0.5)
-    out[name + "_p95_ms"] = 1000 * ev.percentile(xs, 0.95)
+    out[name + "_p50_ms"] = 1000 * eval_score.percentile(xs, 0.5)
+    out[name + "_p95_ms"] = 1000 * eval_score.percentile(xs, 0.95)
 print(json.dumps(out))
 """
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant import evaluate as ev  # noqa: E402
+from assistant import eval_score, eval_sets  # noqa: E402
 
 COLD_QUESTION = "When is the second deadline for expressions of interest?"
 
@@ -65,17 +65,17 @@ def child(code: str, *args: str) -> tuple[dict, float]:
 def warm(reps: int) -> None:
     from assistant.api import Assistant
 
-    items = [it for path in ev.default_sets() for it in ev.load_set(path)]
+    items = [it for path in eval_sets.default_sets() for it in eval_sets.load_set(path)]
     assistant = Assistant()
     assistant.ask(COLD_QUESTION)
     lats = []
     for _ in range(reps):
         for it in items:
-            req = ev.request_for(it)
+            req = eval_sets.request_for(it)
             t0 = time.perf_counter()
             assistant.ask(req["question"], req["history"])
             lats.append(time.perf_counter() - t0)
-    t = ev.timing_summary(lats)
+    t = eval_score.timing_summary(lats)
     print(
         f"warm: {len(items)} questions x {reps} reps = {len(lats)} asks  mean {t['mean_s']:.3f}s  "
         f"p50 {t['p50_s']:.3f}s  p95 {t['p95_s']:.3f}s  max {t['max_s']:.3f}s"

@@ -53,9 +53,14 @@ FALLBACK_QUESTIONS = [
 
 
 def questions() -> list[str]:
-    from assistant import evaluate as ev
+    from assistant import eval_sets
 
-    out = [it["question"] for p in ev.default_sets() for it in ev.load_set(p) if not it.get("history")]
+    out = [
+        it["question"]
+        for p in eval_sets.default_sets()
+        for it in eval_sets.load_set(p)
+        if not it.get("history")
+    ]
     return out or FALLBACK_QUESTIONS
 
 

@@ -130,12 +130,12 @@ def warm(data_dir: Path, baseline_dir: Path, env: dict[str, str]) -> tuple[dict,
     Each question is asked of the product, then of the baseline, one after the other. The baseline
     runs in its own process: torch's and ONNX Runtime's thread pools in one process slow each other.
     """
-    from assistant import evaluate as ev
+    from assistant import eval_score, eval_sets
     from assistant.api import Assistant
     from ingest.config import load_settings
 
     settings = load_settings(data_dir=data_dir)
-    items = [it for path in ev.default_sets() for it in ev.load_set(path)]
+    items = [it for path in eval_sets.default_sets() for it in eval_sets.load_set(path)]
     assistant = Assistant(settings, llm="none")
     child = subprocess.Popen(
         [sys.executable, "-c", BASELINE_SERVE, str(baseline_dir)],
@@ -157,14 +157,14 @@ def warm(data_dir: Path, baseline_dir: Path, env: dict[str, str]) -> tuple[dict,
     baseline(QUESTION)
     ours, theirs = [], []
     for it in items:
-        req = ev.request_for(it)
+        req = eval_sets.request_for(it)
         t0 = time.perf_counter()
         assistant.ask(req["question"], req["history"])
         ours.append(time.perf_counter() - t0)
         theirs.append(baseline(req["question"]))
     child.stdin.close()
     child.wait()
-    return ev.timing_summary(ours), ev.timing_summary(theirs), len(items)
+    return eval_score.timing_summary(ours), eval_score.timing_summary(theirs), len(items)
 
 
 def concurrent(env: dict[str, str], users: int, per_user: int, baseline_p50: float) -> None:

@@ -270,7 +270,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("question", HOSTILE)
 def test_hostile_questions_are_handled(assistant_instance, question: str) -> None:  # type: ignore[no-untyped-def]
-    from ui import render
+    from ui import render_chat
 
     ans = assistant_instance.ask(question)
     assert isinstance(ans.answer, str) and ans.answer
@@ -278,7 +278,7 @@ def test_hostile_questions_are_handled(assistant_instance, question: str) -> Non
     for c in ans.citations:  # every quote still verbatim from the corpus
         assert assistant_instance.document_text(c.doc_id)[c.start : c.end] == c.text
     assert "pwned" not in ans.answer.lower() and "api key" not in ans.answer.lower()
-    shown = render.user_message_html(question)
+    shown = render_chat.user_message_html(question)
     assert "<script" not in shown and "onerror=" not in shown.replace("onerror=&quot;", "")
     # the directory table survives SQL-looking input
     store_ = assistant_instance.project_store()

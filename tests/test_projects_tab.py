@@ -15,7 +15,7 @@ from support import DIRECTORY, projects_store
 
 from ingest.directory import Award
 from ingest.projects_store import ProjectRecord, ProjectStore
-from ui import render
+from ui import render_documents, render_projects
 from ui.app import projects_query_args, projects_view
 
 SOURCE = DIRECTORY
@@ -94,7 +94,7 @@ def test_east_of_england_and_care_leavers_is_exactly_entries_10_and_11(
 def test_region_unknown_theme_org_year_amount_and_search_filters(store: ProjectStore, text: str) -> None:
     assert query(store, region="unknown") == [73, 74, 75, 76]
     # raw codes as printed; the combined code is one choice
-    assert "EOC/CIN" in [v for _, v in render.theme_choices(store.theme_codes())]
+    assert "EOC/CIN" in [v for _, v in render_projects.theme_choices(store.theme_codes())]
     assert query(store, theme="FGM") == [24, 49]
     assert query(store, org="north east lincolnshire") == [2, 4]
     assert 8 in query(store, year="2017") and 8 in query(store, year="2014")
@@ -128,7 +128,7 @@ def test_unreadable_amount_is_reported_not_guessed() -> None:
     ],
 )
 def test_parse_gbp(typed: str, pounds: float | None) -> None:
-    assert render.parse_gbp(typed) == pounds
+    assert render_projects.parse_gbp(typed) == pounds
 
 
 def test_summary_counts_totals_and_says_the_directory_is_partial(store: ProjectStore) -> None:
@@ -146,41 +146,41 @@ def test_summary_counts_totals_and_says_the_directory_is_partial(store: ProjectS
 
 
 def test_row_with_two_awards_shows_both_as_written(store: ProjectStore) -> None:
-    row = render.project_row_html(store.get(8))
+    row = render_projects.project_row_html(store.get(8))
     assert (
         '<li class="award">Dec 2014, £4.8m</li>' in row and '<li class="award">May 2017, £11.6m</li>' in row
     )
     assert "£16.4m" in row
-    odd = render.project_row_html(store.get(2))
+    odd = render_projects.project_row_html(store.get(2))
     assert "Feb 2015, £1,06m (= £1.06m)" in odd
 
 
 def test_shared_award_is_flagged_and_not_totalled(store: ProjectStore) -> None:
-    row = render.project_row_html(store.get(39))
+    row = render_projects.project_row_html(store.get(39))
     assert '<li class="shared">Jan 2015, share of £4.1m (shared award)</li>' in row
     assert "shared award only" in row
 
 
 def test_region_markers_for_unknown_and_inferred_regions(store: ProjectStore) -> None:
-    unknown = render.project_row_html(store.get(73))
+    unknown = render_projects.project_row_html(store.get(73))
     assert "Region unknown" in unknown and "could be Multiple or Nationwide, North East" in unknown
-    inferred = render.project_row_html(store.get(44))  # printed under SOUTH WEST, numbered as Nationwide
+    # printed under SOUTH WEST, numbered as Nationwide
+    inferred = render_projects.project_row_html(store.get(44))
     assert "Multiple or Nationwide" in inferred and "inferred from numbering" in inferred
     assert "printed under South West" in inferred
-    plain = render.project_row_html(store.get(5))
+    plain = render_projects.project_row_html(store.get(5))
     assert "badge" not in plain
-    assert "cut off in the extract" in render.project_row_html(store.get(55))
+    assert "cut off in the extract" in render_projects.project_row_html(store.get(55))
 
 
 def test_theme_codes_are_raw_and_labels_marked_inferred(store: ProjectStore) -> None:
-    choices = dict((v, label) for label, v in render.theme_choices(store.theme_codes(), store.all()))
+    choices = dict((v, label) for label, v in render_projects.theme_choices(store.theme_codes(), store.all()))
     assert choices["CL"].startswith("CL — care leavers (inferred)")
     assert choices["EOC/CIN"].startswith("EOC/CIN — ")
-    assert '<code class="theme" title="care leavers (inferred)">CL</code>' in render.project_row_html(
-        store.get(11)
-    )
-    regions = [v for _, v in render.region_choices(store.all())]
-    assert regions[0] == render.ANY and regions[-1] == "unknown" and "East of England" in regions
+    row11 = render_projects.project_row_html(store.get(11))
+    assert '<code class="theme" title="care leavers (inferred)">CL</code>' in row11
+    regions = [v for _, v in render_projects.region_choices(store.all())]
+    assert regions[0] == render_projects.ANY and regions[-1] == "unknown" and "East of England" in regions
 
 
 # --------------------------------------------------------------------------- sorting
@@ -188,18 +188,18 @@ def test_theme_codes_are_raw_and_labels_marked_inferred(store: ProjectStore) -> 
 
 def test_sort_by_every_column(store: ProjectStore) -> None:
     recs = store.all()
-    assert [r.number for r in render.sort_projects(recs, "number", True)][:2] == [86, 85]
-    by_total = render.sort_projects(recs, "total", True)
+    assert [r.number for r in render_projects.sort_projects(recs, "number", True)][:2] == [86, 85]
+    by_total = render_projects.sort_projects(recs, "total", True)
     assert by_total[0].number == 8 and by_total[-1].amount_total is None  # no total: last either way
-    assert render.sort_projects(recs, "total")[-1].amount_total is None
-    names = [r.name.casefold() for r in render.sort_projects(recs, "name")]
+    assert render_projects.sort_projects(recs, "total")[-1].amount_total is None
+    names = [r.name.casefold() for r in render_projects.sort_projects(recs, "name")]
     assert names == sorted(names)
-    assert render.sort_projects(recs, "region")[-1].region == "unknown"
-    first_award = render.sort_projects(recs, "awards")[0]
+    assert render_projects.sort_projects(recs, "region")[-1].region == "unknown"
+    first_award = render_projects.sort_projects(recs, "awards")[0]
     assert first_award.awards[0].year == 2014
-    for key, _ in render.PROJECT_COLUMNS:
-        assert len(render.sort_projects(recs, key)) == len(recs)
-    table = render.projects_table_html(recs, sort="total", descending=True, selected=8)
+    for key, _ in render_projects.PROJECT_COLUMNS:
+        assert len(render_projects.sort_projects(recs, key)) == len(recs)
+    table = render_projects.projects_table_html(recs, sort="total", descending=True, selected=8)
     assert (
         '<th scope="col" aria-sort="descending"><button type="button" class="sort" data-sort="total"' in table
     )
@@ -213,7 +213,7 @@ def test_entry_quote_is_the_verbatim_span(store: ProjectStore, text: str) -> Non
     rec = store.get(11)
     quote = text[rec.start : rec.end]
     assert quote.startswith("### 11. Staying Close, Staying Connected (CL)")
-    out = render.project_entry_html(rec, text, doc_title="Directory")
+    out = render_projects.project_entry_html(rec, text, doc_title="Directory")
     # the Markdown heading reads as a heading: its hashes are hidden, never shown raw
     shown = re.sub(r'<span class="md-x" aria-hidden="true">[^<]*</span>', "", out)
     assert "###" not in shown and '<span class="md-h">11. Staying Close, Staying Connected (CL)</span>' in out
@@ -221,7 +221,7 @@ def test_entry_quote_is_the_verbatim_span(store: ProjectStore, text: str) -> Non
     assert html.unescape(re.sub(r"<[^>]+>", "", block)) == quote  # verbatim: the syntax is hidden, not cut
     assert "characters" not in out and "Directory, entry 11" in out
     assert "EAST OF ENGLAND &gt; 11. Staying Close, Staying Connected" in out
-    viewer = render.document_html({"title": "Directory"}, text, highlight=(rec.start, rec.end))
+    viewer = render_documents.document_html({"title": "Directory"}, text, highlight=(rec.start, rec.end))
     assert '<mark class="hl quote" id="viewer-hl">' in viewer
     marked = viewer.split('<mark class="hl quote" id="viewer-hl">', 1)[1].split("</mark>", 1)[0]
     assert html.unescape(re.sub(r"<[^>]+>", "", marked)) == quote  # every character of the span, in order
@@ -242,10 +242,10 @@ def test_markup_in_a_record_is_escaped_everywhere() -> None:
     doc = f"### 99. Bad {evil}\n"
     rec = replace(rec, start=0, end=len(doc))
     outputs = [
-        render.project_row_html(rec),
-        render.projects_table_html([rec]),
-        render.project_entry_html(rec, doc, doc_title=f"T {evil}"),
-        render.projects_summary_html([rec], total_entries=1, problems=[evil]),
+        render_projects.project_row_html(rec),
+        render_projects.projects_table_html([rec]),
+        render_projects.project_entry_html(rec, doc, doc_title=f"T {evil}"),
+        render_projects.projects_summary_html([rec], total_entries=1, problems=[evil]),
     ]
     for out in outputs:
         assert "<script>" not in out and "<b>" not in out and "<i>" not in out and "<img" not in out
@@ -255,9 +255,9 @@ def test_markup_in_a_record_is_escaped_everywhere() -> None:
 
 
 def test_number_ranges() -> None:
-    assert render.number_ranges([56, 57, 58, 60]) == "56–58 and 60"
-    assert render.number_ranges([55]) == "55"
-    assert render.number_ranges([]) == ""
+    assert render_projects.number_ranges([56, 57, 58, 60]) == "56–58 and 60"
+    assert render_projects.number_ranges([55]) == "55"
+    assert render_projects.number_ranges([]) == ""
 
 
 def test_number_ranges_are_the_directory_answers_own(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -271,4 +271,4 @@ def test_number_ranges_are_the_directory_answers_own(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(
         projects, "number_ranges", lambda nums, last=", ": calls.append((list(nums), last)) or "x"
     )
-    assert render.number_ranges([3, 4]) == "x" and calls == [([3, 4], " and ")]
+    assert render_projects.number_ranges([3, 4]) == "x" and calls == [([3, 4], " and ")]

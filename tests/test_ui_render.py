@@ -1,9 +1,9 @@
-"""ui.render: escaping, markers, source cards, the viewer highlight, tables — no browser needed."""
+"""ui.render_*: escaping, markers, source cards, the viewer highlight, tables — no browser needed."""
 
 from __future__ import annotations
 
 from assistant.models import Citation
-from ui import render
+from ui import render_chat, render_documents, render_sources
 
 DOC = (
     "Introduction\n\n1. First sentence here. Second sentence follows. Local authorities and charities "
@@ -29,13 +29,13 @@ def _cit(n: int = 1, needle: str = "Local authorities and charities can all appl
 
 
 def test_user_text_is_escaped_never_markup() -> None:
-    html = render.user_message_html("<img src=x onerror=alert(1)> & <b>hi</b>")
+    html = render_chat.user_message_html("<img src=x onerror=alert(1)> & <b>hi</b>")
     assert "<img" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &lt;b&gt;hi&lt;/b&gt;" in html
 
 
 def test_answer_links_only_real_citations_and_escapes_text() -> None:
-    html = render.answer_html("Yes <script>x</script> [1]. Not a cite [7].", turn=2, citations=[_cit()])
+    html = render_chat.answer_html("Yes <script>x</script> [1]. Not a cite [7].", turn=2, citations=[_cit()])
     assert '<a class="cite-ref" href="#cite-2-1"' in html
     assert "[7]" in html and "#cite-2-7" not in html
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -43,7 +43,7 @@ def test_answer_links_only_real_citations_and_escapes_text() -> None:
 
 
 def test_answer_notes_table_and_searched_for() -> None:
-    html = render.answer_html(
+    html = render_chat.answer_html(
         "Intro:\n- A [1]\n- B",
         turn=0,
         citations=[_cit()],
@@ -57,38 +57,38 @@ def test_answer_notes_table_and_searched_for() -> None:
     assert "Searched for: <q>funding in London</q>" in html
     assert '<th scope="col">Source</th>' in html and "&lt;i&gt;P&lt;/i&gt;" in html
     assert "Amount total" not in html  # machine-only column hidden
-    same = render.answer_html("x", turn=0, query="Who can apply?", question="who can  apply?")
+    same = render_chat.answer_html("x", turn=0, query="Who can apply?", question="who can  apply?")
     assert "Searched for" not in same
 
 
 def test_partial_answer_has_cursor_and_no_extras() -> None:
-    html = render.answer_html("One.", turn=0, notes=["n"], query="q", partial=True)
+    html = render_chat.answer_html("One.", turn=0, notes=["n"], query="q", partial=True)
     assert "cursor" in html and "notes" not in html and "Searched" not in html
 
 
 def test_sentence_prefixes_keep_markers_with_their_sentence() -> None:
     text = "First claim [1]. Second claim [2] [3]. Third.\n\nFourth [4]"
-    prefixes = render.sentence_prefixes(text)
+    prefixes = render_chat.sentence_prefixes(text)
     assert prefixes[-1] == text
     assert "First claim [1]." in prefixes
     assert all(not p.endswith("[") for p in prefixes)
     assert any(p.endswith("[2] [3].") for p in prefixes)
-    assert render.sentence_prefixes("no boundary") == ["no boundary"]
+    assert render_chat.sentence_prefixes("no boundary") == ["no boundary"]
 
 
 def test_context_window_is_exact_and_bounded() -> None:
     c = _cit()
-    before, quote, after = render.context_window(DOC, c.start, c.end, sentences=1)
+    before, quote, after = render_sources.context_window(DOC, c.start, c.end, sentences=1)
     assert quote == c.text
     assert before == "Second sentence follows. "
     assert after.startswith(" Fourth sentence.") and "Fifth" not in after
     # never crosses into the next paragraph
-    _, _, after2 = render.context_window(DOC, c.start, c.end, sentences=5)
+    _, _, after2 = render_sources.context_window(DOC, c.start, c.end, sentences=5)
     assert "Next para" not in after2
 
 
 def test_source_card_escapes_and_highlights_quote() -> None:
-    html = render.source_card_html(_cit(), DOC, turn=0, labels={"d1": "Guidance, Apr 2016"})
+    html = render_sources.source_card_html(_cit(), DOC, turn=0, labels={"d1": "Guidance, Apr 2016"})
     assert 'data-n="1"' in html and 'data-turn="0"' in html
     # one real button per card (keyboard path), named by what it shows plus the document
     assert '<button type="button" class="src-open"' in html and 'role="button"' not in html
@@ -99,7 +99,7 @@ def test_source_card_escapes_and_highlights_quote() -> None:
 
 
 def test_sources_panel_abstained_has_no_cards() -> None:
-    html = render.sources_panel_html([_cit()], {"d1": DOC}, turn=0, abstained=True)
+    html = render_sources.sources_panel_html([_cit()], {"d1": DOC}, turn=0, abstained=True)
     assert "src-card" not in html and "No sources" in html
 
 
@@ -115,7 +115,7 @@ def test_document_html_escapes_and_marks_span_across_anchors() -> None:
         {"section": "Intro", "paragraph": "2", "page": 2, "start": DOC.index("2."), "end": len(DOC)},
     ]
     span = (DOC.index("Fifth"), DOC.index("Next"))  # crosses the paragraph-2 anchor
-    html = render.document_html({"title": "T <x>", "date": "2016-04"}, DOC, outline, highlight=span)
+    html = render_documents.document_html({"title": "T <x>", "date": "2016-04"}, DOC, outline, highlight=span)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.count('<mark class="hl quote"') == 2 and 'id="viewer-hl"' in html
     assert 'id="page-2"' in html and "April 2016" in html and "T &lt;x&gt;" in html
@@ -132,16 +132,16 @@ def test_outline_and_page_choices() -> None:
         {"section": "S", "paragraph": "1", "page": 1, "start": 0, "end": 9},
         {"section": "T", "paragraph": None, "page": 2, "start": 21, "end": 40},
     ]
-    assert render.outline_choices(outline) == [
+    assert render_documents.outline_choices(outline) == [
         ("S, para 1, p. 1", "0-9"),
         ("S, para 2, p. 1", "10-20"),
         ("T, p. 2", "21-40"),
     ]
-    assert render.page_choices(outline) == [("Page 1", "0-20"), ("Page 2", "21-40")]
+    assert render_documents.page_choices(outline) == [("Page 1", "0-20"), ("Page 2", "21-40")]
 
 
 def test_documents_table_escapes() -> None:
-    html = render.documents_table_html(
+    html = render_documents.documents_table_html(
         [
             {
                 "title": "<b>T</b>",
@@ -159,6 +159,6 @@ def test_documents_table_escapes() -> None:
 
 
 def test_intro_and_examples() -> None:
-    assert "2016" in render.intro_html() and "2020" in render.intro_html()
-    assert len(render.EXAMPLE_GROUPS) == 3
-    assert "Who can apply for funding?" in render.EXAMPLE_GROUPS["Applying for funding"]
+    assert "2016" in render_chat.intro_html() and "2020" in render_chat.intro_html()
+    assert len(render_chat.EXAMPLE_GROUPS) == 3
+    assert "Who can apply for funding?" in render_chat.EXAMPLE_GROUPS["Applying for funding"]

@@ -6,7 +6,7 @@ import html
 import re
 
 from assistant.models import Citation
-from ui import labels, render, richtext
+from ui import labels, render_chat, render_documents, render_sources, richtext
 from ui.export import answer_with_sources
 
 
@@ -91,7 +91,7 @@ def test_chip_name_and_card_label() -> None:
 
 
 def test_answer_chip_carries_its_name_in_title() -> None:
-    out = render.answer_html("They can [1].", turn=2, citations=[_cit()])
+    out = render_chat.answer_html("They can [1].", turn=2, citations=[_cit()])
     assert (
         '<a class="cite-ref" href="#cite-2-1" title="Source 1: How to get involved, paragraph 65">[1]</a>'
         in out
@@ -99,7 +99,7 @@ def test_answer_chip_carries_its_name_in_title() -> None:
 
 
 def test_answer_text_never_shows_markdown() -> None:
-    out = render.answer_html("**Tri-Borough** ran it [1].", turn=0, citations=[_cit()])
+    out = render_chat.answer_html("**Tri-Borough** ran it [1].", turn=0, citations=[_cit()])
     assert "**" not in out and "Tri-Borough ran it" in out
 
 
@@ -118,7 +118,7 @@ def test_copy_text_has_the_answer_more_and_numbered_sources() -> None:
 
 
 def test_sources_panel_offers_the_copy_text_escaped() -> None:
-    panel = render.sources_panel_html([_cit()], {}, turn=0, copy_text="a <b> [1]")
+    panel = render_sources.sources_panel_html([_cit()], {}, turn=0, copy_text="a <b> [1]")
     assert 'class="copy-answer"' in panel and '<pre class="copy-text" hidden>a &lt;b&gt; [1]</pre>' in panel
 
 
@@ -130,6 +130,6 @@ def test_outline_lists_each_heading_once_in_reader_words() -> None:
         {"section": "", "paragraph": None, "page": None, "start": 30, "end": 60},
     ]
     text = "a" * 30 + "Closing words of the text here"
-    got = render.outline_choices(outline, text)
+    got = render_documents.outline_choices(outline, text)
     assert got == [("Intro", "0-20"), ("Next", "20-30"), ("Closing words of the text here", "30-60")]
     assert not any("characters" in label for label, _ in got)

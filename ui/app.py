@@ -2,8 +2,9 @@
 
 Built on Gradio 6 ``Blocks``. The design choices that matter:
 
-* Every string shown comes from :mod:`ui.render`, which escapes document and
-  user text; the chat's own HTML sanitiser stays on as a second line.
+* Every string shown comes from the ``ui/render_*`` modules (chat, sources, documents, projects),
+  which escape document and user text with :func:`ui.render_common.esc`; the chat's own HTML
+  sanitiser stays on as a second line.
 * One module per tab: :mod:`ui.chat_tab` (Ask: the cited chat, sources, follow-ups, feedback,
   export), :mod:`ui.projects_tab` (the project directory as data) and :mod:`ui.documents_tab`
   (the library and its reader). They share one :class:`ui.library.Library` (documents, text,
@@ -21,11 +22,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402  (the environment must be set before Gradio reads it)
 
-from ui import render  # noqa: E402
 from ui.chat_tab import answer_dict, build_chat_tab, user_errors  # noqa: E402
 from ui.documents_tab import build_documents_tab  # noqa: E402
 from ui.library import AssistantLike, Library  # noqa: E402
 from ui.projects_tab import build_projects_tab, projects_query_args, projects_view  # noqa: E402
+from ui.render_chat import intro_html  # noqa: E402
+from ui.render_common import esc  # noqa: E402
 
 __all__ = ["AssistantLike", "build_app", "projects_query_args", "projects_view"]
 
@@ -48,10 +50,9 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path, admin_path: str 
     with gr.Blocks(title="CSC Innovation Programme assistant", analytics_enabled=False) as app:
         gr.HTML(
             '<header class="app-head"><h1>Children\'s Social Care Innovation Programme assistant</h1>'
-            f"{render.intro_html()}"
+            f"{intro_html()}"
             + (
-                f'<p class="staff-link"><a href="{render.esc(admin_path.strip("/"))}/">Staff: add documents'
-                "</a></p>"
+                f'<p class="staff-link"><a href="{esc(admin_path.strip("/"))}/">Staff: add documents</a></p>'
                 if admin_path
                 else ""
             )

@@ -20,7 +20,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
+from ui import render_chat, render_common, render_documents, render_sources
 from ui.assets import static_js
 from ui.export import answer_with_sources, conversation_markdown
 from ui.feedback import FeedbackStore
@@ -75,7 +75,7 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
     def sources_for(turns: list[dict], idx: int, active: int | None = None) -> str:
         ans = turns[idx]["answer"]
         cits = [*ans["citations"], *(ans.get("more_citations") or [])]
-        return render.sources_panel_html(
+        return render_sources.sources_panel_html(
             cits,
             texts_for(cits),
             turn=idx,
@@ -100,16 +100,16 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
         turns = list(turns or [])
         message = message or ""
         if not message.strip():  # nothing to ask: say so beside the box, leave the chat as it is
-            yield {ask_hint: render.ask_hint_html("Type a question first, or pick one of the examples.")}
+            yield {ask_hint: render_chat.ask_hint_html("Type a question first, or pick one of the examples.")}
             return
-        chat.append({"role": "user", "content": render.user_message_html(message)})
-        chat.append({"role": "assistant", "content": render.thinking_html()})
+        chat.append({"role": "user", "content": render_chat.user_message_html(message)})
+        chat.append({"role": "assistant", "content": render_chat.thinking_html()})
         # the box stays editable (and focused): disabling it would drop the keyboard focus to <body>
         yield {
             chatbot: gr.update(value=chat, visible=True),
             question: gr.update(value=""),
             start_screen: gr.update(visible=False),
-            ask_hint: render.ask_hint_html(""),
+            ask_hint: render_chat.ask_hint_html(""),
             followups: followups_html([]),
         }
         history = [{"q": t["question"], "a": t["answer"]["answer"]} for t in turns]
@@ -126,31 +126,31 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
                         shown_at = time.monotonic()
                         chat[-1] = {
                             "role": "assistant",
-                            "content": render.answer_html(draft, turn=len(turns), partial=True),
+                            "content": render_chat.answer_html(draft, turn=len(turns), partial=True),
                         }
                         yield {chatbot: chat}
                 ans = answer_dict(result)
             else:
                 ans = answer_dict(assistant.ask(message, history=history))
         except errors as exc:
-            chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
+            chat[-1] = {"role": "assistant", "content": render_chat.error_html(str(exc))}
             yield {chatbot: chat, question: gr.update(value=message)}
             return
         except Exception:
             log.exception("ask failed")
             chat[-1] = {
                 "role": "assistant",
-                "content": render.error_html(
+                "content": render_chat.error_html(
                     "Something went wrong while answering. Please try again or rephrase the question."
                 ),
             }
             yield {chatbot: chat, question: gr.update(value=message)}
             return
         turn_idx = len(turns)
-        for prefix in [] if drafted else render.sentence_prefixes(ans["answer"])[:-1]:
+        for prefix in [] if drafted else render_chat.sentence_prefixes(ans["answer"])[:-1]:
             chat[-1] = {
                 "role": "assistant",
-                "content": render.answer_html(
+                "content": render_chat.answer_html(
                     prefix, turn=turn_idx, citations=ans["citations"], partial=True
                 ),
             }
@@ -158,7 +158,7 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
             time.sleep(STREAM_DELAY)
         chat[-1] = {
             "role": "assistant",
-            "content": render.answer_html(
+            "content": render_chat.answer_html(
                 ans["answer"],
                 turn=turn_idx,
                 citations=[*ans["citations"], *(ans.get("more_citations") or [])],
@@ -178,7 +178,7 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
             turns_state: turns,
             sources: sources_for(turns, turn_idx),
             shown_turn: turn_idx,
-            viewer: render.viewer_placeholder_html(),
+            viewer: render_documents.viewer_placeholder_html(),
             open_in_docs: gr.update(visible=False),
             export_btn: gr.update(value=write_export(turns, session_id), interactive=True),
             feedback_status: "",
@@ -245,13 +245,13 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
             gr.update(value=[], visible=False),
             [],
             -1,
-            render.sources_placeholder_html(),
-            render.viewer_placeholder_html(),
+            render_sources.sources_placeholder_html(),
+            render_documents.viewer_placeholder_html(),
             gr.update(visible=False),
             gr.update(visible=True),
             gr.update(value=None, interactive=False),
             "",
-            render.ask_hint_html(""),
+            render_chat.ask_hint_html(""),
             followups_html([]),
         )
 
@@ -266,10 +266,10 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
                     gr.HTML('<h2 class="start-title">Try a question</h2>', js_on_load=None)
                     example_buttons: list[tuple[gr.Button, str]] = []
                     with gr.Row(elem_classes="example-groups"):
-                        for group, examples in render.EXAMPLE_GROUPS.items():
+                        for group, examples in render_chat.EXAMPLE_GROUPS.items():
                             with gr.Column(min_width=200, elem_classes="example-group"):
                                 gr.HTML(
-                                    f'<h3 class="group-title">{render.esc(group)}</h3>',
+                                    f'<h3 class="group-title">{render_common.esc(group)}</h3>',
                                     js_on_load=None,
                                 )
                                 for q in examples:
@@ -304,7 +304,7 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
                         submit_btn=False,
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send")
-                ask_hint = gr.HTML(render.ask_hint_html(""), js_on_load=None, elem_id="ask-hint-wrap")
+                ask_hint = gr.HTML(render_chat.ask_hint_html(""), js_on_load=None, elem_id="ask-hint-wrap")
                 followups = gr.HTML(
                     followups_html([]), js_on_load=static_js("followups.js"), elem_id="followups"
                 )
@@ -341,12 +341,12 @@ def build_chat_tab(lib: Library, *, feedback_path: Path) -> tuple[gr.Button, gr.
                     clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
             with gr.Column(scale=2, min_width=300, elem_id="side-col", elem_classes="side-panel"):
                 sources = gr.HTML(
-                    render.sources_placeholder_html(),
+                    render_sources.sources_placeholder_html(),
                     js_on_load=static_js("sources.js"),
                     elem_id="sources",
                 )
                 viewer = gr.HTML(
-                    render.viewer_placeholder_html(),
+                    render_documents.viewer_placeholder_html(),
                     js_on_load=static_js("viewer.js"),
                     elem_id="viewer",
                 )

@@ -241,7 +241,8 @@ def _ask_loop(assistant) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import PARAPHRASE_SET, default_sets, run_eval
+    from assistant.eval_sets import PARAPHRASE_SET, default_sets
+    from assistant.evaluate import run_eval
 
     files = [Path(f) for f in args.files] or default_sets()
     if not files:

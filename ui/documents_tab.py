@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
+from ui import render_documents
 from ui.assets import static_js
 from ui.library import Library
 
@@ -60,17 +60,17 @@ class DocumentsTab:
         """Show a whole document; keep the highlighted span if one was carried over from a source."""
         if not doc_id or doc_id not in self.lib.by_id:
             return (
-                render.viewer_placeholder_html(),
+                render_documents.viewer_placeholder_html(),
                 gr.update(choices=[], value=None),
                 gr.update(visible=False),
                 None,
             )
         outline = self.lib.outline(doc_id)
-        pages = render.page_choices(outline)
+        pages = render_documents.page_choices(outline)
         span = (focus["start"], focus["end"]) if focus and focus.get("doc_id") == doc_id else None
         return (
             self.lib.viewer(doc_id, span),
-            gr.update(choices=render.outline_choices(outline, self.lib.text(doc_id)), value=None),
+            gr.update(choices=render_documents.outline_choices(outline, self.lib.text(doc_id)), value=None),
             gr.update(choices=pages, value=None, visible=bool(pages)),
             None,
         )
@@ -82,7 +82,7 @@ class DocumentsTab:
         keep = not selected or any(doc_id == selected for _t, doc_id in choices)
         # the value is left alone while it still exists: re-setting it would reset the reader
         picker = gr.update(choices=choices) if keep else gr.update(choices=choices, value=None)
-        return render.documents_table_html(current), picker
+        return render_documents.documents_table_html(current), picker
 
     def open_from_table(self, evt: gr.EventData) -> Any:
         """A title in the documents table was selected: pick it in the reader's dropdown."""
@@ -121,7 +121,7 @@ def build_documents_tab(lib: Library, tabs: gr.Tabs) -> DocumentsTab:
     focus = gr.State(None)
     with gr.Tab("Documents", id="documents", elem_id="tab-documents") as tab:
         table = gr.HTML(
-            render.documents_table_html(docs),
+            render_documents.documents_table_html(docs),
             js_on_load=static_js("documents.js"),
             elem_id="docs-table",
         )
@@ -145,7 +145,9 @@ def build_documents_tab(lib: Library, tabs: gr.Tabs) -> DocumentsTab:
                 elem_id="jump-page",
             )
         reader = gr.HTML(
-            render.viewer_placeholder_html("Choose a document, or select a title above, to read it here."),
+            render_documents.viewer_placeholder_html(
+                "Choose a document, or select a title above, to read it here."
+            ),
             js_on_load=static_js("viewer.js"),
             elem_id="reader",
         )

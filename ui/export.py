@@ -13,7 +13,8 @@ from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from typing import Any
 
-from ui.render import ASSISTANT_SCOPE, display_date, locator
+from ui.render_chat import ASSISTANT_SCOPE
+from ui.render_common import display_date, locator
 from ui.richtext import strip_markdown
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Protocol
 
-from ui import render
+from ui import render_documents
 from ui.labels import doc_labels
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Library:
         if doc_id not in self.by_id:  # added since start-up (staff upload): look it up in the index
             self.refresh()
         doc = self.by_id.get(doc_id, {"doc_id": doc_id, "title": doc_id})
-        return render.document_html(
+        return render_documents.document_html(
             doc,
             self.text(doc_id),
             self.outline(doc_id),

@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
+from ui import render_documents, render_projects
 from ui.assets import static_js
 from ui.library import Library
 
@@ -34,20 +34,20 @@ def projects_query_args(
     """
     args: dict[str, Any] = {}
     problems: list[str] = []
-    if region and region != render.ANY:
+    if region and region != render_projects.ANY:
         args["region"] = region
-    if theme and theme != render.ANY:
+    if theme and theme != render_projects.ANY:
         args["theme"] = theme
     if org and org.strip():
         args["org"] = org.strip()
-    if year not in (None, "", render.ANY):
+    if year not in (None, "", render_projects.ANY):
         try:
             args["year"] = int(str(year))
         except ValueError:
             problems.append(f"Year: could not read {str(year)!r} as a year.")
     for key, label, value in (("min_amount", "Min", min_amount), ("max_amount", "Max", max_amount)):
         try:
-            amount = render.parse_gbp(value)
+            amount = render_projects.parse_gbp(value)
         except ValueError:
             problems.append(f"{label} £: could not read {value!r}; try 500k, 1.5m or 1200000.")
             continue
@@ -73,8 +73,8 @@ def projects_view(
     """(table, summary) HTML for the entries ``store.query(**args)`` returns."""
     everything = store.all()
     matches = store.query(**args)
-    table = render.projects_table_html(matches, sort=sort, descending=descending, selected=selected)
-    summary = render.projects_summary_html(
+    table = render_projects.projects_table_html(matches, sort=sort, descending=descending, selected=selected)
+    summary = render_projects.projects_summary_html(
         matches,
         total_entries=len(everything),
         missing_numbers=store.missing_numbers,
@@ -118,7 +118,7 @@ def build_projects_tab(lib: Library) -> tuple[gr.Button, gr.State]:
 
     first_store = project_store()
     first_records = first_store.all() if first_store is not None else []
-    no_store_html = render.projects_entry_placeholder_html(
+    no_store_html = render_projects.projects_entry_placeholder_html(
         "The project directory is not available in this index (run ingest with the directory file)."
     )
 
@@ -164,7 +164,7 @@ def build_projects_tab(lib: Library) -> tuple[gr.Button, gr.State]:
         data = getattr(evt, "_data", None) or {}
         skip7 = tuple(gr.skip() for _ in range(7))
         sort_state = sort_state or {"key": "number", "desc": False}
-        keys = {k for k, _ in render.PROJECT_COLUMNS}
+        keys = {k for k, _ in render_projects.PROJECT_COLUMNS}
         if data.get("sort") in keys:
             key = str(data["sort"])
             desc = not sort_state["desc"] if sort_state["key"] == key else False
@@ -184,9 +184,9 @@ def build_projects_tab(lib: Library) -> tuple[gr.Button, gr.State]:
             text = doc_text(doc_id)
         except Exception:
             log.warning("no text for the directory document %s", doc_id)
-            return (gr.skip(), gr.skip(), number, render.project_entry_html(rec, None), *skip7[4:])
+            return (gr.skip(), gr.skip(), number, render_projects.project_entry_html(rec, None), *skip7[4:])
         title = doc_by_id.get(doc_id, {}).get("title") or store.title
-        entry = render.project_entry_html(rec, text, doc_title=title)
+        entry = render_projects.project_entry_html(rec, text, doc_title=title)
         target = {"doc_id": doc_id, "start": int(rec.start), "end": int(rec.end)}
         html = viewer_for(
             doc_id, (target["start"], target["end"]), back="Back to the table", back_to="#proj-table"
@@ -194,7 +194,7 @@ def build_projects_tab(lib: Library) -> tuple[gr.Button, gr.State]:
         return gr.skip(), gr.skip(), number, entry, html, target, gr.update(visible=True)
 
     def clear_project_filters() -> tuple[Any, ...]:
-        return render.ANY, render.ANY, "", render.ANY, "", "", ""
+        return render_projects.ANY, render_projects.ANY, "", render_projects.ANY, "", "", ""
 
     with gr.Tab("Projects", id="projects", elem_id="tab-projects"):
         proj_sort = gr.State({"key": "number", "desc": False})
@@ -207,24 +207,24 @@ def build_projects_tab(lib: Library) -> tuple[gr.Button, gr.State]:
         )
         with gr.Row(elem_id="proj-filters"):
             proj_region = gr.Dropdown(
-                choices=render.region_choices(first_records),
-                value=render.ANY,
+                choices=render_projects.region_choices(first_records),
+                value=render_projects.ANY,
                 label="Region",
                 min_width=160,
                 elem_id="proj-region",
             )
             proj_theme = gr.Dropdown(
-                choices=render.theme_choices(
+                choices=render_projects.theme_choices(
                     first_store.theme_codes() if first_store is not None else [], first_records
                 ),
-                value=render.ANY,
+                value=render_projects.ANY,
                 label="Theme code (labels inferred)",
                 min_width=200,
                 elem_id="proj-theme",
             )
             proj_year = gr.Dropdown(
-                choices=render.year_choices(first_records),
-                value=render.ANY,
+                choices=render_projects.year_choices(first_records),
+                value=render_projects.ANY,
                 label="Award year",
                 min_width=110,
                 elem_id="proj-year",
@@ -245,10 +245,10 @@ def build_projects_tab(lib: Library) -> tuple[gr.Button, gr.State]:
                 proj_summary = gr.HTML(first_summary, js_on_load=None, elem_id="proj-summary")
             with gr.Column(scale=2, min_width=300, elem_id="proj-side", elem_classes="side-panel"):
                 proj_entry = gr.HTML(
-                    render.projects_entry_placeholder_html(), js_on_load=None, elem_id="proj-entry"
+                    render_projects.projects_entry_placeholder_html(), js_on_load=None, elem_id="proj-entry"
                 )
                 proj_viewer = gr.HTML(
-                    render.viewer_placeholder_html(),
+                    render_documents.viewer_placeholder_html(),
                     js_on_load=static_js("viewer.js"),
                     elem_id="proj-viewer",
                 )
