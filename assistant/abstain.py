@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant import tables
 from assistant.analysis import QuestionAnalysis
+from assistant.answerability import implied_long_form
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import ORDINAL_VALUES, SMALL_NUMBERS
@@ -172,7 +173,10 @@ def abstain_reason(
         # in the asker's words ("applying"), not as stems ("appli")
         written = dict(zip(analysis.focus, analysis.focus_words, strict=False))
         return f"the documents never mention {', '.join(sorted(written.get(s, s) for s in unknown))}"
-    unknown_names = [n for n in analysis.terms if n.lower() not in vocab.words]
+    # an acronym the documents only ever spell out ("SCIE") is known by its long form
+    unknown_names = [
+        n for n in analysis.terms if n.lower() not in vocab.words and not implied_long_form(snap, n)
+    ]
     if unknown_names and dense < limits.unknown_name_cos:
         return f"the documents never mention {', '.join(unknown_names)}"
     return None

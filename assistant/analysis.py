@@ -340,6 +340,9 @@ class QuestionAnalysis:
     # asks whether a call is still open ("too late to apply?"): answered by its deadline, which is
     # also what it is searched for, as the asker's words rarely say "deadline"
     still_open: bool = False
+    # "when and where is the workshop?": a place is asked as well as the date, so a sentence that
+    # gives both answers the whole question
+    also_place: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
     corrections: dict[str, str] = field(default_factory=dict)
 
@@ -508,6 +511,9 @@ def _quoted_value_type(text: str) -> str | None:
     return None
 
 
+_PLACE_ASK = re.compile(r"\bwhere\b|\b(?:venue|location)s?\b", re.I)
+
+
 def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     """Read ``question`` (and its stand-alone ``query`` when it is a follow-up) once."""
     q = _tidy(query or question)
@@ -588,6 +594,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     ):
         # "has X made a dent in the number of teenagers in care?" asks whether it changed, not a count
         a.answer_type = None
+    if a.answer_type == "place" and re.search(r"\bwhen\b", clause, re.I):
+        a.answer_type = "date"  # "where and when": the date is the narrower value, the place goes with it
+    a.also_place = a.answer_type in {"date", "deadline"} and bool(_PLACE_ASK.search(clause))
     quoted = _quoted_value_type(q)
     offered = quoted in {"money", "date"}  # bare numbers are often labels ("phase 1 vs phase 2")
     if not a.asks_conflict and offered and a.answer_type in {None, quoted} and _ALTERNATIVES.search(q):

@@ -280,6 +280,17 @@ def _in_time_frame(analysis: QuestionAnalysis, context: str) -> bool:
     return not named or any(frame[0] <= y <= frame[1] for y in named)
 
 
+def _date_in_time_frame(analysis: QuestionAnalysis, stated_text: str) -> bool:
+    """A date asked within given years ("when in 2018 was the conference") is not answered by a
+    date the sentence gives in other years: that is another occurrence, or another thing ("the
+    report, published in February 2016"). Other types are checked on their context instead."""
+    frame = analysis.time_frame
+    if frame is None or analysis.asks_conflict or analysis.answer_type not in {"date", "deadline"}:
+        return True
+    named = years_spanned(stated_text)
+    return not named or any(frame[0] <= y <= frame[1] for y in named)
+
+
 def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
     """Whether a sentence, read in its paragraph under its heading, is about the asked subject."""
     context = f"{_context(snap, cand)}\n{subject_context(snap, cand.idx)}"
@@ -373,6 +384,39 @@ def _spelt_out(snap: Snapshot) -> list[tuple[str, list[str], bool]]:
     return found
 
 
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "to", "in", "&"})
+_CAPITAL_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
+
+
+def _initialisms(snap: Snapshot) -> dict[str, str]:
+    """The initials of every run of three to six capitalised words in the documents (small words
+    skipped), lower case, mapped to the run as written: "scie" -> "Social Care Institute for
+    Excellence". The first run with given initials keeps them."""
+    cached = getattr(snap, "_initialism_cache", None)
+    if cached is not None:
+        return cached
+    found: dict[str, str] = {}
+    for text in snap.texts.values():
+        for m in _CAPITAL_RUN.finditer(text):
+            words = m.group(0).split()
+            caps = [i for i, w in enumerate(words) if w.lower() not in _SMALL_WORDS]
+            for a in range(len(caps)):
+                for b in range(a + 3, min(a + 6, len(caps)) + 1):
+                    key = "".join(words[i][0] for i in caps[a:b]).lower()
+                    found.setdefault(key, " ".join(words[caps[a] : caps[b - 1] + 1]))
+    object.__setattr__(snap, "_initialism_cache", found)
+    return found
+
+
+def implied_long_form(snap: Snapshot, term: str) -> str:
+    """What an acronym the documents never write stands for, when they spell it out without ever
+    abbreviating it: the asker's "SCIE" is the documents' "Social Care Institute for Excellence".
+    "" for anything else (a defined acronym is in ``long_forms``; a word the documents use is theirs)."""
+    if not (term.isupper() and 3 <= len(term) <= 6) or term.lower() in idf_table(snap):
+        return ""
+    return _initialisms(snap).get(term.lower(), "")
+
+
 def long_forms(snap: Snapshot) -> dict[str, str]:
     """Each acronym the documents define (lower case, no plural "s") and the words it stands for."""
     return {short.lower(): " ".join(words) for short, words, skipped in _spelt_out(snap) if not skipped}
@@ -395,10 +439,11 @@ def acronyms(snap: Snapshot) -> dict[str, set[str]]:
 
 
 _VALUE_TYPES = frozenset({"money", "count", "date", "share", "duration"})
+_DATE_TYPES = frozenset({"date", "deadline"})  # a month with the asked year is a narrower date
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\d])")
 
 
-def _without_asked_numbers(text: str, question: str) -> str:
+def _without_asked_numbers(text: str, question: str, refine: bool = False) -> str:
     """``text`` with the numbers the asker already gave blanked out.
 
     A value the question states ("how was the £29m split", "how many came in by the 6 May
@@ -409,7 +454,22 @@ def _without_asked_numbers(text: str, question: str) -> str:
     asked = {m.group(0).replace(",", "") for m in _NUMBER.finditer(question)}
     if not asked:
         return text
-    return _NUMBER.sub(lambda m: " " if m.group(0).replace(",", "") in asked else m.group(0), text)
+    # a year asked on its own ("in 2019"), not as part of a date the asker already has ("6 May 2016")
+    bare = {
+        m.group(0) for m in _NUMBER.finditer(question) if not _MONTH_BEFORE.search(question, 0, m.start())
+    }
+
+    def blank(m: re.Match[str]) -> str:
+        if m.group(0).replace(",", "") not in asked:
+            return m.group(0)
+        if refine and m.group(0) in bare and _MONTH_BEFORE.search(text, 0, m.start()):
+            return m.group(0)  # "May 2019" narrows the asked "in 2019" down: that is the answer
+        return " "
+
+    return _NUMBER.sub(blank, text)
+
+
+_MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s*$", re.I)
 
 
 _FUNDING_ASK = re.compile(
@@ -461,7 +521,7 @@ def states_value(
     cannot be matched and any count is a candidate.
     """
     if analysis.answer_type in _VALUE_TYPES and not analysis.asks_conflict:
-        text = _without_asked_numbers(text, analysis.query)
+        text = _without_asked_numbers(text, analysis.query, analysis.answer_type in _DATE_TYPES)
     if analysis.answer_type == "person":
         asked = analysis.query.lower()
         # a role or a body answers "who decides", not "who is the chief social worker"
@@ -564,6 +624,7 @@ def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
+PLACE_TOO_BONUS = 1.0  # a whole focus's worth: a date without the asked place answers half the question
 CLOSED_BONUS = 0.5  # as much as half the focus: a call said to be closed answers "is it open" outright
 RESPONSE_REACH = 4  # sentences after a described problem in which the documents say what was done
 
@@ -594,6 +655,14 @@ _KIND_CUES = frozenset(
         "problems barrier barriers obstacle obstacles hurdle hurdles"
     )
 )
+
+
+def stated(snap: Snapshot, cand: Candidate) -> str:
+    """The text a sentence states its value in: an event listed under a date (a timeline's
+    "Evaluations begin for Round 2 projects" under "January 2016") happened on that date, though the
+    sentence never says it."""
+    date = snap.chunks[cand.row].entry_date()
+    return f"{date}: {cand.text}" if date else cand.text
 
 
 def _own(snap: Snapshot, cand: Candidate) -> str:
@@ -694,7 +763,7 @@ def judge(
     for cand in eligible:
         if cand.score < best - lead_margin:
             break
-        if not states_value(snap, analysis, cand.text, count_window, used):
+        if not states_value(snap, analysis, stated(snap, cand), count_window, used):
             continue
         context = _context(snap, cand)
         own = _own(snap, cand)
@@ -715,6 +784,7 @@ def judge(
             )
             and _asks_covered(snap, analysis, cand.text)
             and _in_time_frame(analysis, context)
+            and _date_in_time_frame(analysis, stated(snap, cand))
         ):
             # what the sentence itself says counts most; its heading and neighbour add to it
             weight = focus_coverage(snap, analysis, own) + 0.5 * coverage
@@ -722,6 +792,8 @@ def judge(
                 analysis, cand.text
             ):
                 weight -= REFERENCE_POINT_PENALTY
+            if analysis.also_place and has_value(cand.text, "place"):
+                weight += PLACE_TOO_BONUS  # "when and where": the sentence that gives both
             if analysis.answer_type == "deadline" and CLOSED_RE.search(cand.text):
                 weight += CLOSED_BONUS  # "is it still open?" is answered outright by "it has closed"
             passing.append((weight, cand))
@@ -761,7 +833,7 @@ def alternatives(
             continue
         text = snap.texts[doc][a:b]
         cand = Candidate(int(idx), row, a, b, text, 0.0, 0.0)
-        if not states_value(snap, analysis, text, count_window):
+        if not states_value(snap, analysis, stated(snap, cand), count_window):
             continue
         context = _context(snap, cand)
         if focus_coverage(snap, analysis, context) < min_focus or not names_covered(analysis, context):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.analysis import QuestionAnalysis, analyse
-from assistant.answerability import acronym_names, long_forms
+from assistant.answerability import acronym_names, implied_long_form, long_forms
 from assistant.directory_answer import from_directory, with_other_documents
 from assistant.extractive import answer_extractively
 from assistant.inputs import IndexUnavailableError, QuestionError, clean_history, clean_question
@@ -200,7 +200,10 @@ class Assistant:
         analysis.corrections = corrections
         analysis.names += acronym_names(snap, analysis.terms)  # "MTM" is a subject, as a name is
         spelt = long_forms(snap)
-        written = [spelt.get(t.lower()) for t in re.findall(r"\b([A-Z]{2,6})s?\b", analysis.clause)]
+        written = [
+            spelt.get(t.lower()) or implied_long_form(snap, t)
+            for t in re.findall(r"\b([A-Z]{2,6})s?\b", analysis.clause)
+        ]
         if written := [w for w in dict.fromkeys(written) if w and w.lower() not in query.lower()]:
             # "EOIs": the documents write "Expressions of Interest" far more often than the acronym
             query = f"{query} ({'; '.join(written)})"

@@ -463,7 +463,16 @@ def sentence_end(source: str, end: int, limit: int = 400) -> int:
 
 
 def unit_prose(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str:
-    """The answer text for one unit: cleaned sentences within the cited span, lists kept as lists."""
+    """The answer text for one unit: cleaned sentences within the cited span, lists kept as lists;
+    an event listed under a date is shown with that date, which its own line does not repeat."""
+    prose = _unit_text(snap, unit, citation)
+    date = snap.chunks[unit[0].row].entry_date() if unit else ""
+    if prose and date and date.lower() not in prose.lower():
+        return f"{date}: {prose}"
+    return prose
+
+
+def _unit_text(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str:
     source = snap.texts[citation.doc_id]
     inside = [c for c in unit if citation.start <= c.start and c.end <= citation.end]
     parts = [clean_for_display(source[c.start : c.end]) for c in inside]

@@ -196,7 +196,9 @@ def named_document(snap: Snapshot, question: str) -> str | None:
     scores: list[tuple[int, str]] = []
     kinds = Counter(info.kind for info in snap.docs.values())
     for doc_id, info in snap.docs.items():
-        kind = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", info.kind)}
+        # a kind is named by its head noun: "the report", "the page"; "learning" alone (a "learning
+        # report"'s modifier) is a word of many questions ("the national learning conference")
+        kind = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", info.kind.split()[-1] if info.kind else "")}
         kind |= _KIND_SYNONYMS.get(info.kind, set())
         words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{info.title} {info.file}")}
         said = [m for w in kind for m in re.finditer(rf"(\S+\s+)?\b{re.escape(w)}\b", question, re.I)]

@@ -148,7 +148,9 @@ def classify(text: str, is_markdown: bool) -> list[_Block]:
         if b.start > len(text) * 0.6 and re.match(r"^(?:©|\(c\))\s*crown copyright\b", first, re.I):
             b.kind, back_matter = "furniture", True  # the licence page: publisher's furniture, not content
             continue
-        if b.start < 3000 and len(b.text) <= 80:
+        if b.start < 3000 and len(b.text) <= 80 and not is_markdown:
+            # (a markdown file has no title pages to repeat: a short line said again, a timeline's
+            # "**JANUARY 2016**" or a second "National Learning Conference", is content)
             if b.text in opening:
                 b.kind = "furniture"
                 continue
@@ -308,7 +310,12 @@ def _drafts(text: str, blocks: list[_Block], is_markdown: bool) -> list[_Draft]:
             current is None or (prev is not None and prev.kind != "label" and _DATE_LABEL.match(b.text))
         ):
             if current is None or current.block != "entry":
-                open_draft("timeline").segments.append((b.start, b.end))
+                draft = open_draft("timeline")
+                if _DATE_LABEL.match(b.text):
+                    # a dated entry (a timeline's "**JANUARY 2016**"): its date heads it, as the
+                    # reader sees the events listed under that date
+                    draft.section = " > ".join(p for p in (trail.text(), b.text.strip("* ").title()) if p)
+                draft.segments.append((b.start, b.end))
             else:
                 current.segments.append((b.start, b.end))
         else:

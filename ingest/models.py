@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+
+from ingest.values import FULL_MONTH_ALT
+
+_MONTH_YEAR = re.compile(rf"(?:{FULL_MONTH_ALT}) \d{{4}}")
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,14 @@ class Chunk:
     def heading_parts(self) -> list[str]:
         """The document title and each heading of the trail: the context the chunk is read in."""
         return [p for p in [self.title, *self.section.split(" > ")] if p.strip()]
+
+    def entry_date(self) -> str:
+        """A dated entry's date ("January 2016" over a timeline's events), else "": every event
+        listed under that date happened then, though no sentence of the entry says so."""
+        if self.block != "timeline":
+            return ""
+        last = self.section.rsplit(" > ", 1)[-1]
+        return last if _MONTH_YEAR.fullmatch(last) else ""
 
     def embed_text(self) -> str:
         """What BM25 and the vector store's document field hold: the text with its heading trail."""

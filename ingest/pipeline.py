@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import re
 import shutil
 import sys
 import threading
@@ -34,7 +35,8 @@ from ingest.sentences import join_broken, sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "18"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
+PIPELINE_VERSION = "20"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
+_LABEL_LINE = re.compile(r"\*\*[^*\n]+\*\*")  # a markdown line that is all bold: a label
 
 
 @dataclass
@@ -122,6 +124,10 @@ def _process(
     for row, c in enumerate(chunks):
         # a sentence a page break and its footnotes cut between two segments is one sentence
         pieces = [span for s, e in c.segments for span in sentence_spans(loaded.text, s, e)]
+        if c.block == "timeline":
+            # an entry's labels ("**JANUARY 2016**", "**PUBLICATION**") head it (its section says
+            # the date); as sentences they would be quoted as if they were the event
+            pieces = [(a, b) for a, b in pieces if not _LABEL_LINE.fullmatch(loaded.text[a:b])]
         spans.extend((row, a, b) for a, b in join_broken(loaded.text, pieces))
     with stages.stage("embed"):  # one call: duplicates embedded once, batches packed by length
         sentences = [loaded.text[a:b] for _r, a, b in spans]
