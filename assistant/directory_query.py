@@ -73,6 +73,7 @@ class _Parsed:
     partial_name_numbers: set[int] = field(default_factory=set)
     shared: bool = False  # only entries with a shared ("share of") award
     min_awards: int | None = None  # only entries funded at least this many times ("two awards")
+    describe: bool = False  # asks what the projects do ("funded, and for what?"): each with its description
 
 
 # --------------------------------------------------------------------------- question parsing
@@ -146,6 +147,18 @@ def _fuzzy_names(q: str, qf: str, name_index: list, p: _Parsed, mark_span) -> No
     p.name_numbers.add(number)
 
 
+# "which projects were funded, and for what?", "what do they do", "what are they about": the asker
+# wants each project's description, not only its name and award
+_ASKS_WHAT_FOR = re.compile(
+    r"\bfor what\b"
+    r"|\bwhat (?:for|(?:is|was|are|were) (?:it|they|each|these|those)(?: \w+)? (?:for|about|doing))\b"
+    r"|\bwhat (?:do|does|did)\b[^?.]{0,60}?\b(?:do|deliver|offer|provide|test)\b"
+    r"|\bwhat (?:they|it|each) (?:do|does|did|is|are|was|were)\b|\bdescri\w+"
+    r"|\bwhat (?:sort|kind) of (?:work|projects?)\b",
+    re.I,
+)
+
+
 def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tuple[_Parsed, bool] | None:
     """Pull filters out of the question; returns (parsed, has_filters) or None if not ours."""
     q = question.strip()
@@ -167,6 +180,7 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
                 used[k] = True
 
     p = _Parsed(kind="list")
+    p.describe = bool(_ASKS_WHAT_FOR.search(q))
 
     # 1. exact entry names (longest first); single-word names only with their own casing
     keyed = tuple((r.number, r.name, r.organisations, r.description) for r in records)

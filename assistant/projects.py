@@ -227,6 +227,9 @@ def _partial_note(store: ProjectStore) -> str:
     )
 
 
+SHORT_LIST = 3  # projects a list answer describes one by one and still reads at a glance
+
+
 def answer_from_directory(question: str, store: ProjectStore, source_text: str) -> DirectoryAnswer | None:
     """Answer a directory question from the store, or None to let retrieval handle it."""
     if not question or not question.strip():
@@ -249,7 +252,11 @@ def answer_from_directory(question: str, store: ProjectStore, source_text: str) 
     citations: list[dict] = []
     rows: list[dict] = []
     meta = store.metadata()
-    use_full = kind == "lookup" or bool(p.phrases)
+    # a short list can say what each project does, which is what a reader asking "which projects
+    # involve X" goes on to ask (quoted, so its citation runs to the description); a long one stays
+    # one line per project
+    described = kind == "list" and (p.describe or len(matches) + len(possibles) <= SHORT_LIST)
+    use_full = kind == "lookup" or bool(p.phrases) or described
 
     def cite(r: ProjectRecord) -> int | None:
         loc = _locate(r, source_text)
@@ -293,7 +300,8 @@ def answer_from_directory(question: str, store: ProjectStore, source_text: str) 
         if with_region:
             where = f"; {r.region}" if r.region_known else "; region unknown"
         org = r.organisations or "organisation not given"
-        return f"- {r.name} ({org}), {r.awards_display()}{where}{marker(n)}"
+        what = f": “{r.description}”" if described and r.description else ""
+        return f"- {r.name} ({org}), {r.awards_display()}{where}{what}{marker(n)}"
 
     notes: list[str] = []
     desc = _filter_phrase(p)

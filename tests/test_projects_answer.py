@@ -399,3 +399,32 @@ def test_projects_funded_more_than_once(store: ProjectStore, text: str, question
     }  # fmt: skip
     assert {r["name"] for r in ans.rows} == expected, ans.answer
     assert ans.answer.startswith("The project directory lists 7 projects")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which projects in the East of England were funded, and for what?",
+        "east of england projects - what are they for?",
+        "what do the projects in the east of england do? list them",
+        "Could you describe the projects funded in the East of England?",
+    ],
+)
+def test_a_list_that_asks_what_for_describes_each_project(
+    question: str, store: ProjectStore, text: str
+) -> None:
+    ans = ask(question, store, text)
+    assert ans.kind == "list" and len(ans.rows) > 3
+    lines = [ln for ln in ans.answer.split("\n") if ln.startswith("- ")]
+    assert len(lines) == len(ans.rows)
+    for line, cit in zip(lines, ans.citations, strict=True):
+        quoted = re.search(r": “(.+)” \[\d+\]$", line)
+        assert quoted, line
+        assert quoted.group(1) in cit["text"]  # the description is quoted from the cited entry
+
+
+def test_a_short_list_describes_each_project_and_a_long_one_does_not(store: ProjectStore, text: str) -> None:
+    short = ask("Which projects involve Dorset County Council?", store, text)
+    assert len(short.rows) <= 3 and all("“" in ln for ln in short.answer.split("\n") if ln.startswith("- "))
+    long = ask("Which projects are in the East of England?", store, text)
+    assert len(long.rows) > 3 and not any("“" in ln for ln in long.answer.split("\n") if ln.startswith("- "))
