@@ -451,7 +451,10 @@ def _focus(text: str) -> tuple[list[str], list[str]]:
 
 _CONFLICT_CUE = re.compile(
     r"\b(?:differ\w*|disagree\w*|conflict\w*|contradict\w*|inconsisten\w*|don'?t match|do not match"
-    r"|two (?:numbers|figures|dates|amounts|answers)|different (?:numbers|figures|dates|amounts|answers))\b",
+    r"|two (?:numbers|figures|dates|amounts|answers)|different (?:numbers|figures|dates|amounts|answers))\b"
+    # one source set against another: "the directory gives one figure but the report talks about ..."
+    r"|\b(?:directory|report|guidance|document|page|website|article)\b[^.?!]{0,60}\bbut\b[^.?!]{0,80}"
+    r"\b(?:directory|report|guidance|document|page|website|article|other one)\b",
     re.I,
 )
 _ALTERNATIVES = re.compile(r"\b(?:or|both|either|versus|vs)\b", re.I)

@@ -16,7 +16,7 @@ FRAME_WORDS = (
     "document documents programme guidance report give exactly exact word words wording worded verbatim "
     "quote quotes quoted quotation full text written paragraph paragraphs para section page know find "
     "out question answer q&a faq mean means meaning date amount number figure total percentage percent "
-    "proportion fraction name whether also "
+    "proportion fraction name whether also went "
     "already just actually really each any table tables footnote footnotes note notes list lists bullet "
     "bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
 )

@@ -134,3 +134,27 @@ def test_figures_a_prose_answer_happens_to_mention_get_no_documents_differ_note(
     # a lesson or a response is the answer; the staff or women counted along the way are not
     ans = assistant_instance.ask(question)
     assert not any(n.startswith("The documents differ") for n in ans.notes), ans.notes
+
+
+@pytest.mark.parametrize(
+    ("question", "conflict"),
+    [
+        ("How much did the harbour pilot get? The directory gives one figure but the report says more", True),
+        ("the guidance says £2m but I read something different on the web page - how much was it?", True),
+        ("When did it start? The report says 2015 but the other one says 2016", True),
+        ("What does the report say about mentoring, but only for care leavers?", False),
+        ("How much can we bid for? Is a larger amount possible for scaling?", False),
+    ],
+)
+def test_one_source_set_against_another_asks_for_each_documents_value(question: str, conflict: bool) -> None:
+    from assistant.analysis import analyse
+
+    assert analyse(question).asks_conflict is conflict
+
+
+@pytest.mark.parametrize("question", ["How much went into the harbour pilot?", "how much money went into it"])
+def test_how_much_went_into_frames_the_ask(question: str) -> None:
+    from assistant.analysis import analyse
+
+    analysis = analyse(question)
+    assert analysis.answer_type == "money" and "went" not in analysis.focus_words
