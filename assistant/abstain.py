@@ -96,14 +96,13 @@ def vocabulary(snap: Snapshot) -> Vocabulary:
     return vocab
 
 
-MIN_SENTENCE_COS = 0.35  # a short question can match one sentence well and every passage poorly
-
-
-NAMED_SENTENCE_POOL = 20  # the nearest sentences searched for one that names the asked subject
-
-
-def _named_sentence_close(snap: Snapshot, analysis: QuestionAnalysis, sims: np.ndarray, floor: float) -> bool:
+def _named_sentence_close(
+    snap: Snapshot, analysis: QuestionAnalysis, sims: np.ndarray, floor: float, pool: int
+) -> bool:
     """A sentence near the question that names (or follows one naming) every subject it names.
+
+    Among the ``pool`` sentences nearest the question (``abstention.named_sentence_pool``), one at
+    least ``floor`` close.
 
     What the documents say about a named project is where the answer is, even when the asker's
     other words are their own; a question that only shares a place name with the documents
@@ -112,7 +111,7 @@ def _named_sentence_close(snap: Snapshot, analysis: QuestionAnalysis, sims: np.n
     """
     if not analysis.names or not len(sims):
         return False
-    pool = min(NAMED_SENTENCE_POOL, len(sims))
+    pool = min(pool, len(sims))
     top = np.argpartition(-sims, pool - 1)[:pool] if pool < len(sims) else np.arange(len(sims))
     names = [name.lower() for name in analysis.names]
     for idx in top:
@@ -157,10 +156,13 @@ def abstain_reason(
     min_dense, min_sentence = limits.abstain_threshold, limits.min_sentence_cos
     if analysis.applicant and (analysis.intent == "yesno" or analysis.still_open):
         min_sentence = min(min_sentence, limits.applicant_min_sentence_cos)
-    if (dense < min_dense and best_sentence < MIN_SENTENCE_COS) or (
+    # a short question can match one sentence well and every (pooled) passage poorly
+    if (dense < min_dense and best_sentence < limits.sentence_rescue_cos) or (
         qvec is not None
         and best_sentence < min_sentence
-        and not _named_sentence_close(snap, analysis, sims, limits.named_min_sentence_cos)
+        and not _named_sentence_close(
+            snap, analysis, sims, limits.named_min_sentence_cos, limits.named_sentence_pool
+        )
     ):
         return "no passage in them is about it"
     vocab = vocabulary(snap)

@@ -35,6 +35,7 @@ from assistant.text import (
     years_spanned,
 )
 from assistant.units import subject_context
+from ingest.config import AnswerSettings, ReadingSettings
 from ingest.values import MONTH_NUMBER, WEEKDAYS
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
@@ -54,7 +55,6 @@ _DECIDING = re.compile(
     r"|(?:final|last) (?:call|say|word)|calls? the shots|makes? the call|(?:has|have) the say)\b",
     re.I,
 )
-COVERAGE_TIE = 0.1  # focus coverages this close are a tie, settled by the sentence's own score
 
 
 def _context(snap: Snapshot, cand: Candidate) -> str:
@@ -69,20 +69,19 @@ def _context(snap: Snapshot, cand: Candidate) -> str:
     return f"{chunk.section}\n{before}\n{cand.text}"
 
 
-SAME_THING_WEIGHT = 0.5  # how much a word for the same thing counts beside the asker's own word
-
-
-def _mention(stem: str, have: set[str], spelt: dict[str, set[str]]) -> float:
+def _mention(stem: str, have: set[str], spelt: dict[str, set[str]], same_thing: float) -> float:
     """How surely a text whose stems are ``have`` mentions the asked ``stem``: 1 for the word itself
-    (or, for an acronym the documents define, its words: "EOI" is "Expression of Interest"), half
-    for a word for the same thing ("bid" / "proposal": the asker's own word is surer evidence), 0."""
+    (or, for an acronym the documents define, its words: "EOI" is "Expression of Interest"),
+    ``same_thing`` (``answer.same_thing_weight``, half) for a word for the same thing ("bid" /
+    "proposal": the asker's own word is surer evidence), 0."""
     if stem in have or bool(spelt.get(stem)) and spelt[stem] <= have:
         return 1.0
-    return SAME_THING_WEIGHT if SAME_THING.get(stem, frozenset()) & have else 0.0
+    return same_thing if SAME_THING.get(stem, frozenset()) & have else 0.0
 
 
-def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> float:
-    """Share of the question's focus (IDF-weighted) that ``text`` mentions."""
+def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str, answering: AnswerSettings) -> float:
+    """Share of the question's focus (IDF-weighted) that ``text`` mentions (``answering``: the
+    settings' answer group, for how much a word for the same thing counts)."""
     if not analysis.focus:
         return 1.0
     idf = idf_table(snap)
@@ -90,22 +89,25 @@ def focus_coverage(snap: Snapshot, analysis: QuestionAnalysis, text: str) -> flo
     have = set(content_stems(text))
     spelt = acronyms(snap)
     total = sum(idf.get(s, default) for s in analysis.focus)
-    got = sum(idf.get(s, default) * _mention(s, have, spelt) for s in analysis.focus)
+    same_thing = answering.same_thing_weight
+    got = sum(idf.get(s, default) * _mention(s, have, spelt, same_thing) for s in analysis.focus)
     return got / total if total else 1.0
 
 
 _NAME_HEAD = re.compile(r"\b([A-Z][a-z]{3,}) (?:of|for) [A-Z]")
 _NAME_END = re.compile(r"\b([A-Z][\w'’-]*) ([A-Z][a-z]{3,})\b")
-_GENERIC_END_NAMES = 4  # a word ending the names of this many others is a kind of body, not one
 
 
-def proper_nouns(snap: Snapshot) -> frozenset[str]:
+def proper_nouns(snap: Snapshot, reading: ReadingSettings) -> frozenset[str]:
     """Words the documents nearly always capitalise mid-sentence: places, organisations, projects.
 
     A reader typing "leeds" or "hertfordshire" in lower case still names a subject; the documents'
-    own capitalisation tells which of the question's words are names.
+    own capitalisation tells which of the question's words are names. A word ending the names of
+    ``reading.generic_end_names`` others is a kind of body, not one. Made once per snapshot.
     """
-    cached = getattr(snap, "_proper_cache", None)
+    generic_ends = reading.generic_end_names
+    caches: dict[int, frozenset[str]] = getattr(snap, "_proper_cache", None) or {}
+    cached = caches.get(generic_ends)
     if cached is not None:
         return cached
     caps: dict[str, int] = {}
@@ -126,14 +128,14 @@ def proper_nouns(snap: Snapshot) -> frozenset[str]:
         generic.update(m.group(1).lower() for m in _NAME_HEAD.finditer(text))
         for m in _NAME_END.finditer(text):
             ends.setdefault(m.group(2).lower(), set()).add(m.group(1).lower())
-    generic.update(w for w, before in ends.items() if len(before) >= _GENERIC_END_NAMES)
+    generic.update(w for w, before in ends.items() if len(before) >= generic_ends)
     # frequent capitalised words (Council, England) are generic here, not a subject
     found = frozenset(
         w
         for w, n in total.items()
         if 2 <= n <= 25 and caps.get(w, 0) / n >= 0.8 and w not in _MONTH_WORDS and w not in generic
     )
-    object.__setattr__(snap, "_proper_cache", found)
+    object.__setattr__(snap, "_proper_cache", {**caches, generic_ends: found})
     return found
 
 
@@ -212,7 +214,13 @@ def _names_another(analysis: QuestionAnalysis, sentence: str) -> bool:
 _MONTH_WORDS = frozenset(MONTH_NUMBER) | frozenset(WEEKDAYS)
 
 
-def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> bool:
+def _asks_covered(
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    sentence: str,
+    answering: AnswerSettings,
+    reading: ReadingSettings,
+) -> bool:
     """With a named subject, the value's own sentence must also name something of what is asked
     about it: one of the focus words that are not the name (its heading or the sentence before it
     name the topic of a section, not what this value is of).
@@ -227,7 +235,10 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
         return True  # "is X still open" asks X's deadline, which its value type already says
     focus = set(analysis.focus)
     named = {
-        s for n in asked_names(analysis, proper_nouns(snap)) for f in n.split("|") for s in content_stems(f)
+        s
+        for n in asked_names(analysis, proper_nouns(snap, reading))
+        for f in n.split("|")
+        for s in content_stems(f)
     }
     named |= _name_stems(analysis.clause) & focus
     named -= set(analysis.count_noun)  # "how many EOIs": the counted noun, not whose count
@@ -241,7 +252,7 @@ def _asks_covered(snap: Snapshot, analysis: QuestionAnalysis, sentence: str) -> 
     have = set(content_stems(sentence))
     spelt = acronyms(snap)
     # a word for the same thing ("staffing" / "workers") says it too
-    return any(_mention(s, have, spelt) > 0 for s in rest)
+    return any(_mention(s, have, spelt, answering.same_thing_weight) > 0 for s in rest)
 
 
 # a sentence that says what its subject is: "X is a/an/the ...", "X involves / provides / means ..."
@@ -291,10 +302,13 @@ def _date_in_time_frame(analysis: QuestionAnalysis, stated_text: str) -> bool:
     return not named or any(frame[0] <= y <= frame[1] for y in named)
 
 
-def about_subject(snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate) -> bool:
-    """Whether a sentence, read in its paragraph under its heading, is about the asked subject."""
-    context = f"{_context(snap, cand)}\n{subject_context(snap, cand.idx)}"
-    proper = proper_nouns(snap)
+def about_subject(
+    snap: Snapshot, analysis: QuestionAnalysis, cand: Candidate, reading: ReadingSettings
+) -> bool:
+    """Whether a sentence, read in its paragraph under its heading, is about the asked subject
+    (``reading``: the settings' reading group, for what a paragraph is and which words are names)."""
+    context = f"{_context(snap, cand)}\n{subject_context(snap, cand.idx, reading)}"
+    proper = proper_nouns(snap, reading)
     if names_covered(analysis, context, proper):
         return True
     names = asked_names(analysis, proper)
@@ -480,24 +494,26 @@ _FUNDING_SAID = re.compile(
 )
 
 
-def acronym_names(snap: Snapshot, terms: list[str]) -> list[str]:
+def acronym_names(snap: Snapshot, terms: list[str], reading: ReadingSettings) -> list[str]:
     """The asked acronyms that the documents define as a name, each with its long form.
 
     "MTM" is "Munro, Turnell and Murphy (MTM)": a subject like any name, so a sentence about
     another project does not answer a question about MTM. An acronym for an ordinary term
     ("Expressions of Interest (EOIs)") is not a name: none of its words is a proper noun here.
-    Returned as "MTM|Munro Turnell and Murphy" (either form names it).
+    Returned as "MTM|Munro Turnell and Murphy" (either form names it). ``reading``: the settings'
+    reading group (which words are names).
     """
-    cached = getattr(snap, "_acronym_name_cache", None)
+    caches: dict[int, dict[str, str]] = getattr(snap, "_acronym_name_cache", None) or {}
+    cached = caches.get(reading.generic_end_names)
     if cached is None:
-        proper = proper_nouns(snap)
+        proper = proper_nouns(snap, reading)
         cached = {}
         for short, tail, skipped in _spelt_out(snap):
             # a name's initials skip its small words ("Munro, Turnell and Murphy"); a term's need
             # them ("Expressions of Interest")
             if skipped and any(w.lower() in proper for w in tail):
                 cached.setdefault(short, " ".join(tail))
-        object.__setattr__(snap, "_acronym_name_cache", cached)
+        object.__setattr__(snap, "_acronym_name_cache", {**caches, reading.generic_end_names: cached})
     found = []
     for term in terms:
         long_form = cached.get(term.upper()) if term.isupper() and 2 <= len(term) <= 6 else None
@@ -577,7 +593,6 @@ def _asks_length(analysis: QuestionAnalysis) -> bool:
 _LENGTH_GIVEN = re.compile(
     rf"\b(?:\d[\d,]*|{NUMBER_WORDS})[\s-]+(?:words?|pages?|sides?|characters?)\b", re.I
 )
-REFERENCE_POINT_PENALTY = 1.0  # such a sentence leads only when no other states the value
 _REFERENCE_POINT = re.compile(
     r"\b(?:by|before|after|until|following|since) the ((?:[\w'’-]+ ){0,3}[\w'’-]+)", re.I
 )
@@ -624,20 +639,16 @@ def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
-PLACE_TOO_BONUS = 1.0  # a whole focus's worth: a date without the asked place answers half the question
-CLOSED_BONUS = 0.5  # as much as half the focus: a call said to be closed answers "is it open" outright
-RESPONSE_REACH = 4  # sentences after a described problem in which the documents say what was done
-
-
-def _response_after(snap: Snapshot, described: list[Candidate]) -> Candidate | None:
+def _response_after(snap: Snapshot, described: list[Candidate], reach: int) -> Candidate | None:
     """What was done, stated right after the sentences that describe the problem.
 
     The documents tell a difficulty and then the answer to it ("... has not been easy. ... One
-    solution has been ..."); the answer shares few words with a question about the difficulty.
+    solution has been ..."); the answer shares few words with a question about the difficulty. Read
+    within ``reach`` sentences (``answer.response_reach``) of each described one.
     """
     for cand in described:
         doc, section = snap.chunks[cand.row].doc_id, snap.chunks[cand.row].section
-        for idx in range(cand.idx + 1, min(cand.idx + 1 + RESPONSE_REACH, len(snap.sent_spans))):
+        for idx in range(cand.idx + 1, min(cand.idx + 1 + reach, len(snap.sent_spans))):
             row, a, b = (int(v) for v in snap.sent_spans[idx])
             if snap.chunks[row].doc_id != doc or snap.chunks[row].section != section:
                 break
@@ -674,12 +685,15 @@ def judge(
     snap: Snapshot,
     analysis: QuestionAnalysis,
     cands: list[Candidate],
-    *,
-    lead_margin: float,
-    min_focus: float,
-    count_window: int,
+    answering: AnswerSettings,
+    reading: ReadingSettings,
 ) -> Verdict:
-    """Pick the sentence to lead with, or say why none can."""
+    """Pick the sentence to lead with, or say why none can.
+
+    ``answering``: the settings' answer group (margins, focus, weights); ``reading``: its reading
+    group (what a paragraph is, which words are names).
+    """
+    lead_margin, min_focus = answering.lead_margin, answering.min_focus
     ranked = sorted((c for c in cands if not c.is_question), key=lambda c: -c.score)
     if not ranked:
         return Verdict(None, "nothing relevant was retrieved")
@@ -690,16 +704,18 @@ def judge(
         # says most about the question's subject ("... about working with *schools*"), and for
         # "what did X achieve" prefer one that reports a result; neither is a condition to answer
         close = [c for c in ranked if c.score >= best - lead_margin / 2]
-        named_subject = bool(asked_names(analysis, proper_nouns(snap)))
+        named_subject = bool(asked_names(analysis, proper_nouns(snap, reading)))
 
         # a passage about another project is not an answer about this one
-        named = [c for c in close if about_subject(snap, analysis, c)] or close
+        named = [c for c in close if about_subject(snap, analysis, c, reading)] or close
         if analysis.answer_type == "finding":
             # a measured result ("86% remained at home") beats a described one, which beats a description
             # (an aim with a figure, "aims to reduce from 400 to 280", is a target, not a result)
             # a named subject narrows the field, so results a little further down are still about it
             margin = lead_margin if named_subject else lead_margin / 2
-            wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
+            wide = [
+                c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c, reading)
+            ]
             strength = {c.idx: result_strength(c.text) for c in wide}
             top = max(strength.values(), default=0)
             if top >= 2:
@@ -724,16 +740,19 @@ def judge(
             # "what did X learn" / "what did X do about it": the sentence that states a lesson (or
             # what was done), among those about X
             margin = lead_margin if named_subject else lead_margin / 2
-            wide = [c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c)]
+            wide = [
+                c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c, reading)
+            ]
             hit = None
             if analysis.answer_type == "response" and wide:
                 # the documents tell a difficulty, then what was done about it: the response right
                 # after a stated difficulty comes before any other sentence that says "by providing"
                 # (for one named project: across projects, the report's own summary answers first)
                 troubles = [c for c in wide if has_value(c.text, "obstacle")] if named_subject else []
-                hit = _response_after(snap, troubles[:3])
+                hit = _response_after(snap, troubles[:3], answering.response_reach)
                 if hit is None and not has_value(wide[0].text, "response"):
-                    hit = _response_after(snap, wide[:1])  # the nearest sentence tells the difficulty
+                    # the nearest sentence tells the difficulty
+                    hit = _response_after(snap, wide[:1], answering.response_reach)
             # a sentence that states a lesson (a difficulty) but mentions nothing asked ("building
             # on early learning") gives way to one that does, as a typed value does; with a named
             # subject, it must say something of what is asked about it besides the name ("the
@@ -745,11 +764,12 @@ def judge(
             on_topic = [
                 c
                 for c in stating
-                if focus_coverage(snap, subject, _own(snap, c)) > 0 and _asks_covered(snap, subject, c.text)
+                if focus_coverage(snap, subject, _own(snap, c), answering) > 0
+                and _asks_covered(snap, subject, c.text, answering, reading)
             ]
             hit = hit or next(iter(on_topic or stating), None)
             if hit is None and analysis.answer_type == "response":
-                hit = _response_after(snap, wide[:3])
+                hit = _response_after(snap, wide[:3], answering.response_reach)
             if hit is not None:
                 return Verdict(hit)
         return Verdict(named[0])
@@ -763,43 +783,45 @@ def judge(
     for cand in eligible:
         if cand.score < best - lead_margin:
             break
-        if not states_value(snap, analysis, stated(snap, cand), count_window, used):
+        if not states_value(snap, analysis, stated(snap, cand), answering.count_window, used):
             continue
         context = _context(snap, cand)
         own = _own(snap, cand)
-        coverage = focus_coverage(snap, analysis, context)
+        coverage = focus_coverage(snap, analysis, context, answering)
         if (
             coverage >= min_focus
             # the value's own sentence (with its heading) mentions something asked: a figure whose
             # only link to the question is its neighbours' words is a figure about something else
-            and focus_coverage(snap, analysis, own) > 0
+            and focus_coverage(snap, analysis, own, answering) > 0
             # the sentence, or the paragraph it sits in, names the subject ("The Network is introducing
             # the Mockingbird Family Model ... The hub carer ... provides two respite beds"); a sentence
             # that names someone else ("Millbay ... trained 45 carers") is that one's value
             and (
                 names_covered(analysis, own)
-                or (about_subject(snap, analysis, cand) and not _names_another(analysis, cand.text))
+                or (about_subject(snap, analysis, cand, reading) and not _names_another(analysis, cand.text))
                 # a call's page says it has closed without naming the call again in that sentence
                 or (analysis.still_open and names_covered(analysis, snap.texts[snap.chunks[cand.row].doc_id]))
             )
-            and _asks_covered(snap, analysis, cand.text)
+            and _asks_covered(snap, analysis, cand.text, answering, reading)
             and _in_time_frame(analysis, context)
             and _date_in_time_frame(analysis, stated(snap, cand))
         ):
             # what the sentence itself says counts most; its heading and neighbour add to it
-            weight = focus_coverage(snap, analysis, own) + 0.5 * coverage
+            own_coverage = focus_coverage(snap, analysis, own, answering)
+            weight = own_coverage + answering.context_coverage_weight * coverage
             if analysis.answer_type in {"date", "deadline", "duration"} and _used_as_reference(
                 analysis, cand.text
             ):
-                weight -= REFERENCE_POINT_PENALTY
+                weight -= answering.reference_point_penalty
             if analysis.also_place and has_value(cand.text, "place"):
-                weight += PLACE_TOO_BONUS  # "when and where": the sentence that gives both
+                weight += answering.place_too_bonus  # "when and where": the sentence that gives both
             if analysis.answer_type == "deadline" and CLOSED_RE.search(cand.text):
-                weight += CLOSED_BONUS  # "is it still open?" is answered outright by "it has closed"
+                # "is it still open?" is answered outright by "it has closed"
+                weight += answering.closed_bonus
             passing.append((weight, cand))
     if passing:
         top = max(c for c, _ in passing)
-        return Verdict(next(cand for c, cand in passing if c >= top - COVERAGE_TIE))
+        return Verdict(next(cand for c, cand in passing if c >= top - answering.coverage_tie))
     phrase = VALUE_PHRASE.get(analysis.answer_type, "that")
     if _asks_length(analysis):
         phrase = "a length limit"  # "the word limit", "how long can it be": in words or pages
@@ -811,9 +833,8 @@ def judge(
 
 
 def alternatives(
-    snap: Snapshot, analysis: QuestionAnalysis, qvec: np.ndarray, lead: Candidate, *, min_focus: float,
-    count_window: int,
-) -> list[list[Candidate]]:  # fmt: skip
+    snap: Snapshot, analysis: QuestionAnalysis, qvec: np.ndarray, lead: Candidate, answering: AnswerSettings
+) -> list[list[Candidate]]:
     """For an asker who has seen differing values: each other document's best statement of the value.
 
     The lead gives one document's value; a reader who says the sources disagree needs to see what
@@ -821,7 +842,7 @@ def alternatives(
     Every sentence of the other documents is considered (closest in meaning first), not only the
     retrieved passages: the other value often sits in a passage that ranks just below the cut. A
     short statement ("January 2016" under a title) comes with the sentence before it, which names
-    what the value is of.
+    what the value is of. ``answering``: the settings' answer group (min_focus, count_window).
     """
     lead_doc = snap.chunks[lead.row].doc_id
     best: dict[str, list[Candidate]] = {}
@@ -833,10 +854,11 @@ def alternatives(
             continue
         text = snap.texts[doc][a:b]
         cand = Candidate(int(idx), row, a, b, text, 0.0, 0.0)
-        if not states_value(snap, analysis, stated(snap, cand), count_window):
+        if not states_value(snap, analysis, stated(snap, cand), answering.count_window):
             continue
         context = _context(snap, cand)
-        if focus_coverage(snap, analysis, context) < min_focus or not names_covered(analysis, context):
+        covered = focus_coverage(snap, analysis, context, answering) >= answering.min_focus
+        if not covered or not names_covered(analysis, context):
             continue
         unit = [cand]
         if len(text) < 60 and idx > 0:

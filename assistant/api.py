@@ -119,7 +119,12 @@ class Assistant:
         """The hybrid search as a LangChain ``BaseRetriever``."""
         from assistant.lc_retriever import HybridRetriever
 
-        return HybridRetriever(snapshot=self.snapshot, embed=self.embed, k=k or self.settings.top_k)
+        return HybridRetriever(
+            snapshot=self.snapshot,
+            embed=self.embed,
+            k=k or self.settings.top_k,
+            retrieval=self.settings.retrieval,
+        )
 
     def project_store(self):  # type: ignore[no-untyped-def]
         """The project directory table of the current build, if one was derived."""
@@ -191,14 +196,15 @@ class Assistant:
         t0 = time.perf_counter()
         limit = self.settings.max_question_chars
         text = clean_question(question, limit)
-        turns = clean_history(history, limit)
+        turns = clean_history(history, limit, self.settings.retrieval.max_history_turns)
         snap = self.snapshot()
         # the asker's spelling and shorthand in the documents' words, before anything reads it
-        fixed, corrections = normalise(snap, text)
+        fixed, corrections = normalise(snap, text, self.settings.spelling)
         query = rewrite(fixed, turns)
         analysis = analyse(fixed, query)
         analysis.corrections = corrections
-        analysis.names += acronym_names(snap, analysis.terms)  # "MTM" is a subject, as a name is
+        # "MTM" is a subject, as a name is
+        analysis.names += acronym_names(snap, analysis.terms, self.settings.reading)
         spelt = long_forms(snap)
         written = [
             spelt.get(t.lower()) or implied_long_form(snap, t)
@@ -215,12 +221,13 @@ class Assistant:
             query = f"{query} What did its evaluation show?"
         qvec = self.embed(query)
         try:
-            passages = hybrid_search(snap, query, qvec, self.settings.top_k)
+            passages = hybrid_search(snap, query, qvec, self.settings.top_k, self.settings.retrieval)
         except store.VectorStoreUnavailableError as exc:
             raise IndexUnavailableError(exc.url) from exc
         contexts = [p.chunk.text for p in passages]
+        s = self.settings
         answer = from_directory(
-            snap, analysis, text, query, contexts, self.project_store(), self.settings.count_window
+            snap, analysis, text, query, contexts, self.project_store(), s.answer, s.spelling
         )
         if answer is None and self.llm is not None and mode != "extractive" and not analysis.reference:
             from assistant.generate import generate
@@ -245,7 +252,7 @@ class Assistant:
                 query,
                 qvec,
                 passages,
-                self.settings.top_k,
+                self.settings.retrieval,
                 lambda others: self._extractive(
                     snap, analysis, text, query, qvec, others, contexts, decline=False
                 ),

@@ -20,11 +20,10 @@ from assistant.models import Citation, Passage
 from assistant.snapshot import Snapshot
 from assistant.text import COUNT_RE, clean_for_display, content_stems, dangling_start, has_value
 from assistant.units import context_stems
+from ingest.config import RankingSettings, ReadingSettings
 
-MAX_UNITS = 4
-W_COS, W_LEX, W_PRIOR = 0.7, 0.3, 0.2  # sentence score: meaning, question words, passage rank
-MARGIN = 0.18  # runners-up within this of the best sentence join the answer
-CONTINUATION_MARGIN = 0.35  # the sentences right after a chosen one, in its paragraph
+# every weight and margin of the scoring and selection below is a field of the settings' ranking
+# group (ingest/settings_groups.py RankingSettings), which says why it exists and why its value
 
 
 @dataclass
@@ -45,14 +44,13 @@ def idf_table(snap: Snapshot) -> dict[str, float]:
     return tables.idf(snap)  # computed at ingest (assistant/tables.py), same values
 
 
-DIRECTORY_PENALTY = 0.15  # a prose question (why, what was learned, did it work) reads prose, not records
-
-
 def candidates(
     snap: Snapshot,
     query: str,
     qvec: np.ndarray,
     passages: list[Passage],
+    ranking: RankingSettings,
+    reading: ReadingSettings,
     answer_type: str | None = None,
     prose_first: bool = False,
     subject: frozenset[str] = frozenset(),
@@ -64,7 +62,11 @@ def candidates(
     ``subject`` holds the stems of the names the question asks about: a sentence whose paragraph
     names them is about them even when it does not repeat the name ("The impact of these changes
     has been..."), so those words count for half, as heading words do.
+
+    ``ranking``: the settings' ranking group (the score's weights, bonus and penalties); ``reading``:
+    its reading group (what a sentence's paragraph is).
     """
+    r = ranking
     idf = idf_table(snap)
     sentence_stems = tables.sentence_stems(snap)
     default_idf = math.log(1 + len(snap.chunks))
@@ -81,7 +83,7 @@ def candidates(
         cos = snap.sent_vecs[idxs] @ qvec
         prior = passage.score / best_passage
         first_start = passage.chunk.segments[0][0] if passage.chunk.segments else passage.chunk.start
-        record = DIRECTORY_PENALTY if prose_first and passage.chunk.block in {"entry", "timeline"} else 0.0
+        record = r.directory_penalty if prose_first and passage.chunk.block in {"entry", "timeline"} else 0.0
         heading_stems = set(content_stems(passage.chunk.section.split(" > ")[-1])) & q_stems
         group: list[Candidate] = []
         for j, idx in enumerate(idxs):
@@ -91,27 +93,30 @@ def candidates(
             matched = q_stems & stems
             around = heading_stems
             if subject - stems:
-                around = around | (subject & context_stems(snap, int(idx)))
+                around = around | (subject & context_stems(snap, int(idx), reading))
             # words of the question found only in the sentence's heading or paragraph count for half
             lex = (
                 sum(idf.get(s, default_idf) for s in matched)
-                + 0.5 * sum(idf.get(s, default_idf) for s in (around & q_stems) - matched)
+                + r.context_word_weight * sum(idf.get(s, default_idf) for s in (around & q_stems) - matched)
             ) / q_weight
-            cand = Candidate(int(idx), row, a, b, sent, 0.8 * float(cos[j]) + 0.2 * passage.dense, lex)
+            meaning = r.sentence_cos_share * float(cos[j]) + r.passage_cos_share * passage.dense
+            cand = Candidate(int(idx), row, a, b, sent, meaning, lex)
             cand.is_question = a == first_start and sent.rstrip().endswith("?")
-            bonus = 0.12 if answer_type and has_value(sent, answer_type) else 0.0
+            bonus = r.value_bonus if answer_type and has_value(sent, answer_type) else 0.0
             n_words = len(_WORDS.findall(sent))
             lead_in = sent.rstrip().rstrip("*_").rstrip().endswith(":")
             short = (
                 0.0
                 if lead_in
-                else 0.15
+                else r.fragment_penalty
                 if n_words < 6
-                else 0.1
+                else r.short_penalty
                 if len(sent) < 40 and not COUNT_RE.search(sent)
                 else 0.0
             )
-            cand.score = W_COS * cand.cos + W_LEX * lex + W_PRIOR * prior + bonus - short - record
+            cand.score = (
+                r.cos_weight * cand.cos + r.word_weight * lex + r.rank_weight * prior + bonus - short - record
+            )
             group.append(cand)
         # a lead-in ("... these three questions:") is as relevant as the list it introduces
         for j, cand in enumerate(group):
@@ -128,13 +133,13 @@ def candidates(
     return out
 
 
-def titled_sections(snap: Snapshot, cands: list[Candidate]) -> list[int]:
+def titled_sections(snap: Snapshot, cands: list[Candidate], ranking: RankingSettings) -> list[int]:
     """Rows of the chunks headed by the best sentence's own words, when it is a title elsewhere.
 
     An overview lists its parts ("Testing and developing understanding of targeted support ...")
     and each part's section, under that title, holds its particulars (a workshop's date and place)
     in sentences that never repeat it. The listed title matches the question best; its section
-    answers it.
+    answers it. A heading is the title when rapidfuzz's ratio reaches ``ranking.title_match``.
     """
     ranked = [c for c in cands if not c.is_question]
     if not ranked:
@@ -150,14 +155,13 @@ def titled_sections(snap: Snapshot, cands: list[Candidate]) -> list[int]:
         rows = [
             row
             for row, key in _section_titles(snap).get(snap.chunks[top.row].doc_id, [])
-            if row != top.row and snap.chunks[row].section != own and fuzz.ratio(key, title) >= TITLE_MATCH
+            if row != top.row
+            and snap.chunks[row].section != own
+            and fuzz.ratio(key, title) >= ranking.title_match
         ]
         if rows:
             return rows
     return []
-
-
-TITLE_MATCH = 90  # a listed title and its section's heading, allowing a word cut or a typo
 
 
 def _section_titles(snap: Snapshot) -> dict[str, list[tuple[int, str]]]:
@@ -293,12 +297,13 @@ def _at(snap: Snapshot, idx: int, score: float = 0.0) -> Candidate:
     return Candidate(idx, row, a, b, text, 0.0, 0.0, score)
 
 
-def _table_units(snap: Snapshot, cand: Candidate, is_lead: bool) -> list[list[Candidate]]:
-    """A table row with the lines that continue it; for the lead, also what its asterisk ties it to.
+def _table_units(snap: Snapshot, cand: Candidate, is_lead: bool, reach: int) -> list[list[Candidate]]:
+    """A table row with the lines that continue it; for the lead, also what its asterisk ties it to
+    (within ``reach`` characters, ``ranking.footnote_reach``).
 
     ``[]`` when ``cand`` is neither a row nor a footnote.
     """
-    partners = table_rows.starred_partners(snap, cand.idx) if is_lead else []
+    partners = table_rows.starred_partners(snap, cand.idx, reach) if is_lead else []
     if not table_rows.is_row(snap, cand.idx) and not partners:
         return []
     first = [cand, *(_at(snap, k, cand.score) for k in table_rows.row_span(snap, cand.idx)[1:])]
@@ -315,7 +320,7 @@ def _table_units(snap: Snapshot, cand: Candidate, is_lead: bool) -> list[list[Ca
 def select(
     snap: Snapshot,
     cands: list[Candidate],
-    max_units: int = MAX_UNITS,
+    ranking: RankingSettings,
     lead: Candidate | None = None,
     names_lead: bool = False,
 ) -> list[list[Candidate]]:
@@ -324,6 +329,7 @@ def select(
     ``lead`` is chosen by answerability (the sentence that holds the asked value), so it may score
     below the best sentence; runners-up are still measured against the best. ``names_lead``: the
     lead names the subject the asker named, so the rest of its paragraph is about that subject too.
+    ``ranking``: the settings' ranking group (how many quotes, the margins).
     """
     ranked = sorted(cands, key=lambda c: -c.score)
     if not ranked:
@@ -334,11 +340,12 @@ def select(
     units: list[list[Candidate]] = []
     chosen: list[Candidate] = []
     for cand in ranked:
-        if units and (len(units) >= max_units or cand.score < best - MARGIN or cand.score <= 0):
+        runner_up = cand.score >= best - ranking.runner_up_margin
+        if units and (len(units) >= ranking.max_quotes or not runner_up or cand.score <= 0):
             break
         if cand.is_question or _near_duplicate(snap, cand, chosen):
             continue
-        table = _table_units(snap, cand, is_lead=not units)
+        table = _table_units(snap, cand, not units, ranking.footnote_reach)
         if table:
             for unit in table:
                 unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)]
@@ -368,7 +375,7 @@ def select(
             for nxt in _follow(snap, cand, 2 if elaborates else 1, 600):
                 same_paragraph = "\n" not in source[unit[-1].end : nxt.start]
                 if not same_paragraph or (
-                    not elaborates and score_of.get(nxt.idx, -1.0) < best - CONTINUATION_MARGIN
+                    not elaborates and score_of.get(nxt.idx, -1.0) < best - ranking.continuation_margin
                 ):
                     break
                 unit.append(nxt)

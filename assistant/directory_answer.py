@@ -22,6 +22,7 @@ from assistant.models import Answer, Citation, Passage
 from assistant.retrieve import hybrid_search
 from assistant.snapshot import Snapshot
 from assistant.vocab import only_capitalised
+from ingest.config import AnswerSettings, RetrievalSettings, SpellingSettings
 
 if TYPE_CHECKING:
     from ingest.projects_store import ProjectStore
@@ -77,10 +78,15 @@ def from_directory(
     query: str,
     contexts: list[str],
     projects: ProjectStore | None,
-    count_window: int,
+    answering: AnswerSettings,
+    spelling: SpellingSettings,
 ) -> Answer | None:
     """The project directory's answer to a directory question (list, lookup, count, superlative), or
-    None when the question is the prose's matter or no record answers it."""
+    None when the question is the prose's matter or no record answers it.
+
+    ``answering``: the settings' answer group (``count_window``, ``short_list``); ``spelling``: how
+    loosely typed entry names are read.
+    """
     if analysis.intent in {"reference", "not_documents"} or analysis.answer_type in {
         "share",
         "date",
@@ -100,9 +106,11 @@ def from_directory(
     source = snap.texts.get(projects.doc_id, "")
     query = _organisations_capitalised(snap, query, projects)
     if analysis.directory == "superlative":
-        result = answer_superlative(query, projects, source)
+        result = answer_superlative(query, projects, source, spelling)
     else:
-        result = answer_rounds(query, projects, source) or answer_from_directory(query, projects, source)
+        result = answer_rounds(query, projects, source) or answer_from_directory(
+            query, projects, source, spelling, answering
+        )
     if result is None or not names_covered(analysis, result.answer):
         return None  # a record that does not name the asked subject does not answer
     if _ASKS_COUNCILS.search(analysis.clause) and not _COUNCIL.search(result.answer):
@@ -110,7 +118,7 @@ def from_directory(
         # (neither as its lead body nor in its description) does not say; the prose may
         return None
     if analysis.answer_type in {"money", "count"} and not states_value(
-        snap, analysis, result.answer, count_window, record=True
+        snap, analysis, result.answer, answering.count_window, record=True
     ):
         return None  # records that only repeat the asker's figure ("the £29m") do not answer
     info = snap.docs.get(projects.doc_id)
@@ -152,7 +160,7 @@ def with_other_documents(
     query: str,
     qvec: np.ndarray,
     passages: list[Passage],
-    top_k: int,
+    retrieval: RetrievalSettings,
     prose_from: Callable[[list[Passage]], Answer],
 ) -> Answer:
     """A record's answer, joined by what the other documents say when it matters.
@@ -160,12 +168,13 @@ def with_other_documents(
     A mixed question gets the record plus the prose; any question gets the other documents' account
     when its figures contradict the record; a typed question (how much, how many, when) that the
     other documents also answer gets their figure too, since the record and the narrative may count
-    differently. ``prose_from`` answers from a list of passages (without a near-miss decline).
+    differently. ``prose_from`` answers from a list of passages (without a near-miss decline);
+    ``retrieval``: the settings' retrieval group, for a wider search.
     """
     pool = passages
     if analysis.asks_conflict:
         # the asker has seen other figures: look further than the records crowding the top
-        pool = hybrid_search(snap, query, qvec, top_k * 4)
+        pool = hybrid_search(snap, query, qvec, retrieval.top_k * 4, retrieval)
     others = [p for p in pool if snap.docs[p.chunk.doc_id].kind != "directory"]
     prose = prose_from(others) if others else None
     if prose is None or prose.abstained:

@@ -31,6 +31,7 @@ from assistant.directory_words import (
     _org_fragments,
     _tokens,
 )
+from ingest.config import SpellingSettings
 from ingest.projects_store import ProjectRecord, fold_text
 from ingest.values import parse_amount
 
@@ -108,15 +109,16 @@ def _record_index(records: tuple[tuple[int, str, str, str], ...]):  # type: igno
     return name_index, frags, texts, grams
 
 
+# Not a setting: how long a phrase the lookup set holds changes only speed and memory, never a
+# result (a longer phrase is looked for by scanning the texts, with the same outcome)
 GRAM_MAX = 8
 
 
-TYPO_SPAN_SCORE = 86  # a capitalised span at least this like (0-100) an entry's name is that name misspelt
-FUZZY_NAME_SCORE = 88  # rapidfuzz similarity (0-100) at which a typed name is taken to mean an entry's
+def _fuzzy_names(q: str, qf: str, name_index: list, p: _Parsed, mark_span, min_score: int) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """Entry names the question spells loosely: one or two slips, words run together or split.
 
-
-def _fuzzy_names(q: str, qf: str, name_index: list, p: _Parsed, mark_span) -> None:  # type: ignore[no-untyped-def, type-arg]
-    """Entry names the question spells loosely: one or two slips, words run together or split."""
+    ``min_score``: ``spelling.fuzzy_name_score``, the rapidfuzz partial ratio that counts as the name.
+    """
     from rapidfuzz import fuzz
 
     squeezed_q = re.sub(r"[^a-z0-9]", "", qf)
@@ -128,7 +130,7 @@ def _fuzzy_names(q: str, qf: str, name_index: list, p: _Parsed, mark_span) -> No
         target = variant.lower().replace("’", "'")
         if len(target) < 6:
             continue
-        al = fuzz.partial_ratio_alignment(target, qf, score_cutoff=FUZZY_NAME_SCORE)
+        al = fuzz.partial_ratio_alignment(target, qf, score_cutoff=min_score)
         squeezed = re.sub(r"[^a-z0-9]", "", target)
         score = al.score if al is not None else 0.0
         if al is None and len(squeezed) >= 8 and squeezed in squeezed_q:
@@ -159,8 +161,13 @@ _ASKS_WHAT_FOR = re.compile(
 )
 
 
-def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tuple[_Parsed, bool] | None:
-    """Pull filters out of the question; returns (parsed, has_filters) or None if not ours."""
+def _parse(
+    question: str, records: list[ProjectRecord], codes: list[str], spelling: SpellingSettings
+) -> tuple[_Parsed, bool] | None:
+    """Pull filters out of the question; returns (parsed, has_filters) or None if not ours.
+
+    ``spelling``: the settings' spelling group (the scores at which a loosely typed name counts).
+    """
     q = question.strip()
     qf = q.lower().replace("’", "'").replace("‘", "'").replace("–", "-")  # same length as q
     toks = _tokens(q)
@@ -205,7 +212,7 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
 
     # 1b. a misspelt or re-spaced entry name ("life long links", "belhaven servise"): typo-tolerant match
     if not p.names:
-        _fuzzy_names(q, qf, name_index, p, mark_span)
+        _fuzzy_names(q, qf, name_index, p, mark_span, spelling.fuzzy_name_score)
 
     # 2. organisation names written out in full
     for seq in sorted(frags, key=len, reverse=True):
@@ -328,7 +335,10 @@ def _parse(question: str, records: list[ProjectRecord], codes: list[str]) -> tup
             # every name variant of every record was 15 ms of a directory question in difflib
             choices = [(fold_text(v), r) for r in records for v in _name_variants(r.name)]
             hit = process.extractOne(
-                fold_text(span), [c for c, _r in choices], scorer=fuzz.ratio, score_cutoff=TYPO_SPAN_SCORE
+                fold_text(span),
+                [c for c, _r in choices],
+                scorer=fuzz.ratio,
+                score_cutoff=spelling.name_span_score,
             )
             if hit is not None:
                 record = choices[hit[2]][1]

@@ -27,6 +27,9 @@ from pathlib import Path
 
 from ingest.manifest import corpus_files
 
+# The reference scorer's rules (../shared/eval/score.py: --max-passage-chars, --min-citation-tokens,
+# --validity-overlap, its evidence coverage), not tuning knobs of the assistant: they must stay equal
+# to the scorer's so that `csc-assistant eval` scores as it does, so they are not settings
 MAX_PASSAGE_CHARS = 2000
 MIN_CITATION_TOKENS = 4
 VALIDITY_OVERLAP = 0.9

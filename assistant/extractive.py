@@ -117,7 +117,8 @@ def answer_extractively(
         lead_row = None
         if analysis.reference.get("kind") == "passage":
             # "quote me what it says about X": the passage holding the sentence that best answers
-            scored = [c for c in candidates(snap, query, qvec, passages) if not c.is_question]
+            every = candidates(snap, query, qvec, passages, cfg.ranking, cfg.reading)
+            scored = [c for c in every if not c.is_question]
             lead_row = max(scored, key=lambda c: c.score).row if scored else None
         found = resolve(snap, analysis, passages, embed, lead_row)
         if found is not None:
@@ -136,7 +137,7 @@ def answer_extractively(
     why = abstain_reason(snap, analysis, passages, qvec, cfg.abstention)
     if why:
         return abstained(question, query, contexts, reason=f"The documents do not cover this: {why}.")
-    reading = what_to_read(snap, analysis, passages, qvec, embed, cfg.applicant_kinds)
+    reading = what_to_read(snap, analysis, passages, qvec, embed, cfg.applicant_kinds, cfg.reading)
     if reading.whole_table:
         # several criteria fit equally: the question is about the table, given whole
         found = resolve(snap, replace(analysis, reference={"kind": "table"}), passages, embed)
@@ -149,14 +150,14 @@ def answer_extractively(
     score_vec = reading.qvec if reading.qvec is not None else qvec
 
     def scored(passages: list[Passage]) -> list[Candidate]:
-        return candidates(snap, score_query, score_vec, passages, analysis.answer_type,
-                          prose_first=analysis.intent in {"explain", "yesno"},
+        return candidates(snap, score_query, score_vec, passages, cfg.ranking, cfg.reading,
+                          analysis.answer_type, prose_first=analysis.intent in {"explain", "yesno"},
                           subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
 
     cands = scored(passages)
     if analysis.answer_type and analysis.answer_type not in PROSE_TYPES:
         # a value asked of a part the best sentence only lists by its title: the part's own section
-        titled = titled_sections(snap, cands)
+        titled = titled_sections(snap, cands, cfg.ranking)
         have = {snap.row_of[p.chunk.chunk_id] for p in passages}
         if missing := [r for r in titled if r not in have]:
             low, vecs = (passages[-1].score if passages else 0.0), snap.chunk_vecs
@@ -177,8 +178,7 @@ def answer_extractively(
         promote_answer(cands, row, snap.chunks[row].section.split(" > ")[-1])
     if analysis.answer_type is None or analysis.answer_type in PROSE_TYPES:
         _figure_leads(cands, analysis.query, cfg.lead_margin)
-    verdict = judge(snap, analysis, cands, lead_margin=cfg.lead_margin, min_focus=cfg.min_focus,
-                    count_window=cfg.count_window)  # fmt: skip
+    verdict = judge(snap, analysis, cands, cfg.answer, cfg.reading)
     named_row = next((c for c in cands if c.idx == reading.row_meant), None)
     if named_row is not None and analysis.answer_type is None:
         # the criteria row the question names is the answer, whoever else the question mentions
@@ -191,21 +191,22 @@ def answer_extractively(
     # a lead that names the asked subject ("Hertfordshire's principle ... has led to") goes on
     # through its paragraph, which tells what that subject did
     names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
-    units = merge_adjacent(select(snap, cands, lead=verdict.lead, names_lead=names_lead))
+    units = merge_adjacent(select(snap, cands, cfg.ranking, lead=verdict.lead, names_lead=names_lead))
     # a different figure for what the lead states, about the same subject; only when a figure is
     # what was asked ("how many", "how much", "when") or the asker says the documents differ: the
     # counts a lesson or a description happens to mention (29 women in a pilot, 160 in all) are
     # not the answer, so their differences are no note about it
     figures = analysis.asks_conflict or analysis.answer_type in _FIGURES
     extra = (
-        find_conflicts(snap, query, cands, units[:1], about=lambda c: about_subject(snap, analysis, c))
+        find_conflicts(
+            snap, query, cands, units[:1], about=lambda c: about_subject(snap, analysis, c, cfg.reading)
+        )
         if figures
         else []
     )
     if analysis.asks_conflict and analysis.answer_type not in {None, *PROSE_TYPES}:
         taken = {c.idx for u in units for c in u}
-        alts = alternatives(snap, analysis, qvec, verdict.lead, min_focus=cfg.min_focus,
-                            count_window=cfg.count_window)  # fmt: skip
+        alts = alternatives(snap, analysis, qvec, verdict.lead, cfg.answer)
         alts = [u for u in alts if not any(c.idx in taken for c in u)]
         extra.extend(alts)
     units.extend(extra)
@@ -224,7 +225,7 @@ def answer_extractively(
         short = not pieces or unit in extra or bound or unit[0].score >= lead_score - cfg.extra_margin
         if short and pieces and unit not in extra and not bound:
             # a passage about another project is not spliced in as if about this one
-            short = about_subject(snap, analysis, unit[-1])
+            short = about_subject(snap, analysis, unit[-1], cfg.reading)
             doc = snap.chunks[unit[0].row].doc_id
             if analysis.applicant and doc != lead_doc and {doc, lead_doc} <= call_docs:
                 # an applicant's question is about one call's rules: another call's document (its

@@ -26,12 +26,9 @@ import numpy as np
 from assistant.cite import verify
 from assistant.models import Citation
 from assistant.text import content_stems
+from ingest.config import LLMSettings
 from ingest.models import Chunk
 from ingest.values import DateMention, date_mentions, money_in, same_amount
-
-MIN_SUPPORT_COS = 0.35  # cosine between the generated sentence and its best source sentence
-MIN_SUPPORT_OVERLAP = 0.5  # or this share of its content words found in that sentence
-MIN_KEPT_SHARE = 0.5  # below this share of sentences surviving, the answer falls back
 
 Embed = Callable[[str], np.ndarray]
 
@@ -80,8 +77,9 @@ class CheckResult:
     def total(self) -> int:
         return len(self.kept) + len(self.dropped)
 
-    def failure(self, min_share: float = MIN_KEPT_SHARE) -> str | None:
-        """Why the answer should not be shown (None when it may be)."""
+    def failure(self, min_share: float) -> str | None:
+        """Why the answer should not be shown (None when it may be): fewer than ``min_share``
+        (``llm.min_kept_share``) of its sentences passed the checks."""
         if self.abstained:
             return None
         if not self.total:
@@ -316,11 +314,13 @@ def check_answer(
     sources: Sequence[Source],
     embed: Embed | None = None,
     *,
+    llm: LLMSettings,
     abstain_text: str | None = None,
-    min_cos: float = MIN_SUPPORT_COS,
-    min_overlap: float = MIN_SUPPORT_OVERLAP,
 ) -> CheckResult:
     """Check every sentence of ``text``; build the shown answer from the survivors.
+
+    A sentence is supported by a source sentence at least ``llm.min_support_cos`` close in meaning, or
+    holding ``llm.min_support_overlap`` of its content words (``llm``: the settings' llm group).
 
     Citations are renumbered 1.. in order of first use; two sentences supported by the same source
     sentence share one citation.
@@ -366,7 +366,7 @@ def check_answer(
             if best is None:
                 continue
             i, cos, overlap = best
-            if cos < min_cos and overlap < min_overlap:
+            if cos < llm.min_support_cos and overlap < llm.min_support_overlap:
                 continue
             start, end = v.spans[i]
             key = (v.src.chunk.doc_id, start, end)

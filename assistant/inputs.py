@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 
-MAX_HISTORY_TURNS = 10
-
 
 class IndexUnavailableError(RuntimeError):
     """The index cannot be searched just now (its Chroma server is down and fallback is off).
@@ -49,12 +47,13 @@ def clean_question(question: object, limit: int) -> str:
     return text
 
 
-def clean_history(history: object, limit: int) -> list[dict]:
-    """Keep the last few well-formed turns; anything else in the history is ignored, not fatal."""
+def clean_history(history: object, limit: int, max_turns: int) -> list[dict]:
+    """Keep the last ``max_turns`` well-formed turns (``retrieval.max_history_turns``); anything else in
+    the history is ignored, not fatal."""
     if not isinstance(history, list):
         return []
     turns = []
-    for turn in history[-MAX_HISTORY_TURNS:]:
+    for turn in history[-max_turns:]:
         if isinstance(turn, dict):
             q = str(turn.get("q", ""))[:limit]
             a = str(turn.get("a", ""))[: limit * 2]

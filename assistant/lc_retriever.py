@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 
 from assistant.retrieve import hybrid_search
 from assistant.snapshot import Snapshot
+from ingest.config import RetrievalSettings
 
 
 class HybridRetriever(BaseRetriever):
@@ -26,6 +27,7 @@ class HybridRetriever(BaseRetriever):
     snapshot: Callable[[], Snapshot]
     embed: Callable[[str], np.ndarray]
     k: int = 8
+    retrieval: RetrievalSettings  # the assistant's settings: how the rankings are fused
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -37,5 +39,5 @@ class HybridRetriever(BaseRetriever):
                 metadata={**p.chunk.to_dict(), "score": p.score, "dense": p.dense, "lexical": p.lexical},
                 id=p.chunk.chunk_id,
             )
-            for p in hybrid_search(snap, query, self.embed(query), self.k)
+            for p in hybrid_search(snap, query, self.embed(query), self.k, self.retrieval)
         ]

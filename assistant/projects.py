@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from assistant.directory_kind import _classify, _strong
 from assistant.directory_query import _parse, _Parsed
 from assistant.directory_words import GENERIC_NAME_WORDS, _contains, _norm, _norm_seq
+from ingest.config import AnswerSettings, SpellingSettings
 from ingest.directory import THEME_LABELS_INFERRED
 from ingest.projects_store import ProjectRecord, ProjectStore, fold_text
 from ingest.values import format_gbp
@@ -227,15 +228,22 @@ def _partial_note(store: ProjectStore) -> str:
     )
 
 
-SHORT_LIST = 3  # projects a list answer describes one by one and still reads at a glance
+def answer_from_directory(
+    question: str,
+    store: ProjectStore,
+    source_text: str,
+    spelling: SpellingSettings,
+    answering: AnswerSettings,
+) -> DirectoryAnswer | None:
+    """Answer a directory question from the store, or None to let retrieval handle it.
 
-
-def answer_from_directory(question: str, store: ProjectStore, source_text: str) -> DirectoryAnswer | None:
-    """Answer a directory question from the store, or None to let retrieval handle it."""
+    ``spelling``: the settings' spelling group (how loosely typed entry names are read);
+    ``answering``: its answer group (``short_list``: how short a list says what each project does).
+    """
     if not question or not question.strip():
         return None
     records = store.all()
-    parsed = _parse(question, records, store.theme_codes())
+    parsed = _parse(question, records, store.theme_codes(), spelling)
     if parsed is None:
         return None
     p, has_filters = parsed
@@ -255,7 +263,7 @@ def answer_from_directory(question: str, store: ProjectStore, source_text: str) 
     # a short list can say what each project does, which is what a reader asking "which projects
     # involve X" goes on to ask (quoted, so its citation runs to the description); a long one stays
     # one line per project
-    described = kind == "list" and (p.describe or len(matches) + len(possibles) <= SHORT_LIST)
+    described = kind == "list" and (p.describe or len(matches) + len(possibles) <= answering.short_list)
     use_full = kind == "lookup" or bool(p.phrases) or described
 
     def cite(r: ProjectRecord) -> int | None:
@@ -471,7 +479,9 @@ def answer_rounds(question: str, store: ProjectStore, source_text: str) -> Direc
 _SMALLEST = re.compile(r"\b(?:smallest|lowest|least|tiniest|minimum)\b", re.I)
 
 
-def answer_superlative(question: str, store: ProjectStore, source_text: str) -> DirectoryAnswer | None:
+def answer_superlative(
+    question: str, store: ProjectStore, source_text: str, spelling: SpellingSettings
+) -> DirectoryAnswer | None:
     """ "Which award was the largest?": one line with the record and its value, not a list of 69.
 
     Awards are compared one by one as printed (a shared pot is not one project's award, so it is
@@ -480,7 +490,7 @@ def answer_superlative(question: str, store: ProjectStore, source_text: str) -> 
     smallest = bool(_SMALLEST.search(question))
     best: tuple[float, ProjectRecord, str] | None = None
     pool, where = store.all(), ""
-    parsed = _parse(question, pool, store.theme_codes())
+    parsed = _parse(question, pool, store.theme_codes(), spelling)
     if parsed is not None:
         # "the biggest award in the East of England", "... to a care leavers project": within those
         p = parsed[0]

@@ -29,6 +29,7 @@ from assistant.units import (
     with_question_heading,
     within_document,
 )
+from ingest.config import ReadingSettings
 
 # asking about the document itself ("when was the report published"), not about its contents
 _ABOUT_ITSELF = re.compile(r"\b(?:publish\w*|released?|came out|written|author\w*)\b", re.I)
@@ -59,10 +60,12 @@ def what_to_read(
     qvec: np.ndarray,
     embed: Callable[[str], np.ndarray],
     applicant_kinds: str,
+    knobs: ReadingSettings,
 ) -> Reading:
+    """The passages to read and where the answer is; ``knobs``: the settings' reading group."""
     reading = Reading(passages=passages)
     if analysis.criteria:
-        row, names_table = meant_row(snap, qvec, embed)
+        row, names_table = meant_row(snap, qvec, embed, knobs)
         if names_table and row is None:
             reading.whole_table = True
             return reading
@@ -99,9 +102,9 @@ def what_to_read(
             both = qvec + embed(WHO_MAY_APPLY)
             heading_vec = both / np.linalg.norm(both)
         passages, reading.answered_row = with_question_heading(
-            snap, passages, heading_vec, embed, analysis.query
+            snap, passages, heading_vec, embed, knobs, analysis.query
         )
-    proper = proper_nouns(snap)
+    proper = proper_nouns(snap, knobs)
     reading.names = asked_names(analysis, proper)
     if analysis.intent == "explain" and reading.names:
         # lessons and results about a named project sit further into its case study
@@ -111,6 +114,7 @@ def what_to_read(
             passages,
             qvec,
             lambda t: names_covered(analysis, t, proper),
+            knobs,
             heading_names=lambda heading: names_any(names, heading),
         )
     reading.passages = passages

@@ -11,9 +11,7 @@ import numpy as np
 
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
-
-RRF_K = 60
-CANDIDATES = 30
+from ingest.config import RetrievalSettings
 
 
 def dense_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
@@ -83,21 +81,27 @@ def sentence_ranking(snap: Snapshot, qvec: np.ndarray, n: int) -> list[tuple[int
     return sorted(best.items(), key=lambda kv: -kv[1])[:n]
 
 
-def hybrid_search(snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[Passage]:
-    """Top ``k`` passages by reciprocal rank fusion of passage, sentence and BM25 rankings."""
-    dense = dense_ranking(snap, qvec, CANDIDATES)
-    lexical = lexical_ranking(snap, query, CANDIDATES)
-    by_sentence = sentence_ranking(snap, qvec, CANDIDATES)
+def hybrid_search(
+    snap: Snapshot, query: str, qvec: np.ndarray, k: int, retrieval: RetrievalSettings
+) -> list[Passage]:
+    """Top ``k`` passages by reciprocal rank fusion of passage, sentence and BM25 rankings.
+
+    ``retrieval``: the settings' retrieval group (how deep each ranking goes, the fusion's k).
+    """
+    depth = retrieval.fusion_candidates
+    dense = dense_ranking(snap, qvec, depth)
+    lexical = lexical_ranking(snap, query, depth)
+    by_sentence = sentence_ranking(snap, qvec, depth)
     fused: dict[int, float] = {}
     dense_score = dict(dense)
     lex_score = dict(lexical)
     for ranking in (dense, lexical, by_sentence):
         for rank, (row, _s) in enumerate(ranking):
-            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[row] = fused.get(row, 0.0) + 1.0 / (retrieval.rrf_k + rank + 1)
     best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
     # each ranking's own first choice is read even when the others disagree: a passage BM25 ranks
     # first by a clear margin (the one section whose heading names the asked policy area) gets a
-    # single 1/61 from fusion and can fall below ten passages the dense rankings half agree on
+    # single 1/(rrf_k + 1) from fusion and can fall below ten passages the dense rankings half agree on
     # (a top choice brought in takes the lowest slot no other ranking's top choice holds, so a
     # second missing top choice never evicts the first)
     tops = [ranking[0][0] for ranking in (lexical, dense, by_sentence) if ranking]

@@ -14,8 +14,6 @@ from __future__ import annotations
 from assistant.snapshot import Snapshot
 from assistant.text import clean_for_display
 
-FOOTNOTE_REACH = 4000  # characters after a table in which its "*" footnote is looked for
-
 
 def _line(source: str, pos: int) -> tuple[int, int]:
     start = source.rfind("\n", 0, pos) + 1
@@ -93,11 +91,12 @@ def _footnote_start(source: str, a: int) -> bool:
     return source[start:a].strip() == "*"
 
 
-def starred_partners(snap: Snapshot, idx: int) -> list[int]:
+def starred_partners(snap: Snapshot, idx: int, reach: int) -> list[int]:
     """What an asterisk ties sentence ``idx`` to, in document order.
 
     A row whose first cell ends in "*" gets its footnote (the next line after it, within the same
-    section, that starts with "*"); a footnote gets the rows marked "*" above it in its section.
+    section and ``reach`` characters, ``ranking.footnote_reach``, that starts with "*"); a footnote
+    gets the rows marked "*" above it in its section, as far back.
     """
     row0, a0, _b, source = _doc_text(snap, idx)
     doc, section = snap.chunks[row0].doc_id, snap.chunks[row0].section
@@ -112,7 +111,7 @@ def starred_partners(snap: Snapshot, idx: int) -> list[int]:
             if not same_place(k):
                 break
             _r, a, _b2, _s = _doc_text(snap, k)
-            if a0 - a > FOOTNOTE_REACH:
+            if a0 - a > reach:
                 break
             start, _end = _line(source, a)
             if start == a and is_row(snap, k) and first_cell(snap, k).endswith("*"):
@@ -123,11 +122,11 @@ def starred_partners(snap: Snapshot, idx: int) -> list[int]:
             if not same_place(k):
                 break
             _r, a, _b2, _s = _doc_text(snap, k)
-            if a - a0 > FOOTNOTE_REACH:
+            if a - a0 > reach:
                 break
             if _footnote_start(source, a):
                 # the footnote speaks of every starred row ("these criteria"), so they come too
-                return sorted({*starred_partners(snap, k), k} - {idx})
+                return sorted({*starred_partners(snap, k, reach), k} - {idx})
     return []
 
 

@@ -17,9 +17,9 @@ import numpy as np
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import FRAME_STEMS, FRAME_WORDS, STOPWORDS, content_stems
+from ingest.config import ReadingSettings
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-MAX_PARAGRAPH_SENTENCES = 12  # a "paragraph" longer than this is a list or a table: stay local
 
 
 def _span(snap: Snapshot, idx: int) -> tuple[int, int, int, str]:
@@ -36,28 +36,38 @@ def _joined(snap: Snapshot, left: int, right: int) -> bool:
     return not _BLANK_LINE.search(snap.texts[doc1][b1:a2])
 
 
-def paragraph(snap: Snapshot, idx: int) -> tuple[int, int]:
-    """First and last sentence index of the paragraph that holds sentence ``idx``."""
-    cache: dict[int, tuple[int, int]] | None = getattr(snap, "_paragraph_cache", None)
-    if cache is None:
-        cache = {}
-        object.__setattr__(snap, "_paragraph_cache", cache)
+def _cache(snap: Snapshot, name: str, key: object) -> dict:
+    """The snapshot's cache ``name`` for one setting's value ``key`` (made on first use)."""
+    caches: dict | None = getattr(snap, name, None)
+    if caches is None:
+        caches = {}
+        object.__setattr__(snap, name, caches)
+    return caches.setdefault(key, {})
+
+
+def paragraph(snap: Snapshot, idx: int, reading: ReadingSettings) -> tuple[int, int]:
+    """First and last sentence index of the paragraph that holds sentence ``idx``.
+
+    At most ``reading.max_paragraph_sentences`` either side: a longer run is a list or a table.
+    """
+    most = reading.max_paragraph_sentences
+    cache: dict[int, tuple[int, int]] = _cache(snap, "_paragraph_cache", most)
     if idx in cache:
         return cache[idx]
     first = idx
-    while first > 0 and idx - first < MAX_PARAGRAPH_SENTENCES and _joined(snap, first - 1, first):
+    while first > 0 and idx - first < most and _joined(snap, first - 1, first):
         first -= 1
     last = idx
     n = len(snap.sent_spans)
-    while last + 1 < n and last - idx < MAX_PARAGRAPH_SENTENCES and _joined(snap, last, last + 1):
+    while last + 1 < n and last - idx < most and _joined(snap, last, last + 1):
         last += 1
     cache[idx] = (first, last)
     return first, last
 
 
-def paragraph_text(snap: Snapshot, idx: int) -> str:
+def paragraph_text(snap: Snapshot, idx: int, reading: ReadingSettings) -> str:
     """The source text of sentence ``idx``'s paragraph (verbatim, from its first to its last sentence)."""
-    first, last = paragraph(snap, idx)
+    first, last = paragraph(snap, idx, reading)
     _r, a, _b, doc = _span(snap, first)
     _r, _a, b, _doc = _span(snap, last)
     return snap.texts[doc][a:b]
@@ -66,7 +76,7 @@ def paragraph_text(snap: Snapshot, idx: int) -> str:
 _NAMES_SOMETHING = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+|^[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z]{2,}\b")
 
 
-def subject_context(snap: Snapshot, idx: int) -> str:
+def subject_context(snap: Snapshot, idx: int, reading: ReadingSettings) -> str:
     """What sentence ``idx`` is about: its heading trail and its whole paragraph.
 
     Case studies name their project once, at the head of a paragraph; the sentences after it
@@ -76,29 +86,25 @@ def subject_context(snap: Snapshot, idx: int) -> str:
     """
     row = int(snap.sent_spans[idx][0])
     section = snap.chunks[row].section
-    text = paragraph_text(snap, idx)
-    first, _last = paragraph(snap, idx)
+    text = paragraph_text(snap, idx, reading)
+    first, _last = paragraph(snap, idx, reading)
     if not _NAMES_SOMETHING.search(text) and first > 0:
         prev_row = int(snap.sent_spans[first - 1][0])
         chunk = snap.chunks[prev_row]
         if chunk.doc_id == snap.chunks[row].doc_id and chunk.section == section:
-            text = f"{paragraph_text(snap, first - 1)}\n{text}"
+            text = f"{paragraph_text(snap, first - 1, reading)}\n{text}"
     return f"{section}\n{text}"
 
 
-def context_stems(snap: Snapshot, idx: int) -> frozenset[str]:
+def context_stems(snap: Snapshot, idx: int, reading: ReadingSettings) -> frozenset[str]:
     """The stems of ``subject_context`` (cached per paragraph: scoring asks for it per sentence)."""
-    cache: dict[tuple[int, int], frozenset[str]] | None = getattr(snap, "_context_stems_cache", None)
-    if cache is None:
-        cache = {}
-        object.__setattr__(snap, "_context_stems_cache", cache)
-    key = paragraph(snap, idx)
+    cache: dict[tuple[int, int], frozenset[str]] = _cache(
+        snap, "_context_stems_cache", reading.max_paragraph_sentences
+    )
+    key = paragraph(snap, idx, reading)
     if key not in cache:
-        cache[key] = frozenset(content_stems(subject_context(snap, idx)))
+        cache[key] = frozenset(content_stems(subject_context(snap, idx, reading)))
     return cache[key]
-
-
-MAX_NEIGHBOURS = 16  # a case study runs to a dozen chunks; more than this is a whole chapter
 
 
 def subject_neighbours(
@@ -106,6 +112,7 @@ def subject_neighbours(
     passages: list[Passage],
     qvec: np.ndarray,
     names_in: Callable[[str], bool],
+    reading: ReadingSettings,
     top: int = 4,
     heading_names: Callable[[str], bool] | None = None,
 ) -> list[Passage]:
@@ -116,7 +123,7 @@ def subject_neighbours(
     that shares no words with the question and names no project. Once retrieval has found the
     case study, its other chunks are read too. ``names_in`` says whether a text names the asked
     subject; the case study is the shortest heading trail that names it (or, when no heading
-    does, the passage's own section, nearby).
+    does, the passage's own section, nearby). At most ``reading.max_neighbours`` passages are added.
     """
     have = {p.chunk.chunk_id for p in passages}
     extra: list[Passage] = []
@@ -130,7 +137,8 @@ def subject_neighbours(
         prefix = next((parts[: i + 1] for i in range(len(parts)) if named(parts[i])), None)
         row = snap.row_of[p.chunk.chunk_id]
         for other_row, chunk in enumerate(snap.chunks):
-            if chunk.chunk_id in have or chunk.doc_id != p.chunk.doc_id or len(extra) >= MAX_NEIGHBOURS:
+            full = len(extra) >= reading.max_neighbours
+            if chunk.chunk_id in have or chunk.doc_id != p.chunk.doc_id or full:
                 continue
             other = chunk.section.split(" > ") if chunk.section else []
             if prefix is not None:
@@ -315,9 +323,6 @@ def embed_each(embed: Callable[[str], np.ndarray], texts: list[str]) -> list[np.
     return [embed(t) for t in texts]
 
 
-QUESTION_HEADING_MIN = 0.55  # cosine of the asker's question with a heading that asks the same thing
-
-
 def question_headings(
     snap: Snapshot, embed: Callable[[str], np.ndarray]
 ) -> list[tuple[str, list[int], np.ndarray]]:
@@ -352,19 +357,19 @@ _APPLYING_STEMS = frozenset(
 )
 
 
-HEADING_SUBJECT_MIN = 0.3  # cosine of the question with a heading's own subject ("early intervention")
-
-
-def _subject_near(snap: Snapshot, heading: str, qvec: np.ndarray, embed: Callable[[str], np.ndarray]) -> bool:
-    """The question is near in meaning to what the heading asks about, in other words ("a prevention
-    service" for "early intervention"). The subject's vector is made once per heading."""
+def _subject_near(
+    snap: Snapshot, heading: str, qvec: np.ndarray, embed: Callable[[str], np.ndarray], min_cos: float
+) -> bool:
+    """The question is near in meaning (``min_cos``, ``reading.heading_subject_min``) to what the
+    heading asks about, in other words ("a prevention service" for "early intervention"). The
+    subject's vector is made once per heading."""
     cache: dict[str, np.ndarray] = getattr(snap, "_heading_subject_cache", None) or {}
     if heading not in cache:
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", heading) if content_stems(w)]
         kept = [w for w in words if not set(content_stems(w)) & (_APPLYING_STEMS | FRAME_STEMS)]
         cache[heading] = embed(" ".join(kept) or heading)
         object.__setattr__(snap, "_heading_subject_cache", cache)
-    return float(cache[heading] @ qvec) >= HEADING_SUBJECT_MIN
+    return float(cache[heading] @ qvec) >= min_cos
 
 
 def with_question_heading(
@@ -372,6 +377,7 @@ def with_question_heading(
     passages: list[Passage],
     qvec: np.ndarray,
     embed: Callable[[str], np.ndarray],
+    reading: ReadingSettings,
     query: str = "",
 ) -> tuple[list[Passage], int | None]:
     """``passages`` plus the chunk under the document question heading that repeats the asker's
@@ -379,7 +385,8 @@ def with_question_heading(
 
     "I have an idea focused on early intervention. Can that be funded?" is close in meaning to any
     "could we get X funded?"; it repeats the asker's question only if it also names what they ask
-    about, so a heading whose own subject the question does not mention is passed over.
+    about, so a heading whose own subject the question does not mention is passed over (the
+    thresholds: ``reading.question_heading_min``, ``reading.heading_subject_min``).
     """
     heads = question_headings(snap, embed)
     if not heads:
@@ -388,10 +395,11 @@ def with_question_heading(
     asked = set(content_stems(query))
     best = None
     for i in sorted(range(len(heads)), key=lambda i: -sims[i]):
-        if sims[i] < QUESTION_HEADING_MIN:
+        if sims[i] < reading.question_heading_min:
             break
         own = set(content_stems(heads[i][0])) - _APPLYING_STEMS - FRAME_STEMS
-        if not query or not own or own & asked or _subject_near(snap, heads[i][0], qvec, embed):
+        near = not query or not own or own & asked
+        if near or _subject_near(snap, heads[i][0], qvec, embed, reading.heading_subject_min):
             best = i
             break
     if best is None:
@@ -402,10 +410,6 @@ def with_question_heading(
     top_score = passages[0].score if passages else 1.0
     extra = Passage(snap.chunks[row], top_score, dense=float(snap.chunk_vecs[row] @ qvec))
     return [*passages, extra], row
-
-
-ROW_MIN = 0.3  # cosine of the question with a table row's first cell for that row to be meant
-ROW_MARGIN = 0.1  # ... and this far above the next row, else no one row is meant: the whole table
 
 
 def table_rows(snap: Snapshot, embed: Callable[[str], np.ndarray]) -> list[tuple[int, np.ndarray]]:
@@ -434,19 +438,20 @@ def table_rows(snap: Snapshot, embed: Callable[[str], np.ndarray]) -> list[tuple
 
 
 def meant_row(
-    snap: Snapshot, qvec: np.ndarray, embed: Callable[[str], np.ndarray]
+    snap: Snapshot, qvec: np.ndarray, embed: Callable[[str], np.ndarray], reading: ReadingSettings
 ) -> tuple[int | None, bool]:
     """(the table row the question names, whether it names a table at all).
 
-    ``(idx, True)``: one row stands out; ``(None, True)``: several rows fit about equally, so the
-    question is about the table as a whole; ``(None, False)``: no table row fits.
+    ``(idx, True)``: one row stands out (``reading.row_margin`` above the next); ``(None, True)``:
+    several rows fit about equally, so the question is about the table as a whole; ``(None, False)``:
+    no table row fits (none reaches ``reading.row_min``).
     """
     rows = table_rows(snap, embed)
     if not rows:
         return None, False
     sims = sorted(((float(vec @ qvec), idx) for idx, vec in rows), reverse=True)
     best, idx = sims[0]
-    if best < ROW_MIN:
+    if best < reading.row_min:
         return None, False
     second = sims[1][0] if len(sims) > 1 else -1.0
-    return (idx, True) if best - second >= ROW_MARGIN else (None, True)
+    return (idx, True) if best - second >= reading.row_margin else (None, True)

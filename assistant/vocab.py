@@ -19,6 +19,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.snapshot import Snapshot
 from assistant.text import FRAME_STEMS, STOPWORDS, content_stems
+from ingest.config import SpellingSettings
 
 # Chat shorthand and everyday words for what the documents name formally. General English and
 # English local-government usage, not phrases of any one question.
@@ -119,13 +120,15 @@ _PHRASE = re.compile(rf"\b(?:{'|'.join(sorted(map(re.escape, PHRASES), key=len, 
 _COUNTY_SHORT = re.compile(r"[A-Z][a-z]{2,4}s")  # "Yorks", "Herts", "Lancs": a county's short form
 # "&" only between spaces: "Q&A" is a name, "FGCs & restorative practice" a shorthand
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|(?<=\s)&(?=\s)|\bw/|\bb4\b")
-MIN_LENGTH = 5  # shorter words have too many neighbours one slip away ("form"/"from"/"farm")
 
 
 @dataclass
 class Vocabulary:
     """The documents' words (lower case) with their counts, and the stems they reduce to."""
 
+    # ``spelling.min_word_length``: the shortest word read as any slip (one letter shorter: only a
+    # dropped double letter); shorter words have too many neighbours one slip away ("form"/"from")
+    min_length: int
     counts: Counter[str] = field(default_factory=Counter)
     stems: frozenset[str] = frozenset()
     by_length: dict[int, list[str]] = field(default_factory=dict)
@@ -135,8 +138,10 @@ class Vocabulary:
     phrases: dict[str, bool] = field(default_factory=dict)  # everyday phrase -> the documents use it
 
     @classmethod
-    def of(cls, snap: Snapshot) -> Vocabulary:
-        cached = getattr(snap, "_vocabulary_cache", None)
+    def of(cls, snap: Snapshot, min_length: int) -> Vocabulary:
+        """The documents' vocabulary, made once per snapshot (and ``min_length``)."""
+        caches: dict[int, Vocabulary] = getattr(snap, "_vocabulary_cache", None) or {}
+        cached = caches.get(min_length)
         if cached is not None:
             return cached
         counts: Counter[str] = Counter()
@@ -149,10 +154,11 @@ class Vocabulary:
             capitalised.update(m.group(1).lower() for m in after_word)
         by_length: dict[int, list[str]] = {}
         for word in counts:
-            if len(word) >= MIN_LENGTH - 1:
+            if len(word) >= min_length - 1:
                 by_length.setdefault(len(word), []).append(word)
-        vocab = cls(counts, frozenset(content_stems(" ".join(counts))), by_length, frozenset(capitalised))
-        object.__setattr__(snap, "_vocabulary_cache", vocab)
+        stems = frozenset(content_stems(" ".join(counts)))
+        vocab = cls(min_length, counts, stems, by_length, frozenset(capitalised))
+        object.__setattr__(snap, "_vocabulary_cache", {**caches, min_length: vocab})
         return vocab
 
     def uses(self, snap: Snapshot, phrase: str) -> bool:
@@ -202,9 +208,9 @@ class Vocabulary:
     def correction(self, word: str) -> str | None:
         """The documents' word one slip away from ``word`` (two for long words), if one is clear."""
         low = word.lower()
-        if len(low) < MIN_LENGTH - 1 or self.known(low):
+        if len(low) < self.min_length - 1 or self.known(low):
             return None
-        closest = self._short_readings(low) if len(low) < MIN_LENGTH else self._readings(low)
+        closest = self._short_readings(low) if len(low) < self.min_length else self._readings(low)
         if not closest:
             return None
         if self.counts[closest[0]] < 2:
@@ -230,9 +236,12 @@ def _cased(original: str, replacement: str) -> str:
     return replacement[:1].upper() + replacement[1:] if title else replacement
 
 
-def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
-    """``question`` in the documents' words, and what was changed (shown in the analysis)."""
-    vocab = Vocabulary.of(snap)
+def normalise(snap: Snapshot, question: str, spelling: SpellingSettings) -> tuple[str, dict[str, str]]:
+    """``question`` in the documents' words, and what was changed (shown in the analysis).
+
+    ``spelling``: the settings' spelling group (which words are read as typing slips).
+    """
+    vocab = Vocabulary.of(snap, spelling.min_word_length)
     changes: dict[str, str] = {}
 
     def phrase(m: re.Match[str]) -> str:
@@ -257,7 +266,8 @@ def normalise(snap: Snapshot, question: str) -> tuple[str, dict[str, str]]:
         if new is None and word[:1].isupper() and m.start() > 0:
             # a name ("Wales", "EOI") the documents lack is news, not a typing slip; but one slip
             # from a word the documents capitalise in a name ("Saftey" for "Safety") is a misspelling
-            fixed = vocab.correction(word) if word[1:].islower() and len(word) >= MIN_LENGTH else None
+            long_enough = len(word) >= vocab.min_length
+            fixed = vocab.correction(word) if word[1:].islower() and long_enough else None
             if fixed is None or fixed not in vocab.capitalised:
                 return word
             new = fixed

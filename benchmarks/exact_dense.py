@@ -5,8 +5,9 @@
 Why: answering an embedded build ranks chunks by one matrix-vector product over the build's chunk
 vectors instead of querying its Chroma collection (which would import chromadb, a second of
 start-up). That is only safe if both give the same ranking; this prints, over every question of
-the eval sets and their paraphrases, how many top-30 rankings differ and the largest score
-difference, and the time per query of each. Prints figures, asserts nothing.
+the eval sets and their paraphrases, how many top-30 rankings (30: retrieval.fusion_candidates, the
+depth hybrid search asks for) differ and the largest score difference, and the time per query of
+each. Prints figures, asserts nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.retrieve import CANDIDATES, exact_ranking  # noqa: E402
+from assistant.retrieve import exact_ranking  # noqa: E402
 from assistant.snapshot import Snapshot  # noqa: E402
 from ingest.config import load_settings  # noqa: E402
 from ingest.embeddings import embed_query  # noqa: E402
@@ -53,7 +54,7 @@ def main() -> None:
     qs = questions()
     vecs = [embed_query(settings.model_path, q, precision=snap.embed_precision) for q in qs]
     differ, missed10, firsts, t_exact, t_chroma = 0, 0, [], 0.0, 0.0
-    k = min(CANDIDATES, len(snap.chunks))
+    k = min(settings.retrieval.fusion_candidates, len(snap.chunks))  # as deep as hybrid search asks
     for qvec in vecs:
         t0 = time.perf_counter()
         exact = exact_ranking(snap.chunk_vecs, qvec, k)

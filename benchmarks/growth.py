@@ -98,7 +98,8 @@ for it in items:
     qvec = a.embed(ans.query or req["question"])
     for name, fn, arg in (("dense", R.dense_ranking, qvec), ("bm25", R.lexical_ranking, ans.query),
                           ("sentences", R.sentence_ranking, qvec)):
-        t = time.perf_counter(); fn(snap, arg, R.CANDIDATES); stages[name].append(time.perf_counter() - t)
+        depth = a.settings.retrieval.fusion_candidates
+        t = time.perf_counter(); fn(snap, arg, depth); stages[name].append(time.perf_counter() - t)
 out = {"load_s": load_s, "n": len(items), "abstained": abstained, "p50_s": eval_score.percentile(lats, 0.5),
        "p95_s": eval_score.percentile(lats, 0.95), "max_s": max(lats),
        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

@@ -150,11 +150,13 @@ def main() -> int:
         rows = []
         for q in QUESTIONS:
             qvec = assistant.embed(q)
-            sources = select_sources(snap, q, qvec, hybrid_search(snap, q, qvec, assistant.settings.top_k))
+            s = assistant.settings
+            passages = hybrid_search(snap, q, qvec, s.top_k, s.retrieval)
+            sources = select_sources(snap, q, qvec, passages, s.ranking, s.reading)
             roles = {"system": "system", "human": "user"}
             messages = [
                 {"role": roles[m.type], "content": m.content}
-                for m in build_messages(q, sources, docs=snap.docs)
+                for m in build_messages(q, sources, llm=s.llm, docs=snap.docs)
             ]
             for _ in range(args.repeat):
                 r = stream_once(base, model_name, messages, args.max_tokens)

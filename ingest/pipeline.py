@@ -427,6 +427,7 @@ def _assemble(settings: Settings, docs: list[tuple[DocumentInfo, str, Path]]) ->
             np.concatenate(sent_vecs),
             settings.model_path,
             embed_precision=settings.embed_precision,
+            hnsw_ef=settings.index.hnsw_ef,
             chroma_url=settings.chroma_url,
             owner=store.owner_id(settings.index_root) if settings.chroma_url else "",
         )

@@ -42,6 +42,8 @@ _ABBREVIATIONS = {
 }
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[£]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|\d{1,3}\.(?=\s)|[a-z]\))\s+")
+# a shorter fragment ("a)", "12") is a list mark or a page number, not a sentence. Not a setting:
+# it shapes the sentence table stored in each build and its caches, which answering only reads
 _MIN_CHARS = 3
 
 

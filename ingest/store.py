@@ -89,9 +89,6 @@ def chroma_client(folder: Path):  # type: ignore[no-untyped-def]
     )
 
 
-HNSW_EF = 400  # candidates the server's graph search weighs, building and searching
-
-
 def vector_store(  # type: ignore[no-untyped-def]
     folder: Path,
     model_path: str,
@@ -100,11 +97,17 @@ def vector_store(  # type: ignore[no-untyped-def]
     collection: str = COLLECTION,
     metadata: dict | None = None,
     precision: str = "float32",
+    hnsw_ef: int | None = None,
 ):
     """The LangChain Chroma store, always with our embedding function (never Chroma's default).
 
-    Embedded (a PersistentClient on ``folder``) unless ``client`` is given (server mode).
+    Embedded (a PersistentClient on ``folder``) unless ``client`` is given (server mode). ``hnsw_ef``
+    (``index.hnsw_ef``) is the graph search width of a collection created here; None when opening one
+    that exists, whose configuration Chroma fixed when it was created (and ignores when given again).
     """
+    hnsw: dict = {"space": "cosine"}
+    if hnsw_ef is not None:
+        hnsw.update(ef_construction=hnsw_ef, ef_search=hnsw_ef)
     from langchain_chroma import Chroma
 
     from ingest.embeddings import embedder
@@ -116,9 +119,7 @@ def vector_store(  # type: ignore[no-untyped-def]
         collection_metadata=metadata,
         # a wide graph search (Chroma's default looks at 100 candidates while building and as few
         # as k while searching): answers in server mode match the exact ranking of an embedded build
-        collection_configuration={
-            "hnsw": {"space": "cosine", "ef_construction": HNSW_EF, "ef_search": HNSW_EF}
-        },
+        collection_configuration={"hnsw": hnsw},
     )
 
 
@@ -138,11 +139,15 @@ def write_build(
     sent_spans: list[tuple[int, int, int]],
     sent_vecs: np.ndarray,
     model_path: str,
+    *,
+    hnsw_ef: int,
     chroma_url: str = "",
     owner: str = "",
     embed_precision: str = "float32",
 ) -> None:
     """Write every artefact of a build; ``docs`` is (info, cache key, source text).
+
+    ``hnsw_ef``: ``index.hnsw_ef``, the graph search width of the new collection.
 
     The vectors go to the Chroma server at ``chroma_url`` when one is given, into a new collection
     named after the build; otherwise into the build's own ``chroma/``.
@@ -174,6 +179,7 @@ def write_build(
             collection=collection,
             metadata=stamp,
             precision=embed_precision,
+            hnsw_ef=hnsw_ef,
         )
         batch = 2000
         for i in range(0, len(chunks), batch):

@@ -309,12 +309,13 @@ def test_the_server_s_dense_ranking_is_the_exact_one(server_settings, assistant_
     # the server's approximate search is asked for twice as many and cut by exact distance, so the
     # ranking fusion reads is the embedded build's exact one, in order
     from assistant.api import Assistant
-    from assistant.retrieve import CANDIDATES, dense_ranking, exact_ranking
+    from assistant.retrieve import dense_ranking, exact_ranking
 
     served = Assistant(server_settings)
     snap = served.snapshot()
+    depth = served.settings.retrieval.fusion_candidates  # how deep hybrid_search asks
     for q in QUESTIONS:
         qvec = served.embed(q)
-        got = [row for row, _s in dense_ranking(snap, qvec, CANDIDATES)]
-        want = [row for row, _s in exact_ranking(snap.chunk_vecs, qvec, CANDIDATES)]
+        got = [row for row, _s in dense_ranking(snap, qvec, depth)]
+        want = [row for row, _s in exact_ranking(snap.chunk_vecs, qvec, depth)]
         assert got == want, q

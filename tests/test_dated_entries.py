@@ -14,6 +14,7 @@ from assistant.analysis import analyse
 from assistant.answerability import implied_long_form
 from assistant.api import Assistant
 from assistant.units import named_document
+from ingest.config import load_settings
 
 TIMELINE = """# HOW THE HARBOUR FUND UNFOLDED
 
@@ -145,6 +146,18 @@ def test_when_and_where_wants_the_sentence_with_both(harbour: Assistant, questio
     answer = harbour.ask(question)
     assert not answer.abstained, answer.answer
     assert "Plymouth" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_the_place_too_bonus_is_read_from_its_variable(
+    harbour: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """answer.place_too_bonus (CSC_PLACE_TOO_BONUS) is what makes the sentence with the place lead."""
+    question = "where and when is the mentoring workshop"
+    monkeypatch.setenv("CSC_PLACE_TOO_BONUS", "0")
+    settings = load_settings(data_dir=harbour.settings.data_dir, corpus_dir=harbour.settings.corpus_dir)
+    without = Assistant(settings, llm="none").ask(question)
+    assert "Plymouth" not in without.answer.split("\n\n")[0], without.answer
+    assert "Plymouth" in harbour.ask(question).answer.split("\n\n")[0]
 
 
 def test_a_date_question_alone_does_not_ask_for_a_place() -> None:

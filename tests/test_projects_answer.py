@@ -11,10 +11,15 @@ import pytest
 from support import DIRECTORY, projects_store
 
 from assistant.projects import DirectoryAnswer, answer_from_directory
+from ingest.config import AnswerSettings, SpellingSettings
 from ingest.projects_store import ProjectStore, build_projects_db
 from ui.projects_cli import add_subparser, run
 
 SOURCE = DIRECTORY
+
+
+SPELLING = SpellingSettings()  # the settings' spelling group as it is by default
+ANSWER = AnswerSettings()  # and its answer group (how short a list says what each project does)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
 
 
 def ask(question: str, store: ProjectStore, text: str) -> DirectoryAnswer:
-    ans = answer_from_directory(question, store, text)
+    ans = answer_from_directory(question, store, text, SPELLING, ANSWER)
     assert ans is not None, question
     check_citations(ans, text)
     return ans
@@ -235,7 +240,7 @@ def test_region_with_missing_heading(store: ProjectStore, text: str) -> None:
     ],
 )
 def test_not_a_directory_question(question: str, store: ProjectStore, text: str) -> None:
-    assert answer_from_directory(question, store, text) is None
+    assert answer_from_directory(question, store, text, SPELLING, ANSWER) is None
 
 
 def test_store_query_filters(store: ProjectStore) -> None:
@@ -301,7 +306,7 @@ def test_cli_json_and_errors(store: ProjectStore, capsys: pytest.CaptureFixture[
 def test_first_person_eligibility_questions_are_not_directory_questions(
     question: str, store: ProjectStore, text: str
 ) -> None:
-    assert answer_from_directory(question, store, text) is None
+    assert answer_from_directory(question, store, text, SPELLING, ANSWER) is None
 
 
 @pytest.mark.parametrize(
@@ -336,7 +341,7 @@ def test_a_superlative_is_ranked_within_the_asked_region_or_theme(
 ) -> None:
     from assistant.projects import answer_superlative
 
-    ans = answer_superlative(question, store, text)
+    ans = answer_superlative(question, store, text, SPELLING)
     assert ans is not None and where in ans.answer, ans
     check_citations(ans, text)
     (row,) = ans.rows
@@ -428,3 +433,18 @@ def test_a_short_list_describes_each_project_and_a_long_one_does_not(store: Proj
     assert len(short.rows) <= 3 and all("“" in ln for ln in short.answer.split("\n") if ln.startswith("- "))
     long = ask("Which projects are in the East of England?", store, text)
     assert len(long.rows) > 3 and not any("“" in ln for ln in long.answer.split("\n") if ln.startswith("- "))
+
+
+def test_how_short_a_described_list_is_is_a_setting(store: ProjectStore, text: str) -> None:
+    """answer.short_list (CSC_SHORT_LIST): at most this many projects, each line says what it does."""
+
+    def described(question: str, answering: AnswerSettings) -> bool:
+        ans = answer_from_directory(question, store, text, SPELLING, answering)
+        assert ans is not None and ans.kind == "list", question
+        return all("“" in ln for ln in ans.answer.split("\n") if ln.startswith("- "))
+
+    short = "Which projects involve Dorset County Council?"
+    long = "Which projects are in the East of England?"
+    assert described(short, ANSWER) and not described(long, ANSWER)
+    assert not described(short, AnswerSettings(short_list=0))
+    assert described(long, AnswerSettings(short_list=100))

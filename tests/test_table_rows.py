@@ -85,9 +85,10 @@ def test_a_star_ties_rows_and_their_footnote_both_ways(guide: Assistant) -> None
     footnote = sentence_starting(guide, "For bids that expand")
     affordable = sentence_starting(guide, "The idea is affordable")
     grow = sentence_starting(guide, "The idea can grow")
-    assert table_rows.starred_partners(snap, footnote) == [affordable, grow]
-    assert table_rows.starred_partners(snap, grow) == [affordable, footnote]
-    assert table_rows.starred_partners(snap, sentence_starting(guide, "The idea is new")) == []
+    reach = guide.settings.ranking.footnote_reach
+    assert table_rows.starred_partners(snap, footnote, reach) == [affordable, grow]
+    assert table_rows.starred_partners(snap, grow, reach) == [affordable, footnote]
+    assert table_rows.starred_partners(snap, sentence_starting(guide, "The idea is new"), reach) == []
 
 
 def test_rows_render_as_cells_with_the_star_and_without_the_repeated_header(guide: Assistant) -> None:
@@ -145,7 +146,7 @@ def test_requests_for_exact_text_are_told_from_questions_about_content(question:
 
 def test_words_that_frame_the_ask_are_never_corrected_or_searched_for(guide: Assistant) -> None:
     snap = guide.snapshot()
-    fixed, changes = normalise(snap, "Could you quote the footnote under the table")
+    fixed, changes = normalise(snap, "Could you quote the footnote under the table", guide.settings.spelling)
     assert changes == {} and fixed == "Could you quote the footnote under the table"
     focus = analyse("what does the footnote under the scoring table say").focus
     assert "footnot" not in focus and "tabl" not in focus and "score" in " ".join(focus)

@@ -15,6 +15,7 @@ from support import index_invented
 
 from assistant import retrieve
 from assistant.api import Assistant
+from ingest.config import RetrievalSettings
 
 PAGE = (
     "\n\n".join(
@@ -86,10 +87,10 @@ def test_a_listed_title_points_at_the_section_it_heads(
 
     snap = page.snapshot()
     qvec = page.embed(question)
-    cands = candidates(
-        snap, question, qvec, hybrid_search(snap, question, qvec, 10), analyse(question).answer_type
-    )
-    rows = titled_sections(snap, cands)
+    s = page.settings
+    passages = hybrid_search(snap, question, qvec, 10, s.retrieval)
+    cands = candidates(snap, question, qvec, passages, s.ranking, s.reading, analyse(question).answer_type)
+    rows = titled_sections(snap, cands, s.ranking)
     assert len(rows) == 1 and place in snap.chunks[rows[0]].text and day in snap.chunks[rows[0]].text
 
 
@@ -98,7 +99,7 @@ def test_a_short_line_points_at_no_section(page: Assistant) -> None:
 
     snap = page.snapshot()
     short = Candidate(0, 0, 0, 10, "Read the briefing for this area.", 0.9, 0.0, 0.9)
-    assert titled_sections(snap, [short]) == []
+    assert titled_sections(snap, [short], page.settings.ranking) == []
 
 
 def test_each_rankings_first_choice_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,7 +111,7 @@ def test_each_rankings_first_choice_is_read(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(
         retrieve, "lexical_ranking", lambda s, q, n: [(9, 12.0), *[(i, 1.0) for i in range(8)]]
     )
-    got = retrieve.hybrid_search(snap, "q", np.zeros(3, np.float32), 5)  # type: ignore[arg-type]
+    got = retrieve.hybrid_search(snap, "q", np.zeros(3, np.float32), 5, RetrievalSettings())  # type: ignore[arg-type]
     assert len(got) == 5 and "chunk 9" in got
 
 
@@ -126,5 +127,5 @@ def test_two_missing_first_choices_are_both_read(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(
         retrieve, "lexical_ranking", lambda s, q, n: [(9, 12.0), *[(i, 1.0) for i in range(8)]]
     )
-    got = retrieve.hybrid_search(snap, "q", np.zeros(3, np.float32), 5)  # type: ignore[arg-type]
+    got = retrieve.hybrid_search(snap, "q", np.zeros(3, np.float32), 5, RetrievalSettings())  # type: ignore[arg-type]
     assert len(got) == 5 and "chunk 9" in got and "chunk 10" in got

@@ -17,7 +17,11 @@ from assistant.api import Assistant
 from assistant.text import result_strength
 from assistant.units import named_document, paragraph, paragraph_text, subject_context
 from assistant.vocab import normalise
+from ingest.config import AnswerSettings, ReadingSettings, SpellingSettings
 from ingest.models import DocumentInfo
+
+# the settings' groups as they are by default (no CSC_* variable is set in tests)
+READING, SPELLING = ReadingSettings(), SpellingSettings()
 
 REPORT = (
     "\n\n".join(
@@ -113,18 +117,18 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 def test_paragraph_holds_its_sentences_and_stops_at_a_blank_line(small: Assistant) -> None:
     snap = small.snapshot()
     idx = sentence_starting(small, "The impact of these changes")
-    first, last = paragraph(snap, idx)
-    assert paragraph_text(snap, idx).startswith("It has seen more families")
-    assert paragraph_text(snap, idx).endswith("returned home.")
+    first, last = paragraph(snap, idx, READING)
+    assert paragraph_text(snap, idx, READING).startswith("It has seen more families")
+    assert paragraph_text(snap, idx, READING).endswith("returned home.")
     assert first == sentence_starting(small, "It has seen more families")
     assert last == idx  # the next paragraph starts after a blank line
 
 
 def test_a_sentence_is_about_the_project_its_case_study_names(small: Assistant) -> None:
     snap = small.snapshot()
-    context = subject_context(snap, sentence_starting(small, "The impact of these changes"))
+    context = subject_context(snap, sentence_starting(small, "The impact of these changes"), READING)
     assert "Harbour Lane Trust" in context  # from the case-study heading, not the sentence
-    other = subject_context(snap, sentence_starting(small, "An evaluation of the pilot"))
+    other = subject_context(snap, sentence_starting(small, "An evaluation of the pilot"), READING)
     assert "Millbrook" in other and "Harbour" not in other
 
 
@@ -210,7 +214,7 @@ def test_the_rest_of_a_case_study_is_read_for_a_named_project(small: Assistant) 
 def test_the_askers_words_are_put_in_the_documents_words(
     small: Assistant, question: str, changed: dict
 ) -> None:
-    fixed, changes = normalise(small.snapshot(), question)
+    fixed, changes = normalise(small.snapshot(), question, SPELLING)
     assert changes == changed
     for new in changed.values():
         assert new in fixed
@@ -226,7 +230,7 @@ def test_the_askers_words_are_put_in_the_documents_words(
     ],
 )
 def test_names_acronyms_and_real_words_are_left_alone(small: Assistant, question: str) -> None:
-    fixed, changes = normalise(small.snapshot(), question)
+    fixed, changes = normalise(small.snapshot(), question, SPELLING)
     assert fixed == question and changes == {}
 
 
@@ -308,7 +312,7 @@ def test_applicant_questions_are_recognised(question: str, applicant: bool) -> N
     ],
 )
 def test_a_document_is_named_by_what_it_is(small: Assistant, question: str, doc: str | None) -> None:
-    fixed, _changes = normalise(small.snapshot(), question)
+    fixed, _changes = normalise(small.snapshot(), question, SPELLING)
     assert named_document(small.snapshot(), fixed) == doc
 
 
@@ -427,17 +431,19 @@ def test_a_site_where_a_service_runs_is_not_the_web_page(question: str, doc: str
 def test_a_near_sentence_must_name_the_asked_subject(small: Assistant) -> None:
     from assistant.abstain import _named_sentence_close
 
+    pool = small.settings.abstention.named_sentence_pool
     snap = small.snapshot()
     about = analyse("How did Millbrook Council keep carers involved?")
     sims = snap.sent_vecs @ small.embed(about.query)  # the question's cosine with every sentence
-    assert _named_sentence_close(snap, about, sims, floor=0.0)
-    assert not _named_sentence_close(snap, about, sims, floor=1.01)  # none is that close
+    assert _named_sentence_close(snap, about, sims, 0.0, pool)
+    assert not _named_sentence_close(snap, about, sims, 1.01, pool)  # none is that close
     elsewhere = analyse("How did Riverton Council keep carers involved?")  # a council no document names
-    assert not _named_sentence_close(snap, elsewhere, snap.sent_vecs @ small.embed(elsewhere.query), 0.0)
+    far = snap.sent_vecs @ small.embed(elsewhere.query)
+    assert not _named_sentence_close(snap, elsewhere, far, 0.0, pool)
     # a sentence that only follows one naming the subject still counts ("Its advisers now hold ...")
     its = analyse("Do the Millbrook advisers hold drop-in sessions?")
     own = snap.sent_vecs @ small.embed("Its advisers now hold regular drop-in sessions for carers.")
-    assert _named_sentence_close(snap, its, own, 0.95)
+    assert _named_sentence_close(snap, its, own, 0.95, pool)
 
 
 @pytest.mark.parametrize(
@@ -453,10 +459,11 @@ def test_the_words_naming_the_document_do_not_score_its_sentences(small: Assista
     from assistant.retrieve import hybrid_search
 
     snap = small.snapshot()
-    fixed, _ = normalise(snap, question)
+    fixed, _ = normalise(snap, question, SPELLING)
     a = analyse(fixed, fixed)
     qvec = small.embed(fixed)
-    reading = what_to_read(snap, a, hybrid_search(snap, fixed, qvec, 8), qvec, small.embed, "guidance")
+    passages = hybrid_search(snap, fixed, qvec, 8, small.settings.retrieval)
+    reading = what_to_read(snap, a, passages, qvec, small.embed, "guidance", READING)
     assert reading.query is not None and reading.qvec is not None
     assert "report" not in reading.query.lower() and "kinship" in reading.query.lower()
     # every sentence read is from the named document, so its name says nothing about which answers
@@ -480,7 +487,7 @@ def test_a_question_heading_is_the_askers_only_when_it_is_about_the_same_thing(
 
     snap = small.snapshot()
     qvec = small.embed(question)
-    _passages, row = with_question_heading(snap, [], qvec, small.embed, question)
+    _passages, row = with_question_heading(snap, [], qvec, small.embed, READING, question)
     prevention = row is not None and "prevention projects" in snap.chunks[row].text
     assert prevention is meant
 
@@ -496,13 +503,13 @@ def test_a_question_heading_is_the_askers_only_when_it_is_about_the_same_thing(
 def test_a_misspelt_name_is_read_as_the_name_the_documents_use(
     small: Assistant, question: str, fixed: str
 ) -> None:
-    out, changes = normalise(small.snapshot(), question)
+    out, changes = normalise(small.snapshot(), question, SPELLING)
     assert fixed in out, (out, changes)
 
 
 @pytest.mark.parametrize("question", ["Are any pilots in Wales?", "What did Milton Keynes do?"])
 def test_a_name_the_documents_never_use_is_left_as_typed(small: Assistant, question: str) -> None:
-    out, changes = normalise(small.snapshot(), question)
+    out, changes = normalise(small.snapshot(), question, SPELLING)
     assert out == question and not changes
 
 
@@ -514,7 +521,7 @@ def _vocabulary(**counts: int):
     by_length: dict[int, list[str]] = {}
     for word in counts:
         by_length.setdefault(len(word), []).append(word)
-    return Vocabulary(counts=Counter(counts), by_length=by_length)
+    return Vocabulary(SPELLING.min_word_length, counts=Counter(counts), by_length=by_length)
 
 
 @pytest.mark.parametrize(
@@ -561,7 +568,7 @@ def test_the_generic_word_of_many_names_is_not_a_subject() -> None:
         "at Ashdown County, Belford County, Corran County and Dunmore County, and the Ashdown team "
         "shared notes. The work in Ashdown was reviewed on Thursday and the next review is on Thursday."
     )
-    proper = proper_nouns(SimpleNamespace(texts={"d": text}))
+    proper = proper_nouns(SimpleNamespace(texts={"d": text}), READING)
     assert "ashdown" in proper  # a place, written capitalised every time
     assert "department" not in proper  # heads names ("Department for ...")
     assert "county" not in proper  # ends the names of four places
@@ -622,13 +629,13 @@ def test_who_has_the_final_say_is_answered_by_a_deciding_body(question: str) -> 
 )
 def test_an_everyday_phrase_is_read_as_the_documents_word(question: str, changed: dict) -> None:
     snap = SimpleNamespace(texts={"d": "Expressions of interest must arrive by the deadline, 6 May."})
-    fixed, changes = normalise(snap, question)  # type: ignore[arg-type]
+    fixed, changes = normalise(snap, question, SPELLING)  # type: ignore[arg-type]
     assert {k: v for k, v in changes.items() if k in changed} == changed and "deadline" in fixed
 
 
 def test_a_phrase_the_documents_use_themselves_is_left_alone() -> None:
     snap = SimpleNamespace(texts={"d": "The closing date for bids is 6 May."})
-    fixed, changes = normalise(snap, "what is the closing date?")  # type: ignore[arg-type]
+    fixed, changes = normalise(snap, "what is the closing date?", SPELLING)  # type: ignore[arg-type]
     assert "closing date" in fixed and "closing date" not in changes
 
 
@@ -661,9 +668,9 @@ def test_the_difficulty_leads_from_the_case_study_of_either_name(small: Assistan
 
 def test_a_county_written_short_is_the_county_the_documents_name() -> None:
     snap = SimpleNamespace(texts={"d": "Projects run in North Yorkshire, in Hertfordshire and in Leeds."})
-    fixed, changes = normalise(snap, "what runs in North Yorks or in Herts?")  # type: ignore[arg-type]
+    fixed, changes = normalise(snap, "what runs in North Yorks or in Herts?", SPELLING)  # type: ignore[arg-type]
     assert changes == {"Yorks": "Yorkshire", "Herts": "Hertfordshire"} and "North Yorkshire" in fixed
-    same, none = normalise(snap, "Are there projects in Wales?")  # type: ignore[arg-type]
+    same, none = normalise(snap, "Are there projects in Wales?", SPELLING)  # type: ignore[arg-type]
     assert same == "Are there projects in Wales?" and none == {}
 
 
@@ -681,13 +688,15 @@ def test_the_askers_word_for_the_same_thing_covers_the_question(
     from assistant.answerability import focus_coverage
 
     snap = small.snapshot()
-    fixed, _ = normalise(snap, question)
-    assert focus_coverage(snap, analyse(fixed, fixed), sentence) >= 0.25  # 0 without the rule
+    fixed, _ = normalise(snap, question, SPELLING)
+    coverage = focus_coverage(snap, analyse(fixed, fixed), sentence, AnswerSettings())
+    assert coverage >= 0.25  # 0 without the rule
 
 
 def test_a_month_written_short_is_read_in_full() -> None:
     snap = SimpleNamespace(texts={"d": "The programme launched in October 2013."})
-    fixed, changes = normalise(snap, "how many bids came in at the Oct 2013 launch?")  # type: ignore[arg-type]
+    question = "how many bids came in at the Oct 2013 launch?"
+    fixed, changes = normalise(snap, question, SPELLING)  # type: ignore[arg-type]
     assert changes == {"Oct": "October"} and "October 2013" in fixed
 
 
@@ -707,7 +716,7 @@ def test_a_count_of_people_is_answered_by_a_count_of_staff(small: Assistant, que
     from assistant.answerability import states_value
 
     snap = small.snapshot()
-    fixed, _ = normalise(snap, question)
+    fixed, _ = normalise(snap, question, SPELLING)
     a = analyse(fixed, fixed)
     assert a.answer_type == "count"
     assert states_value(snap, a, "The hub has trained 45 staff so far.", 3, None)

@@ -83,13 +83,15 @@ def _lead(report: Assistant, question: str, kinds: set[str], starts: tuple[str, 
     from assistant.analysis import analyse
     from assistant.answerability import judge
     from assistant.vocab import normalise
+    from ingest.config import AnswerSettings
 
     snap = report.snapshot()
-    fixed, _ = normalise(snap, question)
+    fixed, _ = normalise(snap, question, report.settings.spelling)
     analysis = analyse(fixed, fixed)
     assert analysis.answer_type in kinds, analysis
     cands = [_cand(report, starts[0], 0.80), _cand(report, starts[1], 0.77)]
-    verdict = judge(snap, analysis, cands, lead_margin=0.1, min_focus=0.2, count_window=40)
+    answering = AnswerSettings(lead_margin=0.1, min_focus=0.2, count_window=40)
+    verdict = judge(snap, analysis, cands, answering, report.settings.reading)
     assert verdict.lead is not None
     return verdict.lead.text
 
