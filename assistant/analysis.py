@@ -85,7 +85,10 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "duration",
         re.compile(
             r"\bhow long\b|\bfor what period\b|\bover what period\b|\bhow many (?:years|months|weeks|days)\b"
-            r"|\b(?:funding|grant|project|contract) (?:period|length|duration)\b|\blength of time\b",
+            r"|\b(?:funding|grant|project|contract) (?:period|length|duration)\b|\blength of time\b"
+            # "over what sort of timescale", "what time frame": a stretch of time, not a date
+            r"|\b(?:what|which)(?:['’]s| is| was)? (?:the )?(?:sort of |kind of )?"
+            r"(?:time[- ]?scales?|time[- ]?frames?|periods? of time)\b",
             re.I,
         ),
     ),  # fmt: skip
