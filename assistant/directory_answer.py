@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import names_covered, states_value
+from assistant.answerability import focus_coverage, names_covered, states_value
 from assistant.cite import verify
 from assistant.conflicts import citation_conflicts
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve import hybrid_search
 from assistant.snapshot import Snapshot
+from assistant.text import content_stems
 from assistant.vocab import only_capitalised
 from ingest.config import AnswerSettings, RetrievalSettings, SpellingSettings
 
@@ -71,6 +72,12 @@ def _organisation_words(projects: ProjectStore) -> set[str]:
     return {w.lower() for r in projects.all() for w in re.findall(r"[A-Za-z]{4,}", r.organisations)}
 
 
+# the words that name a round ("round 2", "the second phase", "round one projects")
+_ROUND_WORDS = frozenset(
+    content_stems("round rounds phase phases wave project projects one two three first second third 1 2 3")
+)
+
+
 def from_directory(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -108,9 +115,19 @@ def from_directory(
     if analysis.directory == "superlative":
         result = answer_superlative(query, projects, source, spelling)
     else:
-        result = answer_rounds(query, projects, source) or answer_from_directory(
-            query, projects, source, spelling, answering
-        )
+        rounds = answer_rounds(query, projects, source)
+        # a round's summary (years, projects, funding, themes) answers a question about those, not
+        # any question that names a round ("did any round 1 projects get extra time?"): what is
+        # asked of the round, its name aside, must be in the summary
+        asked = replace(analysis, focus=[f for f in analysis.focus if f not in _ROUND_WORDS])
+        if (
+            rounds is not None
+            and analysis.answer_type is None
+            and asked.focus
+            and focus_coverage(snap, asked, rounds.answer, answering) < answering.min_focus
+        ):
+            rounds = None
+        result = rounds or answer_from_directory(query, projects, source, spelling, answering)
     if result is None or not names_covered(analysis, result.answer):
         return None  # a record that does not name the asked subject does not answer
     if _ASKS_COUNCILS.search(analysis.clause) and not _COUNCIL.search(result.answer):

@@ -84,3 +84,28 @@ def test_a_filter_the_directory_cannot_read_never_lists_every_project(
 def test_asking_for_every_project_lists_them_all(assistant_instance, question: str) -> None:
     ans = assistant_instance.ask(question)
     assert ans.mode == "directory" and "lists 69 projects" in ans.answer, ans.answer[:200]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did any round 1 projects end up getting extra time to finish testing their idea?",
+        "were round one projects ever allowed to run on longer than planned?",
+        "round 2 - did projects have to be evaluated independently?",
+    ],
+)
+def test_a_rounds_summary_does_not_answer_a_question_that_only_names_a_round(
+    assistant_instance, question: str
+) -> None:
+    ans = assistant_instance.ask(question)
+    assert ans.mode != "directory", ans.answer
+    assert "OF TOTAL FUNDING" not in " ".join(c.text for c in ans.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much did round 2 give out?", "what did round three focus on", "round 1 - how many projects?"],
+)
+def test_a_question_about_a_round_is_still_answered_by_its_summary(assistant_instance, question: str) -> None:
+    ans = assistant_instance.ask(question)
+    assert ans.mode == "directory" and "TOTAL FUNDING" in " ".join(c.text for c in ans.citations), ans.answer
