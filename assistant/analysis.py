@@ -215,6 +215,7 @@ _RESULT_ASK = re.compile(
     r"|evidence|seen)\b",
     re.I,
 )
+_IN_CASE = re.compile(r"\b(?:just )?in (?:case|the event)\b[^?.;]*", re.I)
 _LESSON_ASK = re.compile(
     r"\b(?:learn\w*|lessons?|" + _TAUGHT + r"|insights?|what (?:helped|helps|made|makes|worked)"
     r"|key to|advice|tips?|recommend\w*|challenges?|barriers?|difficult\w*|problems?|get round"
@@ -660,6 +661,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.count_noun = list(dict.fromkeys(stems[:1] + stems[-1:]))
     # "we like evidence-based programmes. Which ..." asks no lesson; "what did they do about it" does
     cues = _NAMED_CUES.sub(" ", clause)  # "social impact bond" names a contract, it asks for no impact
+    # "... someone to speak up for them, in case there's a problem?": a condition, not what is asked
+    cues = _IN_CASE.sub(" ", cues)
     explain = any(p.search(cues) for p in (_EXPLAIN, _RESPONSE_ASK, _OBSTACLE_ASK))
     # how bids are judged is the guidance's matter, even when it mentions "projects"
     if _DIRECTORY_NOUN.search(q) and not explain and not a.criteria:

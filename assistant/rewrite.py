@@ -151,6 +151,19 @@ def _within_set(q: str, prev_q: str) -> str | None:
     return None
 
 
+# a plural noun phrase the question names itself ("the girls", "the young people", "the children"),
+# which a following "they / them / their" points back to
+_OWN_PLURAL = re.compile(
+    r"\bthe\s+(?:[a-z]+\s+)?(?:[a-z]+(?<!s)s|children|people|staff|women|men)\b(?!['’])", re.I
+)
+
+
+def _names_entity(question: str, entity: str) -> bool:
+    """Whether ``question`` writes a distinctive (capitalised, not sentence-opening) word of ``entity``."""
+    words = [w for w in re.findall(r"[A-Z][\w'’&-]+", entity) if w.lower() not in _OPENERS]
+    return any(re.search(rf"\b{re.escape(w)}\b", question) for w in words)
+
+
 def rewrite(question: str, history: list[dict] | None) -> str:
     """Stand-alone version of ``question`` given earlier turns ``[{"q", "a"}]`` (newest last)."""
     if not history or not (is_follow_up(question) or _ONE_OF_SET.search(question)):
@@ -172,7 +185,16 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         # "when do they want the full bid?": "they" who want, expect or decide is the funder, not
         # the project or form talked about before
         entity = None
-    if entity and _SUBJECT_PRONOUN.search(q):
+    if entity and _names_entity(q, entity):
+        # "... a problem with the foster carers or with Match itself?": the question names the subject
+        # itself, so its pronouns are about something else ("speak up for them": the children)
+        return q[0].upper() + q[1:]
+    pronoun = _SUBJECT_PRONOUN.search(q)
+    if entity and pronoun and _OWN_PLURAL.search(q, 0, pronoun.start()):
+        # "why keep the girls in their own area?": "their" is the girls', named just before it; the
+        # earlier subject is context, not the word to put in its place
+        return f"{q[0].upper() + q[1:]} ({entity})"
+    if entity and pronoun:
         replaced = _SUBJECT_PRONOUN.sub(entity, q, count=1)
         return replaced[0].upper() + replaced[1:]
     if entity and _points_back(q):
