@@ -33,7 +33,7 @@ from assistant.directory_words import (
 )
 from ingest.config import SpellingSettings
 from ingest.projects_store import ProjectRecord, fold_text
-from ingest.values import parse_amount
+from ingest.values import MONTH_ALT, MONTH_NAMES, MONTH_NUMBER, parse_amount
 
 _AMOUNT_RE = re.compile(
     r"\b(?P<op>over|more than|above|at least|greater than|exceeding|under|less than|below|at most|up to"
@@ -42,6 +42,8 @@ _AMOUNT_RE = re.compile(
 )
 _YEAR_RANGE_RE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d{2})\s+(?:and|to|-)\s+((?:19|20)\d{2})\b")
 _YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
+# a month written just before the year ("October 2017", "oct. 2017"): the award's month is asked too
+_MONTH_BEFORE_YEAR = re.compile(rf"\b({MONTH_ALT})\.?\s*$", re.I)
 # funded more than once: "two separate awards", "more than one grant", "funded twice", "repeat funding"
 _AWARD_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "several": 2, "multiple": 2, "more than one": 2}
 _REPEAT_AWARDS_RE = re.compile(
@@ -61,6 +63,7 @@ class _Parsed:
     orgs: list[str] = field(default_factory=list)
     year_from: int | None = None
     year_to: int | None = None
+    month: str | None = None  # with a single year: "awards dated October 2017" (full month name)
     min_amount: float | None = None
     min_inclusive: bool = True
     max_amount: float | None = None
@@ -293,6 +296,10 @@ def _parse(
         if years:
             p.year_from = p.year_to = int(years[0].group(1))
             mark_span(years[0].start(), years[0].end())
+            month = _MONTH_BEFORE_YEAR.search(qf, 0, years[0].start())
+            if month:
+                p.month = MONTH_NAMES[MONTH_NUMBER[month.group(1).lower()] - 1]
+                mark_span(month.start(), month.end())
 
     # 6. phrases that occur in entry names/descriptions (longest first, >= 2 content words)
     i = 0

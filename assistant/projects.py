@@ -68,8 +68,8 @@ def _matches(p: _Parsed, kind: str, store: ProjectStore) -> tuple[list[ProjectRe
         if p.orgs and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs):
             return False
         if p.year_from is not None:
-            yrs = [a.year for a in r.awards if a.year is not None]
-            if not any(p.year_from <= y <= (p.year_to or p.year_from) for y in yrs):
+            dated = [a for a in r.awards if a.year is not None and (p.month is None or a.month == p.month)]
+            if not any(p.year_from <= a.year <= (p.year_to or p.year_from) for a in dated):
                 return False
         amt = r.amount_total
         if p.min_amount is not None and (
@@ -173,7 +173,7 @@ def _filter_phrase(p: _Parsed) -> str:
         bits.append(f"with {p.min_awards} or more awards")
     if p.year_from is not None:
         yr = str(p.year_from) if p.year_to in (None, p.year_from) else f"{p.year_from}–{p.year_to}"
-        bits.append(f"with an award dated {yr}")
+        bits.append(f"with an award dated {p.month + ' ' if p.month else ''}{yr}")
     if p.min_amount is not None and p.max_amount is not None:
         bits.append(f"awarded between {format_gbp(p.min_amount)} and {format_gbp(p.max_amount)} in all")
     elif p.min_amount is not None:
@@ -195,6 +195,8 @@ def _filters_dict(p: _Parsed) -> dict:
         out["orgs"] = list(p.orgs)
     if p.year_from is not None:
         out["year"] = p.year_from if p.year_to in (None, p.year_from) else [p.year_from, p.year_to]
+        if p.month:
+            out["month"] = p.month
     if p.min_amount is not None:
         out["min_amount"] = p.min_amount
     if p.max_amount is not None:

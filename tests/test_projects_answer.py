@@ -448,3 +448,23 @@ def test_how_short_a_described_list_is_is_a_setting(store: ProjectStore, text: s
     assert described(short, ANSWER) and not described(long, ANSWER)
     assert not described(short, AnswerSettings(short_list=0))
     assert described(long, AnswerSettings(short_list=100))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which directory projects had awards dated October 2017?",
+        "list the projects with an award in Oct 2017",
+        "which projects were funded in october 2017?",
+    ],
+)
+def test_a_month_with_the_year_narrows_the_list_to_that_month(
+    question: str, store: ProjectStore, text: str
+) -> None:
+    ans = ask(question, store, text)
+    assert ans.kind == "list" and ans.rows, ans.answer
+    for row in ans.rows:
+        assert "Oct 2017" in row["awards"], row
+    assert "October 2017" in ans.answer.split("\n")[0]
+    year = ask("which projects were funded in 2017?", store, text)
+    assert len(year.rows) > len(ans.rows)  # the year alone keeps every month
