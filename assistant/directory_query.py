@@ -77,6 +77,7 @@ class _Parsed:
     partial_name_numbers: set[int] = field(default_factory=set)
     shared: bool = False  # only entries with a shared ("share of") award
     min_awards: int | None = None  # only entries funded at least this many times ("two awards")
+    words: frozenset[str] = frozenset()  # the question's own words (normalised), stop words aside
     describe: bool = False  # asks what the projects do ("funded, and for what?"): each with its description
 
 
@@ -191,6 +192,7 @@ def _parse(
 
     p = _Parsed(kind="list")
     p.describe = bool(_ASKS_WHAT_FOR.search(q))
+    p.words = frozenset(_content(norms))
 
     # 1. exact entry names (longest first); single-word names only with their own casing
     keyed = tuple((r.number, r.name, r.organisations, r.description) for r in records)
@@ -358,7 +360,22 @@ def _parse(
     # 8. remaining capitalised words: an organisation, a word of a project's name, or a place
     orgs_fold = [(r.number, fold_text(r.organisations)) for r in records]
     for k, t in enumerate(toks):
-        if used[k] or not t.orig[0].isupper() or t.norm in _STOP or len(t.orig) < 3:
+        if used[k] or t.norm in _STOP or len(t.orig) < 3:
+            continue
+        if not t.orig[0].isupper():
+            # typed in lower case ("the slough trust"): only a word the records write nowhere but
+            # capitalised in an organisation's name (a place, a body) is taken as that organisation
+            low = t.orig.lower()
+            if len(low) < 4 or t.norm in _GENERIC_WORDS or low in STOPWORDS:
+                continue
+            if any(
+                re.search(rf"\b{re.escape(low)}\b", f"{r.name} {r.description} {r.organisations}")
+                for r in records
+            ):
+                continue
+            if any(re.search(rf"\b{re.escape(low.capitalize())}\b", r.organisations) for r in records):
+                p.orgs.append(low.capitalize())
+                used[k] = True
             continue
         if k == 0 and t.orig.lower() in STOPWORDS:
             continue

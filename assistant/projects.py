@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from assistant.directory_kind import _classify, _strong
 from assistant.directory_query import _parse, _Parsed
-from assistant.directory_words import GENERIC_NAME_WORDS, _contains, _norm, _norm_seq
+from assistant.directory_words import GENERIC_NAME_WORDS, _contains, _content, _norm, _norm_seq
 from ingest.config import AnswerSettings, SpellingSettings
 from ingest.directory import THEME_LABELS_INFERRED
 from ingest.projects_store import ProjectRecord, ProjectStore, fold_text
@@ -256,6 +256,14 @@ def answer_from_directory(
     matches, possibles = _matches(p, kind, store)
     if kind == "lookup" and not matches:
         return None
+    if kind == "lookup" and len(matches) > 1:
+        # "the slough children's trust project": several records share "children's trust"; the one
+        # whose organisation has more of the asker's own words ("slough") is the one meant (names are
+        # left out: "the staying close project" means every Staying Close entry, not the ones whose
+        # names also end in "Project")
+        said = {r.number: len(p.words & set(_content(_norm_seq(r.organisations)))) for r in matches}
+        top = max(said.values())
+        matches = [r for r in matches if said[r.number] == top]
     if not matches and not possibles and not _strong(p):
         return None
 

@@ -468,3 +468,20 @@ def test_a_month_with_the_year_narrows_the_list_to_that_month(
     assert "October 2017" in ans.answer.split("\n")[0]
     year = ask("which projects were funded in 2017?", store, text)
     assert len(year.rows) > len(ans.rows)  # the year alone keeps every month
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the slough childrens trust project in the directory and how much was it worth",
+        "Slough children's trust - what did they get funding for?",
+        "tell me about the slough childrens trust's project",
+    ],
+)
+def test_a_lookup_keeps_the_record_whose_organisation_has_the_askers_own_words(
+    question: str, store: ProjectStore, text: str
+) -> None:
+    # "children's trust" is in two organisations' names; only one of them is Slough's
+    ans = ask(question, store, text)
+    assert ans.kind == "lookup"
+    assert [r["organisations"] for r in ans.rows] == ["Slough Children’s Services Trust"], ans.answer
