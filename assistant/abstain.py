@@ -14,8 +14,8 @@ from functools import cached_property
 import numpy as np
 
 from assistant import tables
+from assistant.acronyms import implied_long_form
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import implied_long_form
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
 from assistant.text import ORDINAL_VALUES, SMALL_NUMBERS

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.acronyms import acronym_names, implied_long_form, long_forms
 from assistant.analysis import QuestionAnalysis, analyse
-from assistant.answerability import acronym_names, implied_long_form, long_forms
 from assistant.directory_answer import from_directory, with_other_documents
 from assistant.extractive import answer_extractively
 from assistant.inputs import IndexUnavailableError, QuestionError, clean_history, clean_question

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import focus_coverage, names_covered, states_value
 from assistant.cite import verify
 from assistant.conflicts import citation_conflicts
+from assistant.coverage import focus_coverage
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve import hybrid_search
 from assistant.snapshot import Snapshot
+from assistant.subjects import names_covered
 from assistant.text import content_stems
+from assistant.typed_values import states_value
 from assistant.vocab import only_capitalised
 from ingest.config import AnswerSettings, RetrievalSettings, SpellingSettings
 

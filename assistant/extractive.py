@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import Verdict, about_subject, alternatives, judge, names_covered
+from assistant.answerability import Verdict, alternatives, judge
 from assistant.cite import verify
 from assistant.compose import (
     Candidate,
@@ -35,6 +35,7 @@ from assistant.models import Answer, Citation, Passage, abstained
 from assistant.reading import what_to_read
 from assistant.references import resolve
 from assistant.snapshot import Snapshot
+from assistant.subjects import about_subject, names_covered
 from assistant.text import PROSE_TYPES, content_stems
 from assistant.units import docs_of_kinds, kinds_of
 from ingest.config import Settings

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.analysis import QuestionAnalysis
-from assistant.answerability import asked_names, names_any, names_covered, proper_nouns
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
+from assistant.subjects import asked_names, names_any, names_covered, proper_nouns
 from assistant.text import content_stems
 from assistant.units import (
     kinds_of,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.analysis import analyse, answer_type
+from assistant.analysis import analyse
+from assistant.answer_types import answer_type
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from support import index_invented
 
+from assistant.acronyms import implied_long_form
 from assistant.analysis import analyse
-from assistant.answerability import implied_long_form
 from assistant.api import Assistant
 from assistant.units import named_document
 from ingest.config import load_settings

@@ -561,7 +561,7 @@ def test_a_hedge_is_not_what_the_question_is_about(question: str) -> None:
 
 
 def test_the_generic_word_of_many_names_is_not_a_subject() -> None:
-    from assistant.answerability import proper_nouns
+    from assistant.subjects import proper_nouns
 
     text = (
         "Funding came from the Department for Education and the Department of Health. We met staff "
@@ -612,7 +612,7 @@ def test_whether_it_is_too_late_is_answered_by_the_deadline_and_its_date_has_pas
     "question", ["who has the final say on funding?", "who makes the final call on bids"]
 )
 def test_who_has_the_final_say_is_answered_by_a_deciding_body(question: str) -> None:
-    from assistant.answerability import states_value
+    from assistant.typed_values import states_value
 
     a = analyse(question, question)
     assert a.answer_type == "person"
@@ -685,7 +685,7 @@ def test_a_county_written_short_is_the_county_the_documents_name() -> None:
 def test_the_askers_word_for_the_same_thing_covers_the_question(
     small: Assistant, question: str, sentence: str
 ) -> None:
-    from assistant.answerability import focus_coverage
+    from assistant.coverage import focus_coverage
 
     snap = small.snapshot()
     fixed, _ = normalise(snap, question, SPELLING)
@@ -701,7 +701,7 @@ def test_a_month_written_short_is_read_in_full() -> None:
 
 
 def test_the_acronyms_the_documents_define_are_read_with_their_words() -> None:
-    from assistant.answerability import long_forms
+    from assistant.acronyms import long_forms
 
     snap = SimpleNamespace(
         texts={"d": "Send your Expressions of Interest (EOIs) by May. Munro, Turnell and Murphy (MTM)"}
@@ -713,7 +713,7 @@ def test_the_acronyms_the_documents_define_are_read_with_their_words() -> None:
     "question", ["how many people has the hub trained?", "how many ppl work evenings at the hub"]
 )
 def test_a_count_of_people_is_answered_by_a_count_of_staff(small: Assistant, question: str) -> None:
-    from assistant.answerability import states_value
+    from assistant.typed_values import states_value
 
     snap = small.snapshot()
     fixed, _ = normalise(snap, question, SPELLING)

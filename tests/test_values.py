@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from support import index_invented
 
-from assistant.answerability import _without_asked_numbers, count_of
 from assistant.api import Assistant
+from assistant.typed_values import _without_asked_numbers, count_of
 from ingest.config import load_settings
 
 REPORT = (
