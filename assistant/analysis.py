@@ -89,6 +89,8 @@ class QuestionAnalysis:
     clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
     names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
     terms: list[str] = field(default_factory=list)  # capitalised words, acronyms and years of the ask
+    # the ask's acronyms, without a plural "s" ("EOIs" -> "EOI"), in order: searched in their long form
+    acronyms: list[str] = field(default_factory=list)
     # asked as (or for) an applicant: eligibility, scope, process ("can we apply", "is X fundable")
     applicant: bool = False
     # asks whether some kind of organisation or person may apply ("can a housing association bid?"):
@@ -139,6 +141,7 @@ _ASKING = frozenset({"what", "when", "who", "how", "which", "where", "why", "can
 # a term the documents must use if they answer: a capitalised word not opening a sentence, an
 # acronym, a year ("Wales", "MTM", "2019")
 _TERM = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}|\d{4})\b")
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")  # "EOI", "EOIs", "SCIE"
 
 
 def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
@@ -155,6 +158,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         if m.group(1).lower() not in _ASKING and not _CALENDAR.fullmatch(m.group(1))
     ]
     a.terms = [m.group(1) for m in _TERM.finditer(clause.strip())]
+    a.acronyms = list(dict.fromkeys(m.group(1) for m in _ACRONYM.finditer(clause)))
     preamble = q[: len(q) - len(clause)] if clause != q and q.endswith(clause) else ""
     # the asking sentence whole ("If it is accepted, what happens next?"): a scene-setting clause left
     # out of the ask may still point back at the preamble

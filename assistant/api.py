@@ -6,7 +6,6 @@ only render the :class:`~assistant.models.Answer` it returns.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -206,10 +205,7 @@ class Assistant:
         # "MTM" is a subject, as a name is
         analysis.names += acronym_names(snap, analysis.terms, self.settings.reading)
         spelt = long_forms(snap)
-        written = [
-            spelt.get(t.lower()) or implied_long_form(snap, t)
-            for t in re.findall(r"\b([A-Z]{2,6})s?\b", analysis.clause)
-        ]
+        written = [spelt.get(t.lower()) or implied_long_form(snap, t) for t in analysis.acronyms]
         if written := [w for w in dict.fromkeys(written) if w and w.lower() not in query.lower()]:
             # "EOIs": the documents write "Expressions of Interest" far more often than the acronym
             query = f"{query} ({'; '.join(written)})"

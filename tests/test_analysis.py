@@ -530,3 +530,17 @@ def test_requests_for_the_words_are_references(question: str) -> None:
 def test_what_was_taught_asks_for_a_lesson(question: str) -> None:
     a = analyse(question)
     assert a.intent == "explain" and a.answer_type == "lesson", a
+
+
+@pytest.mark.parametrize(
+    ("question", "acronyms"),
+    [
+        ("How many EOIs came in?", ["EOI"]),
+        ("what did the NSPCC and SCIE find about SCRs", ["NSPCC", "SCIE", "SCR"]),
+        ("Is the DfE funding still open?", []),  # "DfE" is written in mixed case: a name, not an acronym here
+        ("when is the deadline", []),
+    ],
+)
+def test_the_asks_acronyms_are_read_once(question: str, acronyms: list[str]) -> None:
+    # read by the analysis, so no later step re-parses the question for them
+    assert analyse(question).acronyms == acronyms
