@@ -101,7 +101,7 @@ class QuestionAnalysis:
     # asks whether a call is still open ("too late to apply?"): answered by its deadline, which is
     # also what it is searched for, as the asker's words rarely say "deadline"
     still_open: bool = False
-    # "when and where is the workshop?": a place is asked as well as the date, so a sentence that
+    # "when and where does the session take place?": a place is asked as well as the date, so a sentence that
     # gives both answers the whole question
     also_place: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")

@@ -136,7 +136,7 @@ def test_the_occurrence_in_the_asked_year(harbour: Assistant, question: str) -> 
 @pytest.mark.parametrize(
     "question",
     [
-        "When and where is the workshop on mentoring plans?",
+        "When and where does the mentoring plan workshop take place?",
         "where and when is the mentoring workshop",
         "whats the date and venue for the mentoring plan workshop?",
     ],

@@ -40,7 +40,7 @@ def test_a_pronoun_after_the_questions_own_plural_is_that_plural(question: str) 
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("how much did it get?", "How much did Harbour Homes get?"),
+        ("how much funding did it receive?", "How much funding did Harbour Homes receive?"),
         ("what did they learn?", "What did Harbour Homes learn?"),
     ],
 )
