@@ -19,6 +19,8 @@ from assistant.text import content_stems
 from ingest.config import ReadingSettings
 
 _ACRONYM = re.compile(r"\(([A-Z]{2,6})s?\)")
+# the small words initials skip ("Social Care Institute for Excellence": SCIE)
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "to", "in", "&"})
 
 
 def _spelt_out(snap: Snapshot) -> list[tuple[str, list[str], bool]]:
@@ -29,12 +31,14 @@ def _spelt_out(snap: Snapshot) -> list[tuple[str, list[str], bool]]:
     if cached is not None:
         return cached
     found: list[tuple[str, list[str], bool]] = []
-    small = {"of", "and", "for", "the", "to", "in"}
     for text in snap.texts.values():
         for m in _ACRONYM.finditer(text):
             short = m.group(1)
             words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[max(0, m.start() - 120) : m.start()])
-            for skipped, letters in ((True, [w for w in words if w.lower() not in small]), (False, words)):
+            for skipped, letters in (
+                (True, [w for w in words if w.lower() not in _SMALL_WORDS]),
+                (False, words),
+            ):
                 tail = letters[-len(short) :]
                 if len(tail) == len(short) and "".join(w[0] for w in tail).upper() == short:
                     found.append((short, tail, skipped))
@@ -43,7 +47,6 @@ def _spelt_out(snap: Snapshot) -> list[tuple[str, list[str], bool]]:
     return found
 
 
-_SMALL_WORDS = frozenset({"of", "and", "for", "the", "to", "in", "&"})
 _CAPITAL_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 
 

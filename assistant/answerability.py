@@ -35,7 +35,6 @@ from assistant.subjects import (
 from assistant.text import CLOSED_RE, PROSE_TYPES, VALUE_PHRASE, content_stems, has_value, result_strength
 from assistant.typed_values import (
     _asks_length,
-    _date_in_time_frame,
     _in_time_frame,
     _of_another_in_series,
     _used_as_reference,
@@ -212,7 +211,8 @@ def judge(
     for cand in eligible:
         if cand.score < best - lead_margin:
             break
-        if not states_value(snap, analysis, stated(snap, cand), answering.count_window, used):
+        said = stated(snap, cand)
+        if not states_value(snap, analysis, said, answering.count_window, used):
             continue
         context = _context(snap, cand)
         own = _own(snap, cand)
@@ -232,8 +232,7 @@ def judge(
                 or (analysis.still_open and names_covered(analysis, snap.texts[snap.chunks[cand.row].doc_id]))
             )
             and _asks_covered(snap, analysis, cand.text, answering, reading)
-            and _in_time_frame(analysis, context)
-            and _date_in_time_frame(analysis, stated(snap, cand))
+            and _in_time_frame(analysis, context, said)
         ):
             # what the sentence itself says counts most; its heading and neighbour add to it
             own_coverage = focus_coverage(snap, analysis, own, answering)

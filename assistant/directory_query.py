@@ -360,22 +360,7 @@ def _parse(
     # 8. remaining capitalised words: an organisation, a word of a project's name, or a place
     orgs_fold = [(r.number, fold_text(r.organisations)) for r in records]
     for k, t in enumerate(toks):
-        if used[k] or t.norm in _STOP or len(t.orig) < 3:
-            continue
-        if not t.orig[0].isupper():
-            # typed in lower case ("the slough trust"): only a word the records write nowhere but
-            # capitalised in an organisation's name (a place, a body) is taken as that organisation
-            low = t.orig.lower()
-            if len(low) < 4 or t.norm in _GENERIC_WORDS or low in STOPWORDS:
-                continue
-            if any(
-                re.search(rf"\b{re.escape(low)}\b", f"{r.name} {r.description} {r.organisations}")
-                for r in records
-            ):
-                continue
-            if any(re.search(rf"\b{re.escape(low.capitalize())}\b", r.organisations) for r in records):
-                p.orgs.append(low.capitalize())
-                used[k] = True
+        if used[k] or not t.orig[0].isupper() or t.norm in _STOP or len(t.orig) < 3:
             continue
         if k == 0 and t.orig.lower() in STOPWORDS:
             continue

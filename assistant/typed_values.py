@@ -234,28 +234,21 @@ def _used_as_reference(analysis: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
-def _in_time_frame(analysis: QuestionAnalysis, context: str) -> bool:
+def _in_time_frame(analysis: QuestionAnalysis, context: str, stated_text: str) -> bool:
     """A value read under other years than the asked ones is not the asked value.
 
     "How many proposals came in during 2016?" is not answered by a count from a paragraph about
-    2013; a sentence whose context names no year at all may still be about the asked period. Not
-    for dates (the year is then the answer) nor when the asker offers years as alternatives.
+    2013: for a count or an amount the sentence's ``context`` (heading, neighbour) sets its period,
+    and a context that names no year at all may still be about the asked period. A date asked within
+    given years ("when in 2018 was the conference") is checked on the date the sentence itself gives
+    (``stated_text``): one in other years is another occurrence, or another thing ("the report,
+    published in February 2016"). Never for a duration, nor when the asker offers years as
+    alternatives.
     """
     frame = analysis.time_frame
-    if frame is None or analysis.asks_conflict or analysis.answer_type in {"date", "deadline", "duration"}:
+    if frame is None or analysis.asks_conflict or analysis.answer_type == "duration":
         return True
-    named = years_spanned(context)
-    return not named or any(frame[0] <= y <= frame[1] for y in named)
-
-
-def _date_in_time_frame(analysis: QuestionAnalysis, stated_text: str) -> bool:
-    """A date asked within given years ("when in 2018 was the conference") is not answered by a
-    date the sentence gives in other years: that is another occurrence, or another thing ("the
-    report, published in February 2016"). Other types are checked on their context instead."""
-    frame = analysis.time_frame
-    if frame is None or analysis.asks_conflict or analysis.answer_type not in {"date", "deadline"}:
-        return True
-    named = years_spanned(stated_text)
+    named = years_spanned(stated_text if analysis.answer_type in {"date", "deadline"} else context)
     return not named or any(frame[0] <= y <= frame[1] for y in named)
 
 

@@ -109,3 +109,20 @@ def test_a_rounds_summary_does_not_answer_a_question_that_only_names_a_round(
 def test_a_question_about_a_round_is_still_answered_by_its_summary(assistant_instance, question: str) -> None:
     ans = assistant_instance.ask(question)
     assert ans.mode == "directory" and "TOTAL FUNDING" in " ".join(c.text for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the slough childrens trust project in the directory and how much was it worth",
+        "tell me about the slough childrens trust's project",
+    ],
+)
+def test_an_organisation_typed_in_lower_case_is_looked_up_as_written_in_the_records(
+    assistant_instance, question: str
+) -> None:
+    # "slough" is capitalised before the directory reads the question; "children's trust" is in two
+    # organisations' names, and the one with the asker's own word is meant
+    ans = assistant_instance.ask(question)
+    assert ans.mode == "directory", ans.answer
+    assert [r["organisations"] for r in ans.table] == ["Slough Children’s Services Trust"], ans.answer
