@@ -33,6 +33,7 @@ from assistant.question_cues import (
     _DEFINITION,
     _DIRECTORY_NOUN,
     _EXPLAIN,
+    _FINDING_SOURCE_ASK,
     _IN_CASE,
     _LATE_CONTEXT,
     _LESSON_ASK,
@@ -106,6 +107,9 @@ class QuestionAnalysis:
     also_place: bool = False
     # the asker's words replaced by the documents' ("saftey" -> "safety", "councils" -> "local authorities")
     corrections: dict[str, str] = field(default_factory=dict)
+    # a finding asked of a source ("what did the final *evaluation* conclude?"), as written: only a
+    # sentence that gives that source's finding answers it, unless the source is a document read here
+    finding_source: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -320,6 +324,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.answer_type = "finding"
     else:
         a.intent = "fact" if a.answer_type or not explain else "explain"
+    if a.answer_type == "finding" and (source := _FINDING_SOURCE_ASK.search(cues)):
+        a.finding_source = source.group(1).lower()
     if a.intent == "yesno" and a.applicant and not a.names and not _LIST_ASK.search(q):
         # "would a project helping care leavers be the kind of thing they fund?" asks what the
         # guidance invites, not which recorded projects share a theme: the prose answers it

@@ -32,7 +32,15 @@ from assistant.subjects import (
     names_covered,
     proper_nouns,
 )
-from assistant.text import CLOSED_RE, PROSE_TYPES, VALUE_PHRASE, content_stems, has_value, result_strength
+from assistant.text import (
+    CLOSED_RE,
+    FINDING_SOURCE_RE,
+    PROSE_TYPES,
+    VALUE_PHRASE,
+    content_stems,
+    has_value,
+    result_strength,
+)
 from assistant.typed_values import (
     _asks_length,
     _in_time_frame,
@@ -115,11 +123,13 @@ def judge(
     cands: list[Candidate],
     answering: AnswerSettings,
     reading: ReadingSettings,
+    named_doc: str | None = None,
 ) -> Verdict:
     """Pick the sentence to lead with, or say why none can.
 
     ``answering``: the settings' answer group (margins, focus, weights); ``reading``: its reading
-    group (what a paragraph is, which words are names).
+    group (what a paragraph is, which words are names); ``named_doc``: the document the asker
+    names, whose every sentence is its own finding.
     """
     lead_margin, min_focus = answering.lead_margin, answering.min_focus
     ranked = sorted((c for c in cands if not c.is_question), key=lambda c: -c.score)
@@ -144,6 +154,17 @@ def judge(
             wide = [
                 c for c in ranked if c.score >= best - margin and about_subject(snap, analysis, c, reading)
             ]
+            if analysis.finding_source and named_doc is None:
+                # "what did the final evaluation conclude?": a finding of that source, said to be its
+                # own; a figure quoted from elsewhere about the same subject is not what it found
+                nearby = (wide or ranked)[0]
+                wide = [c for c in (wide or ranked[:1]) if FINDING_SOURCE_RE.search(_own(snap, c))]
+                # (a source's finding is reported as done, "the evaluation revealed ...": one under
+                # way, or hoped for, is not yet found)
+                if not any(result_strength(c.text) >= 2 for c in wide):
+                    about = _asked(analysis)
+                    return Verdict(None, f"they mention {about} but report no result or finding from it",
+                                   nearby=wide[0] if wide else nearby)  # fmt: skip
             strength = {c.idx: result_strength(c.text) for c in wide}
             top = max(strength.values(), default=0)
             if top >= 2:

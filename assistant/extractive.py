@@ -179,7 +179,7 @@ def answer_extractively(
         promote_answer(cands, row, snap.chunks[row].section.split(" > ")[-1])
     if analysis.answer_type is None or analysis.answer_type in PROSE_TYPES:
         _figure_leads(cands, analysis.query, cfg.lead_margin)
-    verdict = judge(snap, analysis, cands, cfg.answer, cfg.reading)
+    verdict = judge(snap, analysis, cands, cfg.answer, cfg.reading, named_doc=reading.named_doc)
     named_row = next((c for c in cands if c.idx == reading.row_meant), None)
     if named_row is not None and analysis.answer_type is None:
         # the criteria row the question names is the answer, whoever else the question mentions

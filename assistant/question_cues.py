@@ -227,3 +227,13 @@ _MAY_APPLY = re.compile(
 
 
 _PLACE_ASK = re.compile(r"\bwhere\b|\b(?:venue|location)s?\b", re.I)
+
+
+# the source a finding is asked of: "what did *the final evaluation* conclude", "the review's
+# findings"; a noun after a determiner or a qualifier, so that "what did Pause report" (a verb) is not
+_FINDING_SOURCE_ASK = re.compile(
+    r"\b(?:the|an?|its|their|this|that|final|interim|independent|external|overall|end|formal)\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(evaluations?|reports?|reviews?|study|studies|research|trials?|inspections?"
+    r"|audits?|surveys?)\b",
+    re.I,
+)

@@ -48,6 +48,8 @@ class Reading:
     # what sentences are scored against (None: the question as asked)
     query: str | None = None
     qvec: np.ndarray | None = None
+    # the document the asker names ("the interim report"), even when every document is read
+    named_doc: str | None = None
 
 
 WHO_MAY_APPLY = "Who can apply?"  # the eligibility question as guidance documents ask it
@@ -76,7 +78,7 @@ def what_to_read(
                 top = passages[0].score if passages else 1.0
                 dense = float(snap.chunk_vecs[snap.row_of[chunk.chunk_id]] @ qvec)
                 passages = [*passages, Passage(chunk, top, dense=dense)]
-    named_doc = named_document(snap, analysis.query)
+    named_doc = reading.named_doc = named_document(snap, analysis.query)
     # not when the asker wants every document's account, or asks about the document itself
     if named_doc is not None and (analysis.asks_conflict or _ABOUT_ITSELF.search(analysis.query)):
         named_doc = None
@@ -106,8 +108,9 @@ def what_to_read(
         )
     proper = proper_nouns(snap, knobs)
     reading.names = asked_names(analysis, proper)
-    if analysis.intent == "explain" and reading.names:
-        # lessons and results about a named project sit further into its case study
+    if (analysis.intent == "explain" or analysis.answer_type == "finding") and reading.names:
+        # lessons and results about a named project sit further into its case study (also when asked
+        # as "did X work?": a result answers that too)
         names = reading.names
         passages = subject_neighbours(
             snap,

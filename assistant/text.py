@@ -104,6 +104,15 @@ FINDING_RE = re.compile(
     r"|\d+\s?%|\bper cent\b",
     re.I,
 )
+# Who finds things: an evaluation, a report, a review. A finding asked of one ("what did the final
+# evaluation conclude?") is answered only by a sentence that says it is that source's; a statistic
+# the documents quote from elsewhere (Ofsted ratings, placement figures) is not its finding. A "case
+# study" is the documents' own account of a project, not a source that finds anything.
+FINDING_SOURCE_RE = re.compile(
+    r"\b(?:evaluat\w*|reports?|reviews?|(?<!case )stud(?:y|ies)|research|trials?|inspections?|audits?"
+    r"|surveys?)\b",
+    re.I,
+)
 # A stated lesson: what was learnt, what mattered, what got in the way.
 LESSON_RE = re.compile(
     r"\b(?:lessons?|learn(?:ed|t|ing)|(?:has|have) found|found (?:that|it)|key (?:to|factors?|elements?"

@@ -194,6 +194,19 @@ def _title_word_counts(snap: Snapshot) -> Counter[str]:
     return cached
 
 
+# words that tell one document of a kind from another of the same kind: a final report is not the
+# interim one, an evaluation report is not a learning report
+_EDITION_WORDS = frozenset(
+    {"final", "draft", "annual", "evaluation", "inspection", "summative", "previous", "next"}
+)
+
+
+def _another_edition(word: str, title_words: set[str]) -> bool:
+    """Whether ``word`` before a document's kind marks another document of that kind."""
+    w = word.strip().lower()
+    return w in _EDITION_WORDS and w not in title_words
+
+
 def named_document(snap: Snapshot, question: str) -> str | None:
     """The document the asker names ("the 2016 guidance", "the interim report", "the 2017 page").
 
@@ -217,6 +230,9 @@ def named_document(snap: Snapshot, question: str) -> str | None:
             if not (m.group(1) and m.group(1)[0].isupper() and m.start() > 0)
             or m.group(1).strip().lower() in words
         ]
+        # "the final report" is another edition than an interim one: an edition word before the kind
+        # names this document only when its title says so
+        said = [m for m in said if not (m.group(1) and _another_edition(m.group(1), words))]
         own = words - _GENERIC_TITLE_WORDS - kind
         if not said:
             # the asker names a document by what it is ("the guidance", "the report", "the page"), or
