@@ -43,6 +43,7 @@ from assistant.question_cues import (
     _NAMED_CUES,
     _OBSTACLE_ASK,
     _PARAGRAPH_REF,
+    _PAST_ASK,
     _PERSONAL,
     _PLACE_ASK,
     _QA_REF,
@@ -110,6 +111,8 @@ class QuestionAnalysis:
     # a finding asked of a source ("what did the final *evaluation* conclude?"), as written: only a
     # sentence that gives that source's finding answers it, unless the source is a document read here
     finding_source: str | None = None
+    # asked of what happened ("how did it go?", "what has X achieved?"), in the past or perfect tense
+    past: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -324,6 +327,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
             a.answer_type = "finding"
     else:
         a.intent = "fact" if a.answer_type or not explain else "explain"
+    a.past = bool(_PAST_ASK.search(cues))
     if a.answer_type == "finding" and (source := _FINDING_SOURCE_ASK.search(cues)):
         a.finding_source = source.group(1).lower()
     if a.intent == "yesno" and a.applicant and not a.names and not _LIST_ASK.search(q):

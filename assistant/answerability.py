@@ -169,6 +169,13 @@ def judge(
             top = max(strength.values(), default=0)
             if top >= 2:
                 return Verdict(next(c for c in wide if strength[c.idx] == top))
+            # a described result ("the delegation proceeded relatively smoothly") answers "how did it
+            # go?" before a description; "did it work?" wants a reported one (below). Only when asked
+            # of what happened ("what do they want to see on impact?" asks for no result), and among
+            # the sentences nearly as close as the best, not any further down
+            described = [c for c in wide if strength.get(c.idx) == 1]
+            if top == 1 and analysis.intent != "yesno" and analysis.past and described:
+                return Verdict(described[0])
             # "did the trial show X?" is answered only by a reported result; one hoped for is not one
             if (top == 0 or (analysis.intent == "yesno" and top < 2)) and wide:
                 # the subject is there ("final evaluation report ... August 2017") but no sentence

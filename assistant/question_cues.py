@@ -98,7 +98,11 @@ _LIST_ASK = re.compile(r"^\s*(?:(?:please |(?:can|could|would|will) (?:you|u) (?
                        r"|\ball (?:the )?projects\b|\bany projects\b", re.I)  # fmt: skip
 _RESULT_ASK = re.compile(
     # "how did it go", "how has the pilot turned out": how it went is a result
-    r"\bhow (?:did|has|have|is|was|are) (?:[\w'’-]+ ){0,4}(?:go|gone|going|turn(?:ed)? out|work(?:ed)? out)\b"
+    r"\bhow (?:did|has|have|is|was|are) (?:[\w'’-]+ ){0,15}?"
+    r"(?:go|gone|going|turn(?:ed)? out|work(?:ed)? out)\b"
+    # (the subject may be long, "how did delegating duties from councils to X go"; "go about" asks how
+    # something was done, "go on" what happened next)
+    r"(?!\s+(?:about|on)\b)"
     r"|\b(?:achiev\w*|results?|outcomes?|impact|found|findings?"
     r"|find(?=\s*(?:[?.]|$|about|that|out|so far|when))|worked|work well|succe\w*|difference"
     r"|effect\w*|conclu\w*"
@@ -237,3 +241,7 @@ _FINDING_SOURCE_ASK = re.compile(
     r"|audits?|surveys?)\b",
     re.I,
 )
+
+# asked in the past or perfect ("how did it go", "what has X achieved"): what happened, not what is
+# wanted or planned ("what do they want to see on impact")
+_PAST_ASK = re.compile(r"\b(?:did|didn'?t|has|hasn'?t|have|haven'?t|had|was|were|went|gone)\b", re.I)

@@ -100,7 +100,10 @@ FREQUENCY_RE = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})(?:\s+(?:to|or)\s+\w+)?\s+t
 FINDING_RE = re.compile(
     r"\b(?:reduc\w*|increas\w*|improv\w*|fell|fallen|rose|risen|decreas\w*|fewer|halved|doubled|sav(?:ed|ing|ings)"
     r"|achiev\w*|found|show(?:ed|n|s)|demonstrat\w*|led to|result(?:ed|s)? in|outcomes? (?:have|has)"
-    r"|success\w*|an? (?:fall|drop|rise|decline) in)\b"
+    r"|success\w*|an? (?:fall|drop|rise|decline) in"
+    # how it went: "the delegation proceeded relatively smoothly", "the roll-out went well"
+    r"|(?:proceeded|went|gone|ran|progressed|worked)\s+(?:\w+\s+)?"
+    r"(?:smoothly|well|swiftly|quickly|badly|slowly))\b"
     r"|\d+\s?%|\bper cent\b",
     re.I,
 )

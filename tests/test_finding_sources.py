@@ -48,6 +48,16 @@ REPORT = (
                 "The independent evaluation of Harbourside Youth Hub found that 72% of the young people "
                 "it worked with stayed in full-time education."
             ),
+            "Case study: Westfield Shared Care",
+            (
+                "Westfield council has handed its statutory duties for disabled children in shared care "
+                "to Westfield Shared Care, a charity that runs short breaks across the district."
+            ),
+            (
+                "Each council area set up its own agreement, so the handovers began at different times. "
+                "Because the agreements were kept short and attached to the children's existing care "
+                "plans, the handover of duties proceeded relatively smoothly."
+            ),
             "Case study: Millbrook Family Service",
             (
                 "Millbrook Family Service brings family group conferences to every family referred to "
@@ -170,3 +180,32 @@ def test_did_it_work_reads_on_through_the_case_study(report: Assistant, question
     s = report.settings
     read = what_to_read(snap, a, [Passage(opening, 1.0)], qvec, report.embed, s.applicant_kinds, s.reading)
     assert result.chunk_id in {p.chunk.chunk_id for p in read.passages}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did handing the council's statutory duties over to Westfield Shared Care go in practice?",
+        "how did the westfield shared care handover go",
+        "Westfield Shared Care took on the council's duties - how has that turned out?",
+    ],
+)
+def test_how_it_went_is_answered_by_how_it_went(report: Assistant, question: str) -> None:
+    answer = report.ask(question)
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("Because the agreements were kept short"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "past"),
+    [
+        ("How did handing the council's duties over to Westfield Shared Care go in practice?", True),
+        ("what has the youth hub achieved", True),
+        ("What do they want to see from a bid under impact?", False),
+        ("What outcomes does the hub hope for?", False),
+    ],
+)
+def test_asked_of_what_happened(question: str, past: bool) -> None:
+    a = analyse(question)
+    assert a.answer_type == "finding", a.to_dict()
+    assert a.past is past, a.to_dict()
