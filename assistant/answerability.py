@@ -228,6 +228,10 @@ def judge(
                 hit = _response_after(snap, wide[:3], answering.response_reach)
             if hit is not None:
                 return Verdict(hit)
+        if analysis.applicant and analysis.intent == "yesno":
+            # "would they fund a set-up like ours?" is settled by what the guidance says it wants,
+            # not by what one project achieved (a reported result is an example, not a rule)
+            return Verdict(next((c for c in named if result_strength(c.text) < 2), named[0]))
         return Verdict(named[0])
     # several sentences may state a value of the asked kind ("hold in your diary the 20th February"
     # under each policy area's heading): the one whose context says most about the asked subject wins

@@ -195,6 +195,14 @@ _APPLICANT = re.compile(
     r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that|them)|get funding"
     r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching|too (?:early|late|soon)"
     r"|get in touch"
+    # "is that the kind of thing DfE would back?", "would the programme fund a mutual?": whether the
+    # programme takes such a project on is the guidance's matter, as eligibility is
+    r"|(?:would|will|might) (?:[\w'’-]+ ){0,5}?(?:fund|back|finance|support)"
+    r" (?:it|this|that|us|an?|the|projects?)"
+    r"|(?:kind|sort|type) of (?:thing|project|idea|bid)s? (?:that )?(?:[\w'’-]+ ){0,3}?"
+    r"(?:would|will|wants?|are looking|is looking|funds?|backs?)|want to hear from"
+    r"|(?:something|anything) (?:that )?(?:they|you|dfe|the \w+)(?:'d| would| will| might)?"
+    r" (?:fund|back|finance|support|pay for)"
     r"|can (?:we|i|our|an?|they)|could (?:we|i|our|an?|they)|would (?:we|our|an?|the department|the dept|dfe)"
     r"|approach (?:the|you)|are we|am i)\b",
     re.I,
