@@ -39,6 +39,7 @@ from assistant.text import (
     VALUE_PHRASE,
     content_stems,
     has_value,
+    relative_years,
     result_strength,
 )
 from assistant.typed_values import (
@@ -110,6 +111,12 @@ _KIND_CUES = frozenset(
         "problems barrier barriers obstacle obstacles hurdle hurdles"
     )
 )
+
+
+def _written(snap: Snapshot, cand: Candidate) -> int | None:
+    """The year the sentence's document was written (its manifest date), if known."""
+    date = snap.docs[snap.chunks[cand.row].doc_id].date[:4]
+    return int(date) if date.isdigit() else None
 
 
 def _own(snap: Snapshot, cand: Candidate) -> str:
@@ -246,8 +253,10 @@ def judge(
         said = stated(snap, cand)
         if not states_value(snap, analysis, said, answering.count_window, used):
             continue
-        context = _context(snap, cand)
-        own = _own(snap, cand)
+        # "over the next four years" in a 2016 guide covers 2016 to 2020, as an ask for those years says
+        period = " ".join(map(str, sorted(relative_years(cand.text, _written(snap, cand)))))
+        context = f"{_context(snap, cand)} {period}"
+        own = f"{_own(snap, cand)} {period}"
         coverage = focus_coverage(snap, analysis, context, answering)
         if (
             coverage >= min_focus

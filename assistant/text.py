@@ -257,6 +257,25 @@ def years_spanned(text: str) -> set[int]:
     return years
 
 
+# a period counted from when the document was written: "over the next four years" in a 2016 guide
+_NEXT_YEARS = re.compile(
+    rf"\bthe (?:next|coming|following) (\d{{1,2}}|{'|'.join(SMALL_NUMBERS)}) years\b", re.I
+)
+
+
+def relative_years(text: str, written: int | None) -> set[int]:
+    """The years a period counted from the document's year covers ("the next four years" written in
+    2016: 2016 to 2020), so that an ask for "2016 to 2020" finds it; none without that year."""
+    years: set[int] = set()
+    if written is None:
+        return years
+    for m in _NEXT_YEARS.finditer(text):
+        n = m.group(1).lower()
+        span = int(n) if n.isdigit() else SMALL_NUMBERS[n]
+        years.update(range(written, written + span + 1))
+    return years
+
+
 def has_value(text: str, kind: str | None) -> bool:
     """Does ``text`` state a value of ``kind`` (see ``VALUE_RE``)? No kind: nothing to check."""
     if kind is None:

@@ -113,7 +113,9 @@ _FUNDING_ASK = re.compile(
     r"\b(?:fund\w*|grants?|awards?|awarded|receiv\w*|got|get|gets|given|allocat\w*|went to|invest\w*)\b", re.I
 )
 _FUNDING_SAID = re.compile(
-    r"\b(?:fund\w*|grants?|awards?|awarded|receiv\w*|allocat\w*|invest\w*|budget|worth|spend|spent)\b", re.I
+    # "£50m available for new projects": money on offer is funding
+    r"\b(?:fund\w*|grants?|awards?|awarded|receiv\w*|allocat\w*|invest\w*|budget|worth|spend|spent|available)\b",
+    re.I,
 )
 
 

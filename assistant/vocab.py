@@ -59,6 +59,8 @@ SHORTHAND = {
     "las": "local authorities",
     "la": "local authority",
     "cash": "funding",
+    "pot": "funding",  # "the overall pot", "which pot of money": a fund, a word the documents never use
+    "pots": "funding",
     # sector shorthand for what the documents spell out ("resi care", "CP plans", "the dept")
     "resi": "residential",
     "cp": "child protection",
@@ -115,6 +117,8 @@ PHRASES = {
     "cut-off": "deadline",
     "cutoff": "deadline",
     "submission date": "deadline",
+    "pot of money": "funding",
+    "pots of money": "funding",
 }
 _PHRASE = re.compile(rf"\b(?:{'|'.join(sorted(map(re.escape, PHRASES), key=len, reverse=True))})\b", re.I)
 _COUNTY_SHORT = re.compile(r"[A-Z][a-z]{2,4}s")  # "Yorks", "Herts", "Lancs": a county's short form
