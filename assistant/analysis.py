@@ -62,6 +62,7 @@ from assistant.question_cues import (
     _YESNO,
     _YESNO_LATE,
     _YESNO_RESULT,
+    _YESNO_TIMING,
 )
 from assistant.question_parts import _SENTENCE_END, _focus, _quoted_value_type, _tidy, _time_frame, ask_clause
 from assistant.text import FRAME_STEMS, YEAR_SPAN, content_stems
@@ -307,7 +308,9 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         # "what is Signs of Safety?": the sentence that says what it is answers, not any about it
         a.intent, a.answer_type = "fact", "definition"
         return a
-    yes_no_form = bool(_YESNO.match(q) or _YESNO.match(clause) or _YESNO_LATE.search(q))
+    yes_no_form = bool(
+        _YESNO.match(q) or _YESNO.match(clause) or _YESNO_LATE.search(q) or _YESNO_TIMING.search(q)
+    )
     # "is a project that improves outcomes eligible?" asks whether it may apply, not for a result
     if explain and a.answer_type is None and not (a.applicant and yes_no_form):
         a.intent = "explain"

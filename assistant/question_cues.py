@@ -49,6 +49,10 @@ _YESNO_LATE = re.compile(
     r"(?:we|i|it|they|that|this|an?|our|the|there|you|dfe|the department|[A-Z][A-Za-z]+)\b[^?]*\?\s*$",
     re.I,
 )
+# "(is it) too soon to get in touch?": whether it is, asked without its verb
+_YESNO_TIMING = re.compile(
+    r"(?:^|\s[-–]\s|[,;:.]\s*)(?:is it |it's |isn't it )?(?:too|to) (?:early|late|soon) to\b[^?]*\?\s*$", re.I
+)
 # "what did the pilots teach us", "the main takeaways": a lesson asked in other words
 _TAUGHT = r"taught|takeaways?|what (?:did|do|does|has|have) (?:[\w'’-]+ ){1,5}teach"
 _EXPLAIN = re.compile(
@@ -193,7 +197,9 @@ _NAMED_CUES = re.compile(
 _APPLICANT = re.compile(
     r"\b(?:appl(?:y|ying|ied|icants?|ications?)|eligib\w*|bids?|bidding|proposals?|expressions? of interest"
     r"|eois?|gets? involved|in scope|out of scope|fundable|funded|fund (?:us|it|this|that|them)|get funding"
-    r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching|too (?:early|late|soon)"
+    r"|pay for|allowed|permitted|register\w*|deadlines?|submit\w*|coaching"
+    # "too soon to get in touch?", typed "to early to contact ...?"
+    r"|too (?:early|late|soon)|to (?:early|late|soon)(?= to\b|\s*\?)"
     r"|get in touch"
     # "is that the kind of thing DfE would back?", "would the programme fund a mutual?": whether the
     # programme takes such a project on is the guidance's matter, as eligibility is

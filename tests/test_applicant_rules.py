@@ -92,3 +92,23 @@ def test_the_rule_answers_not_a_projects_result(guidance: Assistant, question: s
     assert not answer.abstained, answer.answer
     # the rule leads; the project's result may follow it as an example
     assert answer.answer.startswith("We want to back new specialist organisations"), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "only got a rough idea so far - too soon to get in touch?",
+        "is it to early to contact the programme with half an idea?",
+        "We haven't got a partner yet. Too early to apply?",
+        "too soon to send in an expression of interest?",
+    ],
+)
+def test_too_soon_is_an_applicants_yes_no_question(question: str) -> None:
+    # asked without its verb ("(is it) too soon ...?") or with "to" typed for "too"
+    a = analyse(question)
+    assert a.applicant and a.intent == "yesno", a.to_dict()
+
+
+def test_early_help_is_not_a_question_of_timing() -> None:
+    a = analyse("What did projects learn about referring families to early help?")
+    assert not a.applicant and a.intent != "yesno", a.to_dict()
