@@ -201,7 +201,7 @@ _APPLICANT = re.compile(
     # "too soon to get in touch?", typed "to early to contact ...?"
     r"|too (?:early|late|soon)|to (?:early|late|soon)(?= to\b|\s*\?)"
     r"|get in touch"
-    # "is that the kind of thing DfE would back?", "would the programme fund a mutual?": whether the
+    # "would DfE back something like that?", "would the programme fund a mutual?": whether the
     # programme takes such a project on is the guidance's matter, as eligibility is
     r"|(?:would|will|might) (?:[\w'’-]+ ){0,5}?(?:fund|back|finance|support)"
     r" (?:it|this|that|us|an?|the|projects?)"

@@ -52,7 +52,7 @@ def guidance(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 @pytest.mark.parametrize(
     "question",
     [
-        "Is that the kind of thing DfE would back?",
+        "Would DfE say a scheme like ours is the type of project they would back?",
         "would the programme fund a staff-owned mutual?",
         "Would they want to hear from a housing association like ours?",
         "is a project like ours the sort of thing they are looking for??",
@@ -80,8 +80,8 @@ def test_asking_about_a_project_is_not_an_applicants_question(question: str) -> 
     "question",
     [
         "We run a fostering company and want to cut the number of teenagers in care placed far from "
-        "home by taking on their cases from several councils. Is that the kind of thing the fund would "
-        "back?",
+        "home by taking on their cases from several councils. Is a scheme like ours the type of "
+        "project the fund would back?",
         "could we get funding for a new company that reduces placements far from home for teenagers in care?",
         "Would a fostering company taking on teenagers' cases to reduce placements far from home be in "
         "scope?",

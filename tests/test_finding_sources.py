@@ -68,7 +68,7 @@ REPORT = (
                 "evaluation report is due to be published in 2018."
             ),
             (
-                "Across the county, 40% of children in care had more than one placement in 2015, a figure "
+                "Across the county, 40% of children in care moved placement at least twice in 2015, a figure "
                 "that has not improved since 2010."
             ),
         ]
