@@ -135,7 +135,10 @@ _RESPONSE_ASK = re.compile(
     r"\bwhat (?:did|have|has|do|does|can|could|should) (?:[\w'’-]+ ){0,5}(?:do|done|doing) (?:when|about"
     r"|after|once|if|so (?:that|as)|in order to|to [a-z]+)\b"
     r"|\bhow (?:did|have|has|do|does) (?:[\w'’-]+ ){0,5}(?:tackle|tackled|deal|dealt|handle|handled|address"
-    r"|addressed|solve|solved|respond|responded|cope|coped|get round|got round|overcome|work around)\b"
+    r"|addressed|solve|solved|respond|responded|cope|coped|get round|got round|overcome|work around"
+    # "how did they ease fears about ...", "how have projects avoided ...": what was done about it
+    r"|ease|eased|allay|allayed|reassure|reassured|avoid|avoided|prevent|prevented|mitigate|mitigated"
+    r"|fix|fixed|get past|got past|get over|got over)\b"
     r"|\b(?:tackled|addressed|solved|handled|dealt with|responded to|overcame|overcome) (?:it|this|that|them"
     r"|these|the problem|the challenge)",
     re.I,

@@ -73,6 +73,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         "how did the riverside kinship hub tackle its staffing problem",
         "Riverside Kinship Hub struggled to recruit support workers - what have they done about it?",
         "How has Riverside Kinship Hub dealt with the difficulty of hiring qualified workers?",
+        "How did Riverside Kinship Hub get past its problems hiring support workers?",
+        "how has the riverside kinship hub avoided losing applicants who are put off by short contracts",
+        "How did Riverside Kinship Hub ease its shortage of family support workers?",
     ],
 )
 def test_what_was_done_about_a_problem_leads(report: Assistant, question: str) -> None:
