@@ -43,8 +43,12 @@ def ask_clause(text: str) -> str:
         typed = [p for p in asks if answer_type(p)]
         text = (typed or asks or parts)[-1] if (typed or asks) else text
         at = parts.index(text) if text in parts else -1
-        if at > 0 and len(re.findall(r"[A-Za-z']+", text)) <= 4 and parts[at - 1].endswith("?"):
-            # "Did X work? Any hard numbers?": a fragment adds to the question before it, which asks
+        short = len(re.findall(r"[A-Za-z']+", text)) <= 4 or re.match(
+            r"(?:any|and|or|also|plus)\b", text, re.I
+        )
+        if at > 0 and short and parts[at - 1].endswith("?"):
+            # "Did X work? Any hard numbers?": a fragment (short, or "any ..." / "and ...") adds to the
+            # question before it, which asks
             text = f"{parts[at - 1]} {text}"
     m = _EMBEDDED.search(text)
     if m:

@@ -23,6 +23,9 @@ FRAME_WORDS = (
 # how sure or how plain the asker is being ("actually", "honestly"): never what a question is about
 HEDGES = "actually really exactly just also already whether please basically definitely probably honestly"
 FRAME_WORDS += " " + HEDGES + " genuinely literally anyway"
+# vague nouns that stand for whatever is asked ("any practical stuff they do?"): never a subject, and
+# never a slip for a document word ("stuff" is not "staff")
+FRAME_WORDS += " stuff"
 # negated auxiliaries the stop words miss ("isn't" would stem to "isn"): never a question's subject
 FRAME_WORDS += " isn't aren't wasn't weren't haven't hasn't doesn't didn't won't wouldn't couldn't shouldn't"
 FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, what matching compares

@@ -744,3 +744,30 @@ def test_a_results_question_is_searched_in_the_words_results_are_reported_in(
     ans = small.ask(question)
     assert ans.analysis["answer_type"] == "finding", ans.analysis
     assert "evaluation" in ans.query.lower() and "evaluation" not in question.lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["any practical stuff the hub does for carers?", "what stuff do kinship carers get from Millbrook?"],
+)
+def test_a_vague_word_is_not_a_slip_for_a_document_word(small: Assistant, question: str) -> None:
+    # "stuff" is one letter from "staff", a word of the documents; it stands for whatever is asked
+    out, changes = normalise(small.snapshot(), question, SPELLING)
+    assert "stuff" in out and "stuff" not in changes, (out, changes)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        (
+            "How does the hub keep carers coming back? Any practical things they do?",
+            "keep carers coming back",
+        ),
+        ("What did Millbrook change in its training? And did it help the carers?", "change in its training"),
+        ("Did the pilot work? Any hard numbers?", "pilot work"),
+    ],
+)
+def test_a_follow_on_fragment_joins_the_question_before_it(question: str, asks: str) -> None:
+    from assistant.question_parts import ask_clause
+
+    assert asks in ask_clause(question), ask_clause(question)
