@@ -240,6 +240,10 @@ def _follow(
     return out
 
 
+# a list item's mark at the start of its line: a bullet, a dash, "a.", "(b)", "3)"
+_ITEM_MARK = re.compile(r"\s*(?:[•\-*–·▪◦]|\(?[a-z0-9]{1,2}[.)])\s")
+
+
 def _list_items(snap: Snapshot, lead_in: Candidate) -> list[Candidate]:
     """The list a lead-in (a line ending in ':') introduces; never a table's rows.
 
@@ -247,8 +251,18 @@ def _list_items(snap: Snapshot, lead_in: Candidate) -> list[Candidate]:
     is quoted as a row when it answers (``assistant.table_rows``).
     """
     items = _follow(snap, lead_in, 8, 1200)
+    text = snap.texts[snap.chunks[lead_in.row].doc_id]
+    marked = False
     for k, item in enumerate(items):
         if table_rows.is_row(snap, item.idx):
+            return items[:k]
+        line_start = text.rfind("\n", 0, item.start) + 1
+        before = text[line_start : item.start]
+        if _ITEM_MARK.match(before) or _ITEM_MARK.match(item.text[:4]):
+            marked = True
+        elif marked and not before.strip():
+            # a bulleted list ends where a paragraph without a bullet begins ("To date the
+            # Programme has ..." after the four policy areas is the page's next paragraph)
             return items[:k]
     return _finish_line(snap, items)
 
@@ -492,6 +506,17 @@ def _unit_text(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
         # a list keeps one bullet per item as the source lays it out (an item may hold two sentences)
         head = " ".join(p for p in parts[: lead_in + 1] if p)
         tail = source[inside[lead_in].end : citation.end]
-        items = [clean_for_display(line) for line in tail.split("\n")]
-        return head + "\n" + "\n".join(f"- {i}" for i in items if i)
+        lines = tail.split("\n")
+        # a bulleted list ends where a paragraph without a bullet begins: that paragraph (a passage
+        # quoted next to it) is text after the list, not one more item
+        end = len(lines)
+        if any(_ITEM_MARK.match(line) for line in lines):
+            for k in range(1, len(lines)):
+                if lines[k].strip() and not _ITEM_MARK.match(lines[k]) and not lines[k - 1].strip():
+                    end = k
+                    break
+        items = [clean_for_display(line) for line in lines[:end]]
+        after = " ".join(clean_for_display(line) for line in lines[end:] if line.strip())
+        listed = head + "\n" + "\n".join(f"- {i}" for i in items if i)
+        return f"{listed}\n\n{after}" if after else listed
     return " ".join(p for p in parts if p)

@@ -42,16 +42,38 @@ def _doc_hint(snap: Snapshot, question: str, candidates: set[str]) -> str | None
     return best
 
 
-def _whole(snap: Snapshot, chunks: list[Chunk], n: int) -> Citation:
-    """One citation spanning ``chunks`` (consecutive parts of one unit) from first to last."""
+def _whole(snap: Snapshot, chunks: list[Chunk], n: int, list_item: re.Pattern[str] | None = None) -> Citation:
+    """One citation spanning ``chunks`` (consecutive parts of one unit) from first to last; with
+    ``list_item``, only as far as the list's last item (the paragraph after a list is not part of it,
+    even when the same chunk holds both)."""
     chunks = sorted(chunks, key=lambda c: c.start)
     source = snap.texts[chunks[0].doc_id]
     start, end = chunks[0].start, chunks[-1].end
+    if list_item is not None:
+        end = _list_end(source, start, end, list_item)
     while start < end and source[start].isspace():
         start += 1
     while end > start and source[end - 1].isspace():
         end -= 1
     return Citation.from_span(chunks[0], source, start, end, n)
+
+
+def _list_end(source: str, start: int, end: int, list_item: re.Pattern[str]) -> int:
+    """Where the list in ``source[start:end]`` ends: after its last item, before a paragraph that
+    follows it with no item mark (``end`` when there is no such paragraph)."""
+    pos, seen_item, after_blank = start, False, False
+    last_item_end = end
+    for line in source[start:end].split("\n"):
+        line_end = pos + len(line)
+        if list_item.match(line + " "):
+            seen_item, last_item_end = True, line_end
+        elif line.strip() and seen_item and after_blank:
+            return last_item_end
+        elif line.strip() and seen_item:
+            last_item_end = line_end  # an item's continuation line
+        after_blank = not line.strip()
+        pos = line_end + 1
+    return end
 
 
 def _heading(cit: Citation, snap: Snapshot) -> str:
@@ -170,6 +192,7 @@ def section_unit(
                 anchor = p.chunk.chunk_id
                 last = max(i for i, c in enumerate(parts) if item.search(c.text) or c.chunk_id == anchor)
                 parts = parts[: last + 1]
+                return [_whole(snap, parts, 1, list_item=item)]
             return [_whole(snap, parts, 1)]
     return None
 
