@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from assistant.answer_types import _LENGTH_LIMIT, answer_type
 from assistant.question_cues import (
     _A_CALL,
+    _ABOUT_A_DOCUMENT,
     _ALTERNATIVES,
     _APPLICANT,
     _CONFLICT_CUE,
@@ -114,6 +115,12 @@ class QuestionAnalysis:
     finding_source: str | None = None
     # asked of what happened ("how did it go?", "what has X achieved?"), in the past or perfect tense
     past: bool = False
+    # asks about a document itself ("when was the interim report published?", "who wrote it?"), not
+    # about what it says: the document it names is not the only one read
+    about_document: bool = False
+    # asks when something was published: for a document the assistant holds, its own dated line
+    # answers first
+    publication: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -331,6 +338,8 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     else:
         a.intent = "fact" if a.answer_type or not explain else "explain"
     a.past = bool(_PAST_ASK.search(cues))
+    a.about_document = bool(_ABOUT_A_DOCUMENT.search(q))
+    a.publication = a.about_document and a.answer_type == "date"
     if a.answer_type == "finding" and (source := _FINDING_SOURCE_ASK.search(cues)):
         a.finding_source = source.group(1).lower()
     if a.intent == "yesno" and a.applicant and not a.names and not _LIST_ASK.search(q):

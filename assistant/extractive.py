@@ -30,6 +30,7 @@ from assistant.compose import (
 )
 from assistant.conflicts import conflict_notes, find_conflicts
 from assistant.dates import passed_note
+from assistant.document_dates import about_itself, dates_differ, own_date, says_published
 from assistant.groundcheck import facts_of
 from assistant.models import Answer, Citation, Passage, abstained
 from assistant.reading import what_to_read
@@ -185,6 +186,22 @@ def answer_extractively(
         # the criteria row the question names is the answer, whoever else the question mentions
         # ("how will the Department judge value for money": the Department is the judge, not a subject)
         verdict = Verdict(named_row)
+    own_dated = False
+    if (
+        analysis.publication
+        and reading.named_doc is not None
+        and about_itself(snap, analysis, reading.named_doc)
+    ):
+        # "when was the interim report published?": the report's own dated line first; another
+        # document's account of it follows (and the notes say when the two differ)
+        top = max((c.score for c in cands), default=1.0)
+        own = own_date(snap, reading.named_doc, top, cfg.reading.title_page_chars)
+        own_dated = own is not None
+        if own is not None:
+            # other documents' statements of when it came out, and nothing else
+            accounts = [c for c in cands if says_published(snap, c, reading.named_doc)]
+            cands = [own, *accounts]
+            verdict = Verdict(own)
     if verdict.lead is None:
         if not decline:
             return abstained(question, query, contexts)
@@ -193,6 +210,9 @@ def answer_extractively(
     # through its paragraph, which tells what that subject did
     names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
     units = merge_adjacent(select(snap, cands, cfg.ranking, lead=verdict.lead, names_lead=names_lead))
+    if own_dated:
+        # the dated line alone (the title page's next lines are not part of it), then the accounts
+        units = [[verdict.lead], *([c] for c in cands[1:3])]
     # a different figure for what the lead states, about the same subject; only when a figure is
     # what was asked ("how many", "how much", "when") or the asker says the documents differ: the
     # counts a lesson or a description happens to mention (29 women in a pilot, 160 in all) are
@@ -260,7 +280,9 @@ def answer_extractively(
     more_cits = [replace(cit, n=i) for i, (_p, cit) in enumerate(more, start=first)]
     if not citations:
         return abstained(question, query, contexts)
-    if figures:
+    if own_dated:
+        notes.extend(n for n in dates_differ(snap, cited) if n not in notes)
+    elif figures:
         notes.extend(conflict_notes(snap, cited))
     return Answer(
         question=question,

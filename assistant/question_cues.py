@@ -262,3 +262,8 @@ _FINDING_SOURCE_ASK = re.compile(
 # asked in the past or perfect ("how did it go", "what has X achieved"): what happened, not what is
 # wanted or planned ("what do they want to see on impact")
 _PAST_ASK = re.compile(r"\b(?:did|didn'?t|has|hasn'?t|have|haven'?t|had|was|were|went|gone)\b", re.I)
+
+# asking about a document itself, not what it says: "when was the report published", "who wrote it"
+_ABOUT_A_DOCUMENT = re.compile(
+    r"\b(?:publish\w*|released?|came out|come out|issued|dated|written|produced|put out|author\w*)\b", re.I
+)

@@ -8,7 +8,6 @@ asker names. Each rule here says which of these holds and why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,7 +31,6 @@ from assistant.units import (
 from ingest.config import ReadingSettings
 
 # asking about the document itself ("when was the report published"), not about its contents
-_ABOUT_ITSELF = re.compile(r"\b(?:publish\w*|released?|came out|written|author\w*)\b", re.I)
 
 
 @dataclass
@@ -80,7 +78,7 @@ def what_to_read(
                 passages = [*passages, Passage(chunk, top, dense=dense)]
     named_doc = reading.named_doc = named_document(snap, analysis.query)
     # not when the asker wants every document's account, or asks about the document itself
-    if named_doc is not None and (analysis.asks_conflict or _ABOUT_ITSELF.search(analysis.query)):
+    if named_doc is not None and (analysis.asks_conflict or analysis.about_document):
         named_doc = None
     if named_doc is not None and snap.docs[named_doc].kind != "directory":
         # "what does the 2016 guidance say about ...": that document's passages only, read for the

@@ -212,6 +212,14 @@ class ReadingSettings(_Group):
         "county' names no one project. Two or three would turn a word shared by a couple of real "
         "names (a council and its trust) into a kind.",
     )
+    title_page_chars: int = _knob(
+        600,
+        env="CSC_TITLE_PAGE_CHARS",
+        gt=0,
+        why="How far into a document its title page reaches: a line repeating the document's own date "
+        "within it is the document's date of publication; a date further in is something the "
+        "document reports.",
+    )
     max_neighbours: int = _knob(
         16,
         env="CSC_MAX_NEIGHBOURS",
