@@ -209,7 +209,8 @@ def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bo
 
 
 _SENTENCE_END = re.compile(r"[.!?;:…]['’”\")]*$")
-_CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦]*(?:\d{1,3}\.\s*)?[\s\-•*▪●◦]*$")
+# between two sentences of one passage: white space, a bullet, a list number, a footnote mark ("¹⁵")
+_CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦¹²³⁴⁵⁶⁷⁸⁹⁰]*(?:\d{1,3}\.\s*)?[\s\-•*▪●◦]*$")
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 

@@ -61,7 +61,17 @@ def ask_clause(text: str) -> str:
     return text
 
 
+# the words of a period ("the twelve months ending March 2015", "the year to March"): they set the
+# time frame, which is checked on its own, and say nothing of what the answer is about
+_PERIOD_WORDS = re.compile(
+    r"\b(?:(?:the\s+)?(?:twelve|\d{1,2}|six|three|eighteen|24)\s+months?|(?:the\s+)?(?:financial\s+)?year)"
+    r"\s+(?:ending|ended|to|up to|until|before)\b",
+    re.I,
+)
+
+
 def _focus(text: str) -> tuple[list[str], list[str]]:
+    text = _PERIOD_WORDS.sub(" ", text)
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*|\d+", text)
     stems = content_stems(" ".join(words))
     seen: dict[str, str] = {}

@@ -35,7 +35,7 @@ from ingest.sentences import join_broken, sentence_spans
 from ingest.tokens import token_counter
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "20"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
+PIPELINE_VERSION = "21"  # bump when chunking, sentence splitting, de-duplication or vector pooling change
 _LABEL_LINE = re.compile(r"\*\*[^*\n]+\*\*")  # a markdown line that is all bold: a label
 
 

@@ -40,7 +40,9 @@ _ABBREVIATIONS = {
     "nov",
     "dec",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[£]?[A-Z0-9])")
+# a sentence ends at . ! ? (then any closing quote or bracket, and any footnote mark: "for 21
+# years.¹⁴ Local authorities ...") before white space and a capital or a figure
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[¹²³⁴⁵⁶⁷⁸⁹⁰]*\s+(?=[\"'“‘(\[£]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[-•▪●◦*]|\d{1,3}\.(?=\s)|[a-z]\))\s+")
 # a shorter fragment ("a)", "12") is a list mark or a page number, not a sentence. Not a setting:
 # it shapes the sentence table stored in each build and its caches, which answering only reads

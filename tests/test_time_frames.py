@@ -237,3 +237,18 @@ def test_a_sentence_stating_the_asked_figure_leads_a_prose_answer() -> None:
     untouched = Candidate(3, 0, 0, 10, "No figure here.", 0.5, 0.1, score=0.5)
     _figure_leads([untouched], "what did the article say about funding?", lead_margin=0.4)
     assert untouched.score == 0.5
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Looking at the twelve months ending March 2015, what share of families moved home twice?",
+        "during the financial year ending march 2015 how many families moved home more than once",
+        "For the 12 months ended March 2015, how many families had to move home?",
+    ],
+)
+def test_the_words_of_a_period_set_the_time_frame_not_the_focus(question: str) -> None:
+    a = analyse(question)
+    assert a.time_frame == (2015, 2015), a.to_dict()
+    assert not {"twelv", "month", "end", "year"} & set(a.focus), a.focus
+    assert {"famili", "move", "home"} <= set(a.focus), a.focus

@@ -216,6 +216,23 @@ def test_a_sentence_cut_by_a_page_break_and_its_footnotes_is_one_sentence() -> N
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The hub opened in 2015, its first for a decade.¹⁴ Councils now refer 400 families a year.",
+        "Waiting times fell by a third.² 40% of families were seen within a week.",
+        'The report calls it "a turning point."³ Since then two more hubs have opened.',
+    ],
+)
+def test_a_footnote_mark_after_a_full_stop_ends_the_sentence(text: str) -> None:
+    from ingest.sentences import sentence_spans
+
+    spans = sentence_spans(text)
+    assert len(spans) == 2, [text[a:b] for a, b in spans]
+    a, b = spans[1]
+    assert text[a:b][0] in "C4S", text[a:b]
+
+
+@pytest.mark.parametrize(
     ("word", "forms"),
     [
         ("staff", "staffing staffed"),
