@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import idf_table
+from assistant.candidates import idf_table
 from assistant.snapshot import Snapshot
 from assistant.subjects import proper_nouns
 from assistant.text import content_stems

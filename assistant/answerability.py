@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.acronyms import acronyms
 from assistant.analysis import QuestionAnalysis
-from assistant.compose import Candidate
+from assistant.candidates import Candidate
 from assistant.coverage import _asks_covered, focus_coverage
 from assistant.snapshot import Snapshot
 from assistant.subjects import (

@@ -1,204 +1,20 @@
-"""Extractive answers: pick the source sentences that answer the question and cite each one.
+"""Extractive answers: the units quoted from the scored sentences (``assistant.candidates``), each cited.
 
-No language model: every sentence of the answer is a sentence of a document,
-so every claim is checkable. Sentences are scored on meaning (cosine with the
-question), on the question's own words (IDF-weighted overlap), on the rank of
-their passage, and on whether they hold the kind of value asked for.
+No language model: every sentence of the answer is a sentence of a document, so every claim is
+checkable. A unit is the lead sentence with what it needs to be read (the sentence naming its
+subject, the list it introduces, the table row it is), rendered as the source lays it out.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 
-import numpy as np
-from rapidfuzz import fuzz
-
-from assistant import table_rows, tables
-from assistant.models import Citation, Passage
+from assistant import table_rows
+from assistant.candidates import WORD_RUN, Candidate, is_lead_in
+from assistant.models import Citation
 from assistant.snapshot import Snapshot
-from assistant.text import COUNT_RE, clean_for_display, content_stems, dangling_start, has_value
-from assistant.units import context_stems
-from ingest.config import RankingSettings, ReadingSettings
-
-# every weight and margin of the scoring and selection below is a field of the settings' ranking
-# group (ingest/settings_groups.py RankingSettings), which says why it exists and why its value
-
-
-@dataclass
-class Candidate:
-    idx: int
-    row: int
-    start: int
-    end: int
-    text: str
-    cos: float
-    lex: float
-    score: float = 0.0
-    is_question: bool = False
-    bound: bool = False  # the lead needs it (a starred row's footnote): kept in the short answer
-
-
-def idf_table(snap: Snapshot) -> dict[str, float]:
-    return tables.idf(snap)  # computed at ingest (assistant/tables.py), same values
-
-
-def candidates(
-    snap: Snapshot,
-    query: str,
-    qvec: np.ndarray,
-    passages: list[Passage],
-    ranking: RankingSettings,
-    reading: ReadingSettings,
-    answer_type: str | None = None,
-    prose_first: bool = False,
-    subject: frozenset[str] = frozenset(),
-) -> list[Candidate]:
-    """Every sentence of the retrieved passages, scored for this query.
-
-    ``answer_type`` (from the question analysis) gives a small bonus to sentences that hold a
-    value of the asked kind; whether one *answers* is decided later (``assistant.answerability``).
-    ``subject`` holds the stems of the names the question asks about: a sentence whose paragraph
-    names them is about them even when it does not repeat the name ("The impact of these changes
-    has been..."), so those words count for half, as heading words do.
-
-    ``ranking``: the settings' ranking group (the score's weights, bonus and penalties); ``reading``:
-    its reading group (what a sentence's paragraph is).
-    """
-    r = ranking
-    idf = idf_table(snap)
-    sentence_stems = tables.sentence_stems(snap)
-    default_idf = math.log(1 + len(snap.chunks))
-    q_stems = set(content_stems(query))
-    q_weight = sum(idf.get(s, default_idf) for s in q_stems) or 1.0
-    best_passage = passages[0].score if passages else 1.0
-    out: list[Candidate] = []
-    for passage in passages:
-        row = snap.row_of[passage.chunk.chunk_id]
-        idxs = snap.sentences_of.get(row)
-        if idxs is None or not len(idxs):
-            continue
-        text = snap.texts[passage.chunk.doc_id]
-        cos = snap.sent_vecs[idxs] @ qvec
-        prior = passage.score / best_passage
-        first_start = passage.chunk.segments[0][0] if passage.chunk.segments else passage.chunk.start
-        record = r.directory_penalty if prose_first and passage.chunk.block in {"entry", "timeline"} else 0.0
-        heading_stems = set(content_stems(passage.chunk.section.split(" > ")[-1])) & q_stems
-        group: list[Candidate] = []
-        for j, idx in enumerate(idxs):
-            _r, a, b = (int(v) for v in snap.sent_spans[idx])
-            sent = text[a:b]
-            stems = sentence_stems[idx]  # = set(content_stems(sent)), made at ingest
-            matched = q_stems & stems
-            around = heading_stems
-            if subject - stems:
-                around = around | (subject & context_stems(snap, int(idx), reading))
-            # words of the question found only in the sentence's heading or paragraph count for half
-            lex = (
-                sum(idf.get(s, default_idf) for s in matched)
-                + r.context_word_weight * sum(idf.get(s, default_idf) for s in (around & q_stems) - matched)
-            ) / q_weight
-            meaning = r.sentence_cos_share * float(cos[j]) + r.passage_cos_share * passage.dense
-            cand = Candidate(int(idx), row, a, b, sent, meaning, lex)
-            cand.is_question = a == first_start and sent.rstrip().endswith("?")
-            bonus = r.value_bonus if answer_type and has_value(sent, answer_type) else 0.0
-            n_words = len(_WORDS.findall(sent))
-            lead_in = sent.rstrip().rstrip("*_").rstrip().endswith(":")
-            short = (
-                0.0
-                if lead_in
-                else r.fragment_penalty
-                if n_words < 6
-                else r.short_penalty
-                if len(sent) < 40 and not COUNT_RE.search(sent)
-                else 0.0
-            )
-            cand.score = (
-                r.cos_weight * cand.cos + r.word_weight * lex + r.rank_weight * prior + bonus - short - record
-            )
-            group.append(cand)
-        # a lead-in ("... these three questions:") is as relevant as the list it introduces
-        for j, cand in enumerate(group):
-            if cand.text.rstrip().rstrip("*_").rstrip().endswith(":") and j + 1 < len(group):
-                follow = max(c.score for c in group[j + 1 : j + 4])
-                cand.score = max(cand.score, follow)
-        # a Q&A question heading lends its match to the answer right after it
-        for j, cand in enumerate(group):
-            if cand.is_question and j + 1 < len(group):
-                nxt = group[j + 1]
-                nxt.score = max(nxt.score, cand.score + 0.02)
-                cand.score -= 1.0
-        out.extend(group)
-    return out
-
-
-def titled_sections(snap: Snapshot, cands: list[Candidate], ranking: RankingSettings) -> list[int]:
-    """Rows of the chunks headed by the best sentence's own words, when it is a title elsewhere.
-
-    An overview lists its parts ("Testing and developing understanding of targeted support ...")
-    and each part's section, under that title, holds its particulars (a workshop's date and place)
-    in sentences that never repeat it. The listed title matches the question best; its section
-    answers it. A heading is the title when rapidfuzz's ratio reaches ``ranking.title_match``.
-    """
-    ranked = [c for c in cands if not c.is_question]
-    if not ranked:
-        return []
-    best = max(c.score for c in ranked)
-    # a list's lead-in ties with its best item (it borrows the item's score): the item is the title
-    tops = [c for c in ranked if c.score >= best - 1e-9 and not _is_lead_in(c.text)]
-    for top in tops:
-        title = _title_key(top.text)
-        if len(title) < 20:
-            continue  # a short line ("Background") heads too many things to point at one
-        own = snap.chunks[top.row].section
-        rows = [
-            row
-            for row, key in _section_titles(snap).get(snap.chunks[top.row].doc_id, [])
-            if row != top.row
-            and snap.chunks[row].section != own
-            and fuzz.ratio(key, title) >= ranking.title_match
-        ]
-        if rows:
-            return rows
-    return []
-
-
-def _section_titles(snap: Snapshot) -> dict[str, list[tuple[int, str]]]:
-    """Each document's chunk rows with their own heading as a title key (made once per snapshot:
-    asked for every typed question)."""
-    cached = getattr(snap, "_section_titles_cache", None)
-    if cached is None:
-        cached = {}
-        for row, chunk in enumerate(snap.chunks):
-            cached.setdefault(chunk.doc_id, []).append((row, _title_key(chunk.section.split(" > ")[-1])))
-        object.__setattr__(snap, "_section_titles_cache", cached)
-    return cached
-
-
-def _title_key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", clean_for_display(text).lower()))
-
-
-def promote_answer(cands: list[Candidate], row: int, heading: str) -> None:
-    """The answer under a document question that repeats the asker's question leads.
-
-    The match of question to question is the evidence here; the answer's own words may share
-    nothing with the asker's ("early help" against "early intervention").
-    """
-    best = max((c.score for c in cands), default=0.0)
-    mine = sorted((c for c in cands if c.row == row and not c.is_question), key=lambda c: c.start)
-    mine = [c for c in mine if not c.text.rstrip().endswith("?") and c.text.strip() not in heading]
-    for k, cand in enumerate(mine[:3]):
-        cand.score = max(cand.score, best + 0.03 - 0.01 * k)
-
-
-def promote_row(cands: list[Candidate], idx: int) -> None:
-    """The table row the question names leads (its first cell matched the asker's words)."""
-    best = max((c.score for c in cands), default=0.0)
-    for cand in cands:
-        if cand.idx == idx:
-            cand.score = max(cand.score, best + 0.05)
+from assistant.text import clean_for_display, dangling_start
+from ingest.config import RankingSettings
 
 
 def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bool:
@@ -211,7 +27,6 @@ def _near_duplicate(snap: Snapshot, a: Candidate, chosen: list[Candidate]) -> bo
 _SENTENCE_END = re.compile(r"[.!?;:…]['’”\")]*$")
 # between two sentences of one passage: white space, a bullet, a list number, a footnote mark ("¹⁵")
 _CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦¹²³⁴⁵⁶⁷⁸⁹⁰]*(?:\d{1,3}\.\s*)?[\s\-•*▪●◦]*$")
-_WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
 def _follow(
@@ -285,10 +100,6 @@ def _finish_line(snap: Snapshot, items: list[Candidate], most: int = 3) -> list[
             break  # the next line is the next item, or the end of the list
         out.append(Candidate(idx, row, a, b, text[a:b], 0.0, 0.0))
     return out
-
-
-def _is_lead_in(sentence: str) -> bool:
-    return sentence.rstrip().rstrip("*_").rstrip().endswith(":")
 
 
 def _subject_before(snap: Snapshot, cand: Candidate) -> Candidate | None:
@@ -377,7 +188,7 @@ def select(
             if not items and units:
                 continue  # a lead-in without its list says nothing
             unit.extend(items)
-        elif len(_WORDS.findall(cand.text)) < 8 or len(cand.text) < 60:
+        elif len(WORD_RUN.findall(cand.text)) < 8 or len(cand.text) < 60:
             unit.extend(_follow(snap, cand, 2, 400))
         elif not _SENTENCE_END.search(bare) and len(bare) < 160:
             # a title ("Social Work Innovation Fund Torbay (SWIFT)") says what follows, not what it is
@@ -397,9 +208,9 @@ def select(
             # "... you will need to consider X. This should include the following areas:" the list
             # that the same paragraph goes on to introduce is the substance of the answer
             nxt = _follow(snap, unit[-1], 1, 400, stop_at_lead_in=False)
-            if nxt and _is_lead_in(nxt[0].text) and "\n" not in source[unit[-1].end : nxt[0].start]:
+            if nxt and is_lead_in(nxt[0].text) and "\n" not in source[unit[-1].end : nxt[0].start]:
                 unit.append(nxt[0])
-            if _is_lead_in(unit[-1].text):
+            if is_lead_in(unit[-1].text):
                 unit.extend(_list_items(snap, unit[-1]))
         unit = [u for u in unit if not any(u.idx == c.idx for c in chosen)] or [cand]
         chosen.extend(unit)
@@ -502,7 +313,7 @@ def _unit_text(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
         parts[-1] = clean_for_display(source[inside[-1].start : citation.end])
     if inside and table_rows.is_row(snap, inside[0].idx):  # table rows: cells, not a run-on line
         return table_rows.render(source, inside[0].start, citation.end)
-    lead_in = next((k for k, c in enumerate(inside[:-1]) if _is_lead_in(c.text)), None)
+    lead_in = next((k for k, c in enumerate(inside[:-1]) if is_lead_in(c.text)), None)
     if lead_in is not None:
         # a list keeps one bullet per item as the source lays it out (an item may hold two sentences)
         head = " ".join(p for p in parts[: lead_in + 1] if p)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.compose import Candidate
+from assistant.candidates import Candidate
 from assistant.models import Citation
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems

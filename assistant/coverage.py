@@ -14,7 +14,7 @@ import math
 
 from assistant.acronyms import acronyms
 from assistant.analysis import QuestionAnalysis
-from assistant.compose import idf_table
+from assistant.candidates import idf_table
 from assistant.snapshot import Snapshot
 from assistant.subjects import _name_stems, asked_names, proper_nouns
 from assistant.text import MONTHS, SAME_THING, content_stems

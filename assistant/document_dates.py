@@ -10,7 +10,7 @@ a title page, not a date mentioned further in.
 from __future__ import annotations
 
 from assistant.analysis import QuestionAnalysis
-from assistant.compose import Candidate
+from assistant.candidates import Candidate
 from assistant.conflicts import typed_figures
 from assistant.models import Citation
 from assistant.snapshot import Snapshot

@@ -16,18 +16,9 @@ import numpy as np
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis
 from assistant.answerability import Verdict, alternatives, judge
+from assistant.candidates import Candidate, candidates, promote_answer, promote_row, titled_sections
 from assistant.cite import verify
-from assistant.compose import (
-    Candidate,
-    candidates,
-    merge_adjacent,
-    promote_answer,
-    promote_row,
-    select,
-    titled_sections,
-    unit_citation,
-    unit_prose,
-)
+from assistant.compose import merge_adjacent, select, unit_citation, unit_prose
 from assistant.conflicts import conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.document_dates import about_itself, dates_differ, own_date, says_published

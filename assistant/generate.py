@@ -23,7 +23,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.abstain import abstain_reason
 from assistant.analysis import QuestionAnalysis, analyse
-from assistant.compose import candidates
+from assistant.candidates import candidates
 from assistant.dates import passed_note
 from assistant.groundcheck import CheckResult, Source, check_answer
 from assistant.llm import stream_text

@@ -16,7 +16,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from assistant.analysis import QuestionAnalysis
-from assistant.compose import Candidate
+from assistant.candidates import Candidate
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems
 from assistant.units import subject_context

@@ -15,7 +15,7 @@ import re
 
 from assistant.acronyms import acronyms
 from assistant.analysis import QuestionAnalysis
-from assistant.compose import Candidate, idf_table
+from assistant.candidates import Candidate, idf_table
 from assistant.snapshot import Snapshot
 from assistant.text import (
     COUNT_RE,

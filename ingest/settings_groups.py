@@ -270,7 +270,7 @@ class ReadingSettings(_Group):
 
 class RankingSettings(_Group):
     """How each sentence of the passages read is scored for the question, and which sentences join
-    the answer as quotes (``assistant/compose.py``)."""
+    the answer as quotes (``assistant/candidates.py``, ``assistant/compose.py``)."""
 
     cos_weight: float = _knob(
         0.7,

@@ -17,7 +17,7 @@ import pytest
 from support import indexed_small_corpus, private_copy
 
 from assistant import tables
-from assistant.compose import idf_table
+from assistant.candidates import idf_table
 from assistant.retrieve import dense_ranking, exact_ranking
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems

@@ -171,7 +171,8 @@ def test_a_bare_count_question_does_not_take_the_askers_context_as_its_subject()
 
 
 def test_a_runner_up_naming_someone_else_is_not_put_in_front_of_a_quote() -> None:
-    from assistant.compose import Candidate, merge_adjacent
+    from assistant.candidates import Candidate
+    from assistant.compose import merge_adjacent
 
     def cand(idx: int, text: str) -> Candidate:
         return Candidate(idx, 0, idx * 100, idx * 100 + len(text), text, 0.5, 0.5, 0.5)

@@ -223,7 +223,7 @@ def test_who_may_apply_questions_are_recognised(question: str, asks: bool) -> No
 
 
 def test_a_sentence_stating_the_asked_figure_leads_a_prose_answer() -> None:
-    from assistant.compose import Candidate
+    from assistant.candidates import Candidate
     from assistant.extractive import _figure_leads
 
     near = Candidate(0, 0, 0, 40, "A £20 million centre will share good practice.", 0.54, 0.2, score=0.54)

@@ -82,7 +82,7 @@ def test_a_listed_title_points_at_the_section_it_heads(
     page: Assistant, question: str, day: str, place: str
 ) -> None:
     from assistant.analysis import analyse
-    from assistant.compose import candidates, titled_sections
+    from assistant.candidates import candidates, titled_sections
     from assistant.retrieve import hybrid_search
 
     snap = page.snapshot()
@@ -95,7 +95,7 @@ def test_a_listed_title_points_at_the_section_it_heads(
 
 
 def test_a_short_line_points_at_no_section(page: Assistant) -> None:
-    from assistant.compose import Candidate, titled_sections
+    from assistant.candidates import Candidate, titled_sections
 
     snap = page.snapshot()
     short = Candidate(0, 0, 0, 10, "Read the briefing for this area.", 0.9, 0.0, 0.9)

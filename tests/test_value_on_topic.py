@@ -69,7 +69,7 @@ def test_a_share_of_something_else_is_no_answer(report: Assistant, question: str
 
 
 def _cand(report: Assistant, starts: str, score: float):  # type: ignore[no-untyped-def]
-    from assistant.compose import Candidate
+    from assistant.candidates import Candidate
 
     snap = report.snapshot()
     idx = sentence_starting(report, starts)
