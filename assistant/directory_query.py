@@ -55,6 +55,12 @@ _REPEAT_AWARDS_RE = re.compile(
 )
 
 
+# "which projects involve / include / work with X", "X taking part": any role, not "led by"
+_INVOLVE = re.compile(
+    r"\b(?:involv\w*|includ\w*|work(?:s|ing|ed)? with|tak(?:e|es|ing) part|partner\w*)\b", re.I
+)
+
+
 @dataclass
 class _Parsed:
     kind: str
@@ -79,6 +85,9 @@ class _Parsed:
     min_awards: int | None = None  # only entries funded at least this many times ("two awards")
     words: frozenset[str] = frozenset()  # the question's own words (normalised), stop words aside
     describe: bool = False  # asks what the projects do ("funded, and for what?"): each with its description
+    # asks which projects involve an organisation in any role ("involving Southwark, leading or as a
+    # partner"): one its description names as taking part counts too, not only its organisations line
+    involve: bool = False
 
 
 # --------------------------------------------------------------------------- question parsing
@@ -192,6 +201,7 @@ def _parse(
 
     p = _Parsed(kind="list")
     p.describe = bool(_ASKS_WHAT_FOR.search(q))
+    p.involve = bool(_INVOLVE.search(q))
     p.words = frozenset(_content(norms))
 
     # 1. exact entry names (longest first); single-word names only with their own casing

@@ -55,6 +55,36 @@ def number_ranges(numbers: Iterable[int], last: str = ", ") -> str:
 # --------------------------------------------------------------------------- matching
 
 
+# the words of an organisation's name that say what kind of body it is, not which one: a description
+# names the place ("... in five local authorities (..., Hull, and Southwark)"), not "London Borough of"
+_BODY_WORDS = frozenset(
+    [
+        "london",
+        "borough",
+        "royal",
+        "city",
+        "county",
+        "metropolitan",
+        "district",
+        "council",
+        "councils",
+        "of",
+        "the",
+        "and",
+    ]
+)
+
+
+def _named_in_description(p: _Parsed, r: ProjectRecord) -> bool:
+    """An asked organisation whose own words (its kind of body aside) ``r``'s description names."""
+    text = fold_text(r.description)
+    for o in p.orgs:
+        core = [w for w in fold_text(o).split() if w not in _BODY_WORDS]
+        if core and all(re.search(rf"\b{re.escape(w)}\b", text) for w in core):
+            return True
+    return False
+
+
 def _matches(p: _Parsed, kind: str, store: ProjectStore) -> tuple[list[ProjectRecord], list[ProjectRecord]]:
     """(matches, possibles): possibles are unknown-region entries that could be in the asked region."""
 
@@ -65,7 +95,12 @@ def _matches(p: _Parsed, kind: str, store: ProjectStore) -> tuple[list[ProjectRe
             return False
         if any(not any(code == t or code in t.split("/") for t in r.themes) for code in p.themes):
             return False
-        if p.orgs and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs):
+        # "which projects involve X": one whose description names X among those taking part counts
+        if (
+            p.orgs
+            and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs)
+            and not (p.involve and kind != "lookup" and _named_in_description(p, r))
+        ):
             return False
         if p.year_from is not None:
             dated = [a for a in r.awards if a.year is not None and (p.month is None or a.month == p.month)]
@@ -318,7 +353,9 @@ def answer_from_directory(
         if with_region:
             where = f"; {r.region}" if r.region_known else "; region unknown"
         org = r.organisations or "organisation not given"
-        what = f": “{r.description}”" if described and r.description else ""
+        # an entry that is in the list because its description names the asked organisation shows it
+        via_description = bool(p.orgs) and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs)
+        what = f": “{r.description}”" if (described or via_description) and r.description else ""
         return f"- {r.name} ({org}), {r.awards_display()}{where}{what}{marker(n)}"
 
     notes: list[str] = []

@@ -486,3 +486,27 @@ def test_a_lookup_keeps_the_record_whose_organisation_has_the_askers_own_words(
     ans = ask(question, store, text)
     assert ans.kind == "lookup"
     assert [r["organisations"] for r in ans.rows] == ["Slough Children’s Services Trust"], ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which projects involve Southwark in any role?",
+        "Which projects is Southwark involved in?",
+        "List the projects that include the London Borough of Southwark, leading or as a partner",
+    ],
+)
+def test_involving_an_organisation_reads_the_descriptions_too(
+    question: str, store: ProjectStore, text: str
+) -> None:
+    # entry 53 names Southwark only in its description ("in five local authorities (...)"); two others
+    # name it in their organisations line
+    ans = ask(question, store, text)
+    assert 53 in {r["number"] for r in ans.rows}, ans.answer
+    assert "five local authorities" in ans.answer, ans.answer  # shown, so the reader sees why
+
+
+def test_led_by_reads_only_the_organisations(store: ProjectStore, text: str) -> None:
+    ans = ask("Which projects are led by Southwark?", store, text)
+    numbers = {r["number"] for r in ans.rows}
+    assert numbers and 53 not in numbers, ans.answer
