@@ -113,12 +113,6 @@ _KIND_CUES = frozenset(
 )
 
 
-def _written(snap: Snapshot, cand: Candidate) -> int | None:
-    """The year the sentence's document was written (its manifest date), if known."""
-    date = snap.docs[snap.chunks[cand.row].doc_id].date[:4]
-    return int(date) if date.isdigit() else None
-
-
 def _own(snap: Snapshot, cand: Candidate) -> str:
     """A sentence with its section heading: what it says itself, without its neighbours."""
     return f"{snap.chunks[cand.row].section}\n{cand.text}"
@@ -254,7 +248,9 @@ def judge(
         if not states_value(snap, analysis, said, answering.count_window, used):
             continue
         # "over the next four years" in a 2016 guide covers 2016 to 2020, as an ask for those years says
-        period = " ".join(map(str, sorted(relative_years(cand.text, _written(snap, cand)))))
+        period = " ".join(
+            map(str, sorted(relative_years(cand.text, snap.docs[snap.chunks[cand.row].doc_id].year)))
+        )
         context = f"{_context(snap, cand)} {period}"
         own = f"{_own(snap, cand)} {period}"
         coverage = focus_coverage(snap, analysis, context, answering)

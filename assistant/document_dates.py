@@ -15,7 +15,7 @@ from assistant.conflicts import typed_figures
 from assistant.models import Citation
 from assistant.snapshot import Snapshot
 from assistant.text import content_stems, has_value
-from assistant.units import naming_words
+from assistant.units import GENERIC_TITLE_WORDS, naming_words
 
 
 def own_date(snap: Snapshot, doc_id: str, score: float, title_page: int) -> Candidate | None:
@@ -55,9 +55,7 @@ def says_published(snap: Snapshot, cand: Candidate, doc_id: str) -> bool:
     date and says it was published."""
     if snap.chunks[cand.row].doc_id == doc_id or not has_value(cand.text, "date"):
         return False
-    title = {w for w in content_stems(snap.docs[doc_id].title)} - set(
-        content_stems("children social care innovation programme")
-    )
+    title = set(content_stems(snap.docs[doc_id].title)) - set(content_stems(" ".join(GENERIC_TITLE_WORDS)))
     said = set(content_stems(cand.text))
     return len(title & said) >= 2 and bool(said & _PUBLISHING_STEMS)
 

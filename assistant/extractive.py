@@ -200,10 +200,11 @@ def answer_extractively(
     # a lead that names the asked subject ("Hertfordshire's principle ... has led to") goes on
     # through its paragraph, which tells what that subject did
     names_lead = bool(analysis.names) and names_covered(analysis, verdict.lead.text)
-    units = merge_adjacent(select(snap, cands, cfg.ranking, lead=verdict.lead, names_lead=names_lead))
     if own_dated:
         # the dated line alone (the title page's next lines are not part of it), then the accounts
         units = [[verdict.lead], *([c] for c in cands[1:3])]
+    else:
+        units = merge_adjacent(select(snap, cands, cfg.ranking, lead=verdict.lead, names_lead=names_lead))
     # a different figure for what the lead states, about the same subject; only when a figure is
     # what was asked ("how many", "how much", "when") or the asker says the documents differ: the
     # counts a lesson or a description happens to mention (29 women in a pilot, 160 in all) are

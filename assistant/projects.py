@@ -75,6 +75,11 @@ _BODY_WORDS = frozenset(
 )
 
 
+def _in_organisations(p: _Parsed, r: ProjectRecord) -> bool:
+    """An asked organisation that ``r``'s organisations line names."""
+    return any(fold_text(o) in fold_text(r.organisations) for o in p.orgs)
+
+
 def _named_in_description(p: _Parsed, r: ProjectRecord) -> bool:
     """An asked organisation whose own words (its kind of body aside) ``r``'s description names."""
     text = fold_text(r.description)
@@ -98,7 +103,7 @@ def _matches(p: _Parsed, kind: str, store: ProjectStore) -> tuple[list[ProjectRe
         # "which projects involve X": one whose description names X among those taking part counts
         if (
             p.orgs
-            and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs)
+            and not _in_organisations(p, r)
             and not (p.involve and kind != "lookup" and _named_in_description(p, r))
         ):
             return False
@@ -354,7 +359,7 @@ def answer_from_directory(
             where = f"; {r.region}" if r.region_known else "; region unknown"
         org = r.organisations or "organisation not given"
         # an entry that is in the list because its description names the asked organisation shows it
-        via_description = bool(p.orgs) and not any(fold_text(o) in fold_text(r.organisations) for o in p.orgs)
+        via_description = bool(p.orgs) and not _in_organisations(p, r)
         what = f": “{r.description}”" if (described or via_description) and r.description else ""
         return f"- {r.name} ({org}), {r.awards_display()}{where}{what}{marker(n)}"
 

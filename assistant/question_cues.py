@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import content_stems
+from assistant.text import SOURCE_NOUNS, content_stems
 
 # -- intents ------------------------------------------------------------------------------------
 _PARAGRAPH_REF = re.compile(
@@ -254,8 +254,7 @@ _PLACE_ASK = re.compile(r"\bwhere\b|\b(?:venue|location)s?\b", re.I)
 # findings"; a noun after a determiner or a qualifier, so that "what did Pause report" (a verb) is not
 _FINDING_SOURCE_ASK = re.compile(
     r"\b(?:the|an?|its|their|this|that|final|interim|independent|external|overall|end|formal)\s+"
-    r"(?:[\w'’-]+\s+){0,3}?(evaluations?|reports?|reviews?|study|studies|research|trials?|inspections?"
-    r"|audits?|surveys?)\b",
+    rf"(?:[\w'’-]+\s+){{0,3}}?(evaluations?|study|studies|{SOURCE_NOUNS})\b",
     re.I,
 )
 

@@ -30,8 +30,6 @@ from assistant.units import (
 )
 from ingest.config import ReadingSettings
 
-# asking about the document itself ("when was the report published"), not about its contents
-
 
 @dataclass
 class Reading:

@@ -114,11 +114,10 @@ FINDING_RE = re.compile(
 # evaluation conclude?") is answered only by a sentence that says it is that source's; a statistic
 # the documents quote from elsewhere (Ofsted ratings, placement figures) is not its finding. A "case
 # study" is the documents' own account of a project, not a source that finds anything.
-FINDING_SOURCE_RE = re.compile(
-    r"\b(?:evaluat\w*|reports?|reviews?|(?<!case )stud(?:y|ies)|research|trials?|inspections?|audits?"
-    r"|surveys?)\b",
-    re.I,
-)
+# the nouns of a source besides an evaluation and a study, shared with the question's cue
+# (``assistant.question_cues._FINDING_SOURCE_ASK``), so that both read one list
+SOURCE_NOUNS = r"reports?|reviews?|research|trials?|inspections?|audits?|surveys?"
+FINDING_SOURCE_RE = re.compile(rf"\b(?:evaluat\w*|(?<!case )stud(?:y|ies)|{SOURCE_NOUNS})\b", re.I)
 # A stated lesson: what was learnt, what mattered, what got in the way.
 LESSON_RE = re.compile(
     r"\b(?:lessons?|learn(?:ed|t|ing)|(?:has|have) found|found (?:that|it)|key (?:to|factors?|elements?"

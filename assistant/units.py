@@ -152,7 +152,7 @@ def subject_neighbours(
     return passages + extra
 
 
-_GENERIC_TITLE_WORDS = frozenset(
+GENERIC_TITLE_WORDS = frozenset(
     {
         "children",
         "social",
@@ -233,7 +233,7 @@ def named_document(snap: Snapshot, question: str) -> str | None:
         # "the final report" is another edition than an interim one: an edition word before the kind
         # names this document only when its title says so
         said = [m for m in said if not (m.group(1) and _another_edition(m.group(1), words))]
-        own = words - _GENERIC_TITLE_WORDS - kind
+        own = words - GENERIC_TITLE_WORDS - kind
         if not said:
             # the asker names a document by what it is ("the guidance", "the report", "the page"), or
             # by its year and two title words no other document's title has ("the 2017 targeted
@@ -272,7 +272,7 @@ def naming_words(snap: Snapshot, doc_id: str) -> set[str]:
     info = snap.docs[doc_id]
     kind = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", info.kind)} | _KIND_SYNONYMS.get(info.kind, set())
     words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{info.title} {info.file}")}
-    return kind | (words - _GENERIC_TITLE_WORDS) | ({info.date[:4]} if info.date[:4] else set())
+    return kind | (words - GENERIC_TITLE_WORDS) | ({info.date[:4]} if info.date[:4] else set())
 
 
 def within_document(snap: Snapshot, passages: list[Passage], qvec: np.ndarray, doc_id: str) -> list[Passage]:

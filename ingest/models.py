@@ -24,6 +24,12 @@ class DocumentInfo:
     in_manifest: bool = True
 
     @property
+    def year(self) -> int | None:
+        """The year the document was written, from its manifest date (None when the date has none)."""
+        year = self.date[:4]
+        return int(year) if year.isdigit() else None
+
+    @property
     def display_date(self) -> str:
         """Human form such as "April 2016"."""
         from calendar import month_name
