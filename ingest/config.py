@@ -203,6 +203,17 @@ class Settings(BaseSettings):
         return self.index.embed_precision
 
     @property
+    def embed_worker_count(self) -> int:
+        """``CSC_EMBED_WORKERS``, with 0 resolved to the CPUs this process may run on."""
+        n = self.index.embed_workers
+        if n:
+            return n
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+
+    @property
     def max_chunk_tokens(self) -> int:
         return self.index.max_chunk_tokens
 

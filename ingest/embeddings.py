@@ -103,13 +103,20 @@ def torch_embedder(model_path: str):  # type: ignore[no-untyped-def]
 
 
 def embed_texts(  # type: ignore[no-untyped-def]
-    model_path: str, texts: list[str], progress=None, precision: str = DEFAULT_EMBED_PRECISION
+    model_path: str,
+    texts: list[str],
+    progress=None,
+    precision: str = DEFAULT_EMBED_PRECISION,
+    workers: int = 1,
 ) -> np.ndarray:
-    """Vectors of ``texts`` in order; a text that occurs more than once is embedded once."""
+    """Vectors of ``texts`` in order; a text that occurs more than once is embedded once.
+
+    ``workers`` sessions embed batches in parallel (``Settings.embed_worker_count`` at ingest).
+    """
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     unique = list(dict.fromkeys(texts))
-    vecs = encoder(model_path, precision).encode(unique, progress=progress)
+    vecs = encoder(model_path, precision).encode(unique, progress=progress, workers=workers)
     if len(unique) == len(texts):
         return vecs
     where = {t: i for i, t in enumerate(unique)}

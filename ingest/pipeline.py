@@ -135,7 +135,10 @@ def _process(
         with_sentences = {row for row, _a, _b in spans}  # a chunk without any is embedded whole
         pieces += [(row, c.embed_text()) for row, c in enumerate(chunks) if row not in with_sentences]
         vecs = embed_texts(
-            settings.model_path, sentences + [t for _r, t in pieces], precision=settings.embed_precision
+            settings.model_path,
+            sentences + [t for _r, t in pieces],
+            precision=settings.embed_precision,
+            workers=settings.embed_worker_count,
         )
         sent_vecs = vecs[: len(sentences)]
         count = token_counter(settings.model_path)

@@ -59,6 +59,41 @@ def test_duplicates_are_embedded_once_and_kept_in_order() -> None:
     assert np.array_equal(vecs[0], vecs[2]) and not np.array_equal(vecs[0], vecs[1])
 
 
+def test_parallel_sessions_give_the_same_vectors_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest embeds with one session per core; every text keeps its own vector, whatever the split."""
+    model_path = load_settings().model_path
+    texts = [
+        f"Project {i} worked with {i % 7 + 1} councils on " + "family support " * (i % 9) for i in range(60)
+    ]
+    one = encoder(model_path, "float32").encode(texts, token_budget=128, workers=1)
+    threads: set[str] = set()
+    real_run = type(encoder(model_path, "float32"))._run
+
+    def spy(self, session, enc):  # type: ignore[no-untyped-def]
+        import threading
+
+        threads.add(threading.current_thread().name)
+        return real_run(self, session, enc)
+
+    encoder(model_path, "float32").encode(texts, token_budget=128, workers=3)  # makes the extra sessions
+    monkeypatch.setattr(type(encoder(model_path, "float32")), "_run", spy)
+    done: list[int] = []
+    three = encoder(model_path, "float32").encode(texts, token_budget=128, progress=done.append, workers=3)
+    assert len(threads) >= 2  # the batches really were shared out
+    assert sum(done) == len(texts)
+    assert (one * three).sum(axis=1).min() >= 0.99999
+    assert np.argmax(three @ one.T, axis=1).tolist() == list(range(len(texts)))
+
+
+def test_embed_workers_default_to_the_cores_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    assert load_settings().embed_worker_count == 3
+    monkeypatch.setenv("CSC_EMBED_WORKERS", "1")
+    assert load_settings().embed_worker_count == 1
+
+
 def test_int8_vectors_stay_close_to_float32() -> None:
     """The quantised model's vectors: a loose check (retrieval and answers are what eval measures)."""
     model_path = load_settings().model_path
