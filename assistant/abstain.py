@@ -170,6 +170,13 @@ def abstain_reason(
     if missing := vocab.unknown_numbered(analysis.clause or analysis.query):
         # the documents number a series (rounds 1-3): a number outside it is something they never cover
         return f"the documents never mention {', '.join(missing)}"
+    applying = {w.casefold() for w in analysis.applying_ask} if analysis.applying_who else set()
+    if applying:
+        # "can a GP federation lead a bid?": who may apply is settled by the guidance's general rule
+        # (which sectors may apply), so an organisation the documents never name is still answered;
+        # what is applied for is not ("can I apply for a passport?")
+        written = dict(zip(analysis.focus, analysis.focus_words, strict=False))
+        stems = {s for s in stems if written.get(s, s).casefold() not in applying}
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
     if dense < min_dense + limits.unknown_words_margin and stems and len(unknown) / len(stems) >= 0.5:
         # in the asker's words ("applying"), not as stems ("appli")
@@ -177,7 +184,9 @@ def abstain_reason(
         return f"the documents never mention {', '.join(sorted(written.get(s, s) for s in unknown))}"
     # an acronym the documents only ever spell out ("SCIE") is known by its long form
     unknown_names = [
-        n for n in analysis.terms if n.lower() not in vocab.words and not implied_long_form(snap, n)
+        n
+        for n in analysis.terms
+        if n.lower() not in vocab.words and not implied_long_form(snap, n) and n.casefold() not in applying
     ]
     if unknown_names and dense < limits.unknown_name_cos:
         return f"the documents never mention {', '.join(unknown_names)}"

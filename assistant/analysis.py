@@ -100,6 +100,12 @@ class QuestionAnalysis:
     # asks whether some kind of organisation or person may apply ("can a housing association bid?"):
     # the rule on who can apply answers it, whatever words it is in
     who_may_apply: bool = False
+    # the words naming who would apply ("youth offending team"): an organisation the documents never
+    # name is still answered by the general rule on who may apply
+    applying_who: list[str] = field(default_factory=list)
+    # the words of that whole ask ("could a youth offending team lead an application"): they frame
+    # the ask; what is applied for ("a passport") is not among them
+    applying_ask: list[str] = field(default_factory=list)
     # asks how bids are judged: the assessment criteria, as a whole or one of them
     criteria: bool = False
     # asks whether a call is still open ("too late to apply?"): answered by its deadline, which is
@@ -270,9 +276,17 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         kept = [(f, w) for f, w in zip(a.focus, a.focus_words, strict=False) if f not in _TIMING_STEMS]
         a.focus, a.focus_words = [f for f, _w in kept], [w for _f, w in kept]
     # "when / how can we apply" asks about the process, not who may
-    a.who_may_apply = bool(_MAY_APPLY.search(clause)) and not re.match(
-        r"\s*(?:when|how|where|why)\b", clause, re.I
-    )
+    may_apply = _MAY_APPLY.search(clause)
+    if (
+        may_apply
+        and not may_apply.group("who")
+        and re.search(r"\s(?:a|an|the|our|my|your|their)\s+bid$", may_apply.group(0), re.I)
+    ):
+        may_apply = None  # "can the bid include ...": the bid is a thing here, not who is bidding
+    a.who_may_apply = bool(may_apply) and not re.match(r"\s*(?:when|how|where|why)\b", clause, re.I)
+    if may_apply and a.who_may_apply:
+        a.applying_who = may_apply.group("who").split()
+        a.applying_ask = may_apply.group(0).split()
     a.criteria = bool(_CRITERIA.search(q))
     if a.answer_type == "count" and _LENGTH_LIMIT.search(q):
         # counted in words or pages (which frame other asks, "word for word", "the page")

@@ -238,10 +238,13 @@ _DEFINITION = re.compile(
     r"|what does\s+(?:a |an |the )?(?:[\w'’&-]+\s+){1,6}(?:involve|mean|do))\s*\??\s*$",
     re.I,
 )
-# "can a housing association lead a bid", "are universities eligible", "could we apply on our own"
+# "can a housing association lead a bid", "are universities eligible", "could we apply on our own";
+# the one leading may be named in a few words ("a youth offending team")
 _MAY_APPLY = re.compile(
     r"\b(?:can|could|may|might|are|is|am|would)\s+(?:(?:a|an|the|our|we|i|my|your|they)\s+)?"
-    r"(?:[\w'’-]+\s+){0,4}?(?:apply|bid|lead (?:a|the) bid|put in a bid|submit a bid|be eligible|eligible"
+    r"(?P<who>(?:[\w'’-]+\s+){0,4}?)(?:apply|bid"
+    r"|lead (?:a|an|the|any|our|its|their) (?:bid|project|application|proposal)"
+    r"|put in a bid|submit a bid|be eligible|eligible"
     r"|allowed to (?:apply|bid|lead))\b",
     re.I,
 )

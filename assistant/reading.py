@@ -97,7 +97,7 @@ def what_to_read(
         if analysis.who_may_apply:
             # the documents' own question on eligibility ("Who can apply for funding?") is the one
             # this asks, in other words: read the asker's question together with that ask
-            both = qvec + embed(WHO_MAY_APPLY)
+            both = 0.5 * qvec + embed(WHO_MAY_APPLY)
             heading_vec = both / np.linalg.norm(both)
         passages, reading.answered_row = with_question_heading(
             snap, passages, heading_vec, embed, knobs, analysis.query
