@@ -212,6 +212,12 @@ _APPLICANT = re.compile(
     r"(?:would|will|wants?|are looking|is looking|funds?|backs?)|want to hear from"
     r"|(?:something|anything) (?:that )?(?:they|you|dfe|the \w+)(?:'d| would| will| might)?"
     r" (?:fund|back|finance|support|pay for)"
+    # "does a project have to be run by social workers?", "must our bid include a partner?": what a
+    # project must be or do is a rule of the programme (present tense; "did projects have to ..." asks
+    # what happened)
+    r"|(?:do|does|will)\b[^?.!]{0,60}?\b(?:projects?|bids?|proposals?|ideas?|schemes?)\b[^?.!]{0,40}?"
+    r"\b(?:have|hav|has|need|needs) to"
+    r"|must (?:a|an|the|our|my|each|every|all|any)\s+(?:[\w'’-]+\s+){0,3}?(?:projects?|bids?|proposals?)"
     r"|can (?:we|i|our|an?|they)|could (?:we|i|our|an?|they)|would (?:we|our|an?|the department|the dept|dfe)"
     r"|approach (?:the|you)|are we|am i)\b",
     re.I,

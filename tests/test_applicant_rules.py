@@ -112,3 +112,25 @@ def test_too_soon_is_an_applicants_yes_no_question(question: str) -> None:
 def test_early_help_is_not_a_question_of_timing() -> None:
     a = analyse("What did projects learn about referring families to early help?")
     assert not a.applicant and a.intent != "yesno", a.to_dict()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does a project for young carers have to be led by a council?",
+        "do projects need to be run by qualified social workers",
+        "Must our bid include a health partner, or can we go alone?",
+        "will the proposal have to show costs for all three years?",
+        "does a scheme like ours hav to be evaluated independantly?",
+    ],
+)
+def test_what_a_project_must_be_is_a_rule_question(question: str) -> None:
+    assert analyse(question).applicant
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Did projects have to deal with staff leaving?", "what did the projects need to change to succeed?"],
+)
+def test_what_projects_had_to_do_is_what_happened(question: str) -> None:
+    assert not analyse(question).applicant
