@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from assistant import tables
 from assistant.models import Passage
 from assistant.snapshot import Snapshot
-from assistant.text import COUNT_RE, clean_for_display, content_stems, has_value
+from assistant.text import COUNT_RE, SELF_DESCRIPTION, clean_for_display, content_stems, has_value
 from assistant.units import context_stems
 from ingest.config import RankingSettings, ReadingSettings
 
@@ -61,8 +61,13 @@ def candidates(
     answer_type: str | None = None,
     prose_first: bool = False,
     subject: frozenset[str] = frozenset(),
+    document_asked: bool = False,
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, scored for this query.
+
+    ``document_asked``: the question names a document, so the document's account of itself
+    ("This document sets out ...") may answer it; otherwise that account (and an "It ..." sentence
+    going on with it) loses ``ranking.self_description_penalty``.
 
     ``answer_type`` (from the question analysis) gives a small bonus to sentences that hold a
     value of the asked kind; whether one *answers* is decided later (``assistant.answerability``).
@@ -93,6 +98,7 @@ def candidates(
         record = r.directory_penalty if prose_first and passage.chunk.block in {"entry", "timeline"} else 0.0
         heading_stems = set(content_stems(passage.chunk.section.split(" > ")[-1])) & q_stems
         group: list[Candidate] = []
+        describing = False  # the sentence before was the document's account of itself
         for j, idx in enumerate(idxs):
             _r, a, b = (int(v) for v in snap.sent_spans[idx])
             sent = text[a:b]
@@ -121,8 +127,18 @@ def candidates(
                 if len(sent) < 40 and not COUNT_RE.search(sent)
                 else 0.0
             )
+            describing = not document_asked and bool(
+                SELF_DESCRIPTION.match(sent) or (describing and re.match(r"\W*It\b", sent))
+            )
+            own = r.self_description_penalty if describing else 0.0
             cand.score = (
-                r.cos_weight * cand.cos + r.word_weight * lex + r.rank_weight * prior + bonus - short - record
+                r.cos_weight * cand.cos
+                + r.word_weight * lex
+                + r.rank_weight * prior
+                + bonus
+                - short
+                - record
+                - own
             )
             group.append(cand)
         # a lead-in ("... these three questions:") is as relevant as the list it introduces

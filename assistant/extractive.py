@@ -145,7 +145,8 @@ def answer_extractively(
     def scored(passages: list[Passage]) -> list[Candidate]:
         return candidates(snap, score_query, score_vec, passages, cfg.ranking, cfg.reading,
                           analysis.answer_type, prose_first=analysis.intent in {"explain", "yesno"},
-                          subject=frozenset(content_stems(" ".join(names))))  # fmt: skip
+                          subject=frozenset(content_stems(" ".join(names))),
+                          document_asked=reading.named_doc is not None)  # fmt: skip
 
     cands = scored(passages)
     if analysis.answer_type and analysis.answer_type not in PROSE_TYPES:

@@ -30,6 +30,15 @@ FRAME_WORDS += " stuff"
 FRAME_WORDS += " isn't aren't wasn't weren't haven't hasn't doesn't didn't won't wouldn't couldn't shouldn't"
 FRAME_STEMS = frozenset(content_stems(FRAME_WORDS))  # the same words as stems, what matching compares
 
+# a sentence about the document it is in ("This document sets out the kind of activity ...",
+# "This report provides ..."): it says what the document covers, not what the programme does or
+# found, so it answers only a question about that document
+SELF_DESCRIPTION = re.compile(
+    r"^\W*(?:this|the present)\s+(?:document|report|paper|guide|guidance|publication|booklet|prospectus)\s+"
+    r"(?:sets? out|describes|explains|provides|outlines|summari[sz]es|presents|gives|covers|looks at|aims)\b",
+    re.I,
+)
+
 # Words an asker and these documents use for the same thing in this field (a bid is a proposal, an
 # accepted one is successful). Read only to decide whether a sentence covers what was asked: the
 # question's own words are still what it is searched for.

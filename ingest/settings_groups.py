@@ -351,6 +351,14 @@ class RankingSettings(_Group):
         why="Taken off the score of a sentence under 40 characters that holds no figure: a short line "
         "says little unless it states a value.",
     )
+    self_description_penalty: float = _knob(
+        0.3,
+        env="CSC_SELF_DESCRIPTION_PENALTY",
+        ge=0,
+        why="Taken off the score of a document's account of itself (\"This document sets out the kind "
+        'of activity ...") for a question that names no document: it shares the words of any question '
+        "about the programme's aims and says only what the document covers.",
+    )
     directory_penalty: float = _knob(
         0.15,
         env="CSC_DIRECTORY_PENALTY",
