@@ -13,7 +13,7 @@ from assistant import table_rows
 from assistant.candidates import WORD_RUN, Candidate, is_lead_in
 from assistant.models import Citation
 from assistant.snapshot import Snapshot
-from assistant.text import clean_for_display, dangling_start
+from assistant.text import FOOTNOTE_LINE, clean_for_display, dangling_start
 from ingest.config import RankingSettings
 
 
@@ -42,7 +42,9 @@ def _follow(
     prev_end, size = cand.end, 0
     for idx in range(cand.idx + 1, min(cand.idx + 1 + max_sentences, len(snap.sent_spans))):
         row, a, b = (int(v) for v in snap.sent_spans[idx])
-        if snap.chunks[row].doc_id != doc or a < prev_end or not _CLEAN_GAP.match(text[prev_end:a]):
+        # a footnote a page break put between two items of a list is not part of the passage
+        gap = FOOTNOTE_LINE.sub("", text[prev_end:a])
+        if snap.chunks[row].doc_id != doc or a < prev_end or not _CLEAN_GAP.match(gap):
             break
         size += b - a
         if out and size > max_chars:
@@ -260,8 +262,8 @@ def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
     chunk = snap.chunks[unit[0].row]
     source = snap.texts[chunk.doc_id]
     start, end = unit[0].start, unit[0].end
-    for c in unit[1:]:  # extend only across white space and bullets, never across cut-out furniture
-        if c.start >= end and _CLEAN_GAP.match(source[end : c.start]):
+    for c in unit[1:]:  # extend only across white space, bullets and footnotes, never other furniture
+        if c.start >= end and _CLEAN_GAP.match(FOOTNOTE_LINE.sub("", source[end : c.start])):
             end = c.end
         else:
             break
@@ -318,7 +320,8 @@ def _unit_text(snap: Snapshot, unit: list[Candidate], citation: Citation) -> str
         # a list keeps one bullet per item as the source lays it out (an item may hold two sentences)
         head = " ".join(p for p in parts[: lead_in + 1] if p)
         tail = source[inside[lead_in].end : citation.end]
-        lines = tail.split("\n")
+        # a footnote a page break put between two items is page furniture, not an item or the end
+        lines = [line for line in tail.split("\n") if not FOOTNOTE_LINE.fullmatch(line)]
         # a bulleted list ends where a paragraph without a bullet begins: that paragraph (a passage
         # quoted next to it) is text after the list, not one more item
         end = len(lines)

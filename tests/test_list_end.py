@@ -70,3 +70,45 @@ def test_a_list_quoted_verbatim_stops_at_its_last_item(page: Assistant, question
     assert answer.mode == "reference", answer.answer
     assert "Supporting families after a child returns home from care." in answer.answer
     assert "twelve pilots" not in answer.answer, answer.answer
+
+
+# the same kind of list, with a page's footnote printed between two of its items (a page break)
+BROKEN = (
+    "Millbrook Fund: call for ideas\n\n"
+    "Overview\n\n"
+    "The Millbrook Fund wants bids in three areas set out in the county's plan for families:\n\n"
+    "• Keeping brothers and sisters in care together;\n\n"
+    "• Training kinship carers in the first month after a child moves in;\n\n"
+    "³ See the county plan at www.example.org/plan\n\n"
+    "• Giving care leavers a named adult until they turn twenty-five.\n\n"
+    "Since 2015 the fund has paid for nine pilots, each evaluated by a local university.\n"
+)
+
+BROKEN_MANIFEST = MANIFEST.replace("brookfield", "millbrook").replace("Brookfield", "Millbrook")
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    settings = index_invented(tmp_path_factory.mktemp("broken"), {"millbrook.txt": BROKEN}, BROKEN_MANIFEST)
+    return Assistant(settings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the three areas the Millbrook Fund wants bids in?",
+        "millbrook fund - which areas do they want bids for?",
+        "Which areas from the county plan does the Millbrook fund want bids in",
+    ],
+)
+def test_a_footnote_between_two_items_neither_ends_the_list_nor_joins_it(
+    broken: Assistant, question: str
+) -> None:
+    answer = broken.ask(question)
+    text = answer.answer
+    bullets = [line.strip()[2:] for line in text.splitlines() if line.strip()[:2] in {"- ", "• "}]
+    assert len(bullets) == 3, text
+    assert bullets[-1].startswith("Giving care leavers a named adult"), text
+    assert "example.org" not in text and "nine pilots" not in text, text
+    source = BROKEN
+    assert all(source[c.start : c.end] == c.text for c in answer.citations)  # still verbatim
