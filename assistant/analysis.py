@@ -52,6 +52,7 @@ from assistant.question_cues import (
     _QUOTE_VERB,
     _RESPONSE_ASK,
     _RESULT_ASK,
+    _SERIES,
     _STILL_DO,
     _STILL_OPEN,
     _SUPERLATIVE,
@@ -106,6 +107,9 @@ class QuestionAnalysis:
     # the words of that whole ask ("could a youth offending team lead an application"): they frame
     # the ask; what is applied for ("a passport") is not among them
     applying_ask: list[str] = field(default_factory=list)
+    # asks for every member of a series ("when did evaluations begin for each of the rounds?"): a
+    # dated entry that answers for one member is joined by its like for the others
+    series: bool = False
     # asks how bids are judged: the assessment criteria, as a whole or one of them
     criteria: bool = False
     # asks whether a call is still open ("too late to apply?"): answered by its deadline, which is
@@ -288,6 +292,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
         a.applying_who = may_apply.group("who").split()
         a.applying_ask = may_apply.group(0).split()
     a.criteria = bool(_CRITERIA.search(q))
+    a.series = bool(_SERIES.search(clause))
     if a.answer_type == "count" and _LENGTH_LIMIT.search(q):
         # counted in words or pages (which frame other asks, "word for word", "the page")
         unit = re.search(r"\b(word|page|character)s?\b", q, re.I)

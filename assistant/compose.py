@@ -13,7 +13,7 @@ from assistant import table_rows
 from assistant.candidates import WORD_RUN, Candidate, is_lead_in
 from assistant.models import Citation
 from assistant.snapshot import Snapshot
-from assistant.text import FOOTNOTE_LINE, clean_for_display, dangling_start
+from assistant.text import FOOTNOTE_LINE, clean_for_display, dangling_start, date_mentions
 from ingest.config import RankingSettings
 
 
@@ -255,6 +255,43 @@ def merge_adjacent(units: list[list[Candidate]]) -> list[list[Candidate]]:
         else:
             out.append(list(unit))
     return out
+
+
+# the numbers that tell members of a series apart ("Round 2", "nine projects")
+_MEMBER_NUMBER = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
+)
+
+
+def parallel_entries(snap: Snapshot, lead: Candidate) -> list[list[Candidate]]:
+    """The dated entries of ``lead``'s timeline that say what it says for another member of a series
+    ("Evaluations begin for Round 1 projects" beside "... Round 3 projects"), each a unit, with the
+    lead's unit among them, in date order.
+
+    Why: asked for every round or batch, the timeline answers each in its own entry, which shares
+    almost no words with the question beyond the lead's; entries alike but for their numbers are
+    the same statement about the other members.
+    """
+    if snap.chunks[lead.row].block != "timeline":
+        return []
+    doc = snap.chunks[lead.row].doc_id
+    source = snap.texts[doc]
+    key = _MEMBER_NUMBER.sub("#", lead.text).strip().casefold()
+    found: list[Candidate] = [lead]
+    for idx, (row, a, b) in enumerate(snap.sent_spans):
+        chunk = snap.chunks[int(row)]
+        if idx == lead.idx or chunk.doc_id != doc or chunk.block != "timeline":
+            continue
+        text = source[int(a) : int(b)]
+        if _MEMBER_NUMBER.sub("#", text).strip().casefold() == key:
+            found.append(Candidate(idx, int(row), int(a), int(b), text, lead.cos, lead.lex, lead.score))
+
+    def when(c: Candidate) -> tuple[int, int, int]:
+        dates = date_mentions(snap.chunks[c.row].entry_date())
+        first = dates[0] if dates else None
+        return (first.year or 0, first.month or 0, c.idx) if first else (0, 0, c.idx)
+
+    return [[c] for c in sorted(found, key=when)] if len(found) > 1 else []
 
 
 def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:

@@ -18,7 +18,7 @@ from assistant.analysis import QuestionAnalysis
 from assistant.answerability import Verdict, alternatives, judge
 from assistant.candidates import Candidate, candidates, promote_answer, promote_row, titled_sections
 from assistant.cite import verify
-from assistant.compose import merge_adjacent, select, unit_citation, unit_prose
+from assistant.compose import merge_adjacent, parallel_entries, select, unit_citation, unit_prose
 from assistant.conflicts import conflict_notes, find_conflicts
 from assistant.dates import passed_note
 from assistant.document_dates import about_itself, dates_differ, own_date, says_published
@@ -206,6 +206,13 @@ def answer_extractively(
         units = [[verdict.lead], *([c] for c in cands[1:3])]
     else:
         units = merge_adjacent(select(snap, cands, cfg.ranking, lead=verdict.lead, names_lead=names_lead))
+        series = (
+            parallel_entries(snap, units[0][0]) if analysis.series and units and len(units[0]) == 1 else []
+        )
+        if series:
+            # "for each of the rounds": the lead's like for every other member, in date order, first
+            taken = {c.idx for u in series for c in u}
+            units = [*series, *(u for u in units[1:] if not any(c.idx in taken for c in u))]
     # a different figure for what the lead states, about the same subject; only when a figure is
     # what was asked ("how many", "how much", "when") or the asker says the documents differ: the
     # counts a lesson or a description happens to mention (29 women in a pilot, 160 in all) are

@@ -256,6 +256,16 @@ _MAY_APPLY = re.compile(
 )
 
 
+# asks for every member of a series ("for each of the three rounds", "every round", "in batches"):
+# one dated entry answers for one member only
+_SERIES = re.compile(
+    r"\b(?:each|every)\b(?! other)"
+    r"|\ball (?:of )?(?:the )?(?:\w+ )?(?:rounds|batches|phases|stages|deadlines|waves)\b"
+    r"|\bin batches\b|\bround by round\b",
+    re.I,
+)
+
+
 _PLACE_ASK = re.compile(r"\bwhere\b|\b(?:venue|location)s?\b", re.I)
 
 

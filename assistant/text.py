@@ -17,8 +17,8 @@ FRAME_WORDS = (
     "quote quotes quoted quotation full text written paragraph paragraphs para section page know find "
     "out question answer q&a faq mean means meaning date amount number figure total percentage percent "
     "proportion fraction name whether also went "
-    "already just actually really each any table tables footnote footnotes note notes list lists bullet "
-    "bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
+    "already just actually really each every any table tables footnote footnotes note notes list lists "
+    "bullet bullets lettered numbered sentence sentences passage passages extract excerpt line lines"
 )
 # how sure or how plain the asker is being ("actually", "honestly"): never what a question is about
 HEDGES = "actually really exactly just also already whether please basically definitely probably honestly"
@@ -47,7 +47,7 @@ _SAME_THING_GROUPS = (
     "accepted accept approved successful shortlisted",
     "money funding funds fund grant grants cash pot",
     "staff workforce workers employees practitioners",
-    "start begin launch launched",
+    "start begin launch launched kick commence",  # "kick off" is to start
     "kids children",
     "council councils authority authorities",
 )
