@@ -66,7 +66,15 @@ from assistant.question_cues import (
     _YESNO_RESULT,
     _YESNO_TIMING,
 )
-from assistant.question_parts import _SENTENCE_END, _focus, _quoted_value_type, _tidy, _time_frame, ask_clause
+from assistant.question_parts import (
+    _SENTENCE_END,
+    _focus,
+    _quoted_value_type,
+    _tidy,
+    _time_frame,
+    ask_clause,
+    ask_parts,
+)
 from assistant.text import FRAME_STEMS, YEAR_SPAN, content_stems
 from ingest.values import MONTH_ALT, WEEKDAY_ALT
 
@@ -92,6 +100,9 @@ class QuestionAnalysis:
     not_documents: str | None = None  # why no document can answer (a writing task, a personal matter)
     asks_conflict: bool = False  # the asker has seen differing values: show each document's
     clause: str = ""  # the asking clause of the query (``ask_clause``): what the answer must address
+    # the clause's asks when it asks two or more things ("what held them up, and how did they get
+    # round it?"): each needs its own sentence in the answer
+    parts: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # title-case subjects the ask names ("Spring Consortium")
     terms: list[str] = field(default_factory=list)  # capitalised words, acronyms and years of the ask
     # the ask's acronyms, without a plural "s" ("EOIs" -> "EOI"), in order: searched in their long form
@@ -176,6 +187,7 @@ def analyse(question: str, query: str | None = None) -> QuestionAnalysis:
     focus, focus_words = _focus(clause)
     a = QuestionAnalysis(question=question, query=q, intent="fact", focus=focus, focus_words=focus_words)
     a.clause = clause
+    a.parts = ask_parts(clause)
     # a month or a weekday is when, not who: "launched in October" names no subject
     a.names = [
         m.group(1)

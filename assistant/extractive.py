@@ -77,6 +77,62 @@ def _figure_leads(cands: list[Candidate], question: str, lead_margin: float) -> 
         c.score = max(c.score, best + 0.01)
 
 
+def _shows(snap: Snapshot, unit: list[Candidate], cand: Candidate) -> bool:
+    """``unit``'s quote includes ``cand``."""
+    if not any(c.idx == cand.idx for c in unit):
+        return False
+    cit = unit_citation(snap, unit, 0)
+    return cit.start <= cand.start and cand.end <= cit.end
+
+
+def _other_asks(
+    snap: Snapshot,
+    analysis: QuestionAnalysis,
+    passages: list[Passage],
+    names: list[str],
+    units: list[list[Candidate]],
+    embed: Callable[[str], np.ndarray],
+    cfg: Settings,
+) -> list[list[Candidate]]:
+    """A unit for each ask (``analysis.parts``) that the answer's first quote does not answer.
+
+    The whole question's best sentences answer one of its asks ("what does their day look like");
+    another ("has it helped the staff?") shares few words with them. Each ask is scored on its own,
+    with the question's names as its subject, among the same passages; its best sentence joins the
+    answer right after the lead (a runner-up quoting it moves up) unless the lead's quote shows it.
+    """
+    if len(analysis.parts) < 2 or not units:
+        return []
+    taken = {c.idx for u in units for c in u}
+    subject = frozenset(content_stems(" ".join(names)))
+    out: list[list[Candidate]] = []
+    for part in analysis.parts:  # the lead may answer any of them, not only the first
+        # "what's kept it going?": "it" is the question's subject, named for the search
+        ask = f"{part} ({', '.join(names)})" if names else part
+        scored = [
+            c
+            for c in candidates(snap, ask, embed(ask), passages, cfg.ranking, cfg.reading, subject=subject)
+            if not c.is_question
+        ]
+        if not scored:
+            continue
+        best = max(scored, key=lambda c: c.score)
+        # a unit holds the sentence only if its quote shows it (a unit's quote stops at cut-out
+        # furniture, a heading, before its later members)
+        holding = next((u for u in units if _shows(snap, u, best)), None)
+        if any(holding is u for u in (units[0], *out)):
+            continue  # the answer's first quote already says it
+        if holding is not None:
+            units.remove(holding)  # a runner-up already quoted it: it moves up, as this ask's answer
+            out.append(holding)
+            continue
+        unit = [c for c in select(snap, scored, cfg.ranking, lead=best)[0] if c.idx not in taken] or [best]
+        taken.update(c.idx for c in unit)
+        if unit:
+            out.append(unit)
+    return out
+
+
 def answer_extractively(
     snap: Snapshot,
     analysis: QuestionAnalysis,
@@ -213,6 +269,11 @@ def answer_extractively(
             # "for each of the rounds": the lead's like for every other member, in date order, first
             taken = {c.idx for u in series for c in u}
             units = [*series, *(u for u in units[1:] if not any(c.idx in taken for c in u))]
+    # "..., and has it helped the staff?": each further ask gets the sentence that best answers it
+    # (scored for that ask alone), right after the lead
+    also = _other_asks(snap, analysis, passages, names, units, embed, cfg) if not own_dated else []
+    if also:
+        units = [units[0], *also, *units[1:]]
     # a different figure for what the lead states, about the same subject; only when a figure is
     # what was asked ("how many", "how much", "when") or the asker says the documents differ: the
     # counts a lesson or a description happens to mention (29 women in a pilot, 160 in all) are
@@ -243,7 +304,13 @@ def answer_extractively(
     size = 0
     for unit in units:
         bound = unit[0].bound  # what the lead's asterisk points to (its footnote, the starred rows)
-        short = not pieces or unit in extra or bound or unit[0].score >= lead_score - cfg.extra_margin
+        short = (
+            not pieces
+            or unit in extra
+            or unit in also
+            or bound
+            or unit[0].score >= lead_score - cfg.extra_margin
+        )
         if short and pieces and unit not in extra and not bound:
             # a passage about another project is not spliced in as if about this one
             short = about_subject(snap, analysis, unit[-1], cfg.reading)
@@ -259,7 +326,7 @@ def answer_extractively(
         if not prose:
             continue
         piece_len = len(prose) + 6
-        if short and pieces and not bound and size + piece_len > cfg.answer_chars:
+        if short and pieces and not bound and unit not in also and size + piece_len > cfg.answer_chars:
             short = False
         if figures and not short and cited and conflict_notes(snap, [cited[0], (unit, cit)]):
             short = True  # another document's different figure for the same thing is part of the answer

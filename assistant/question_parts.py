@@ -83,6 +83,25 @@ def _focus(text: str) -> tuple[list[str], list[str]]:
     return kept, [seen.get(s, s) for s in kept]
 
 
+# where a question asks a second thing ("What held them up, and how did they get round it?")
+_SECOND_ASK = re.compile(
+    r",?\s+(?:and|but)\s+(?=(?:what(?:'s|’s)?|how|when|where|who|which|why|has|have|had|did|does|do|is|are"
+    r"|was|were|can|could|will|would)\b)",
+    re.I,
+)
+
+
+def ask_parts(clause: str) -> list[str]:
+    """The asks of a clause that asks two or more things, each with a word of its own; else [].
+
+    "What does their daily routine look like, and has it helped the staff?" is answered only when
+    both are; the second ask shares few words with the first's best sentence.
+    """
+    parts = [p.strip(" ,;-") for p in _SECOND_ASK.split(clause)]
+    parts = [p for p in parts if content_stems(p)]
+    return parts if len(parts) > 1 else []
+
+
 _SLOPPY = re.compile(r"\b(what|when|where|who|how|that|there)s\b", re.I)
 
 
