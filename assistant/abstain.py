@@ -167,6 +167,7 @@ def abstain_reason(
         return "no passage in them is about it"
     vocab = vocabulary(snap)
     stems = set(analysis.focus)
+    written = dict(zip(analysis.focus, analysis.focus_words, strict=False))  # stem -> the asker's word
     if missing := vocab.unknown_numbered(analysis.clause or analysis.query):
         # the documents number a series (rounds 1-3): a number outside it is something they never cover
         return f"the documents never mention {', '.join(missing)}"
@@ -175,12 +176,10 @@ def abstain_reason(
         # "can a GP federation lead a bid?": who may apply is settled by the guidance's general rule
         # (which sectors may apply), so an organisation the documents never name is still answered;
         # what is applied for is not ("can I apply for a passport?")
-        written = dict(zip(analysis.focus, analysis.focus_words, strict=False))
         stems = {s for s in stems if written.get(s, s).casefold() not in applying}
     unknown = [s for s in stems if not vocab.covers(s) and not vocab.near(s)]
     if dense < min_dense + limits.unknown_words_margin and stems and len(unknown) / len(stems) >= 0.5:
         # in the asker's words ("applying"), not as stems ("appli")
-        written = dict(zip(analysis.focus, analysis.focus_words, strict=False))
         return f"the documents never mention {', '.join(sorted(written.get(s, s) for s in unknown))}"
     # an acronym the documents only ever spell out ("SCIE") is known by its long form
     unknown_names = [

@@ -117,10 +117,9 @@ def candidates(
             cand.is_question = a == first_start and sent.rstrip().endswith("?")
             bonus = r.value_bonus if answer_type and has_value(sent, answer_type) else 0.0
             n_words = len(WORD_RUN.findall(sent))
-            lead_in = sent.rstrip().rstrip("*_").rstrip().endswith(":")
             short = (
                 0.0
-                if lead_in
+                if is_lead_in(sent)
                 else r.fragment_penalty
                 if n_words < 6
                 else r.short_penalty
@@ -143,7 +142,7 @@ def candidates(
             group.append(cand)
         # a lead-in ("... these three questions:") is as relevant as the list it introduces
         for j, cand in enumerate(group):
-            if cand.text.rstrip().rstrip("*_").rstrip().endswith(":") and j + 1 < len(group):
+            if is_lead_in(cand.text) and j + 1 < len(group):
                 follow = max(c.score for c in group[j + 1 : j + 4])
                 cand.score = max(cand.score, follow)
         # a Q&A question heading lends its match to the answer right after it

@@ -29,6 +29,12 @@ _SENTENCE_END = re.compile(r"[.!?;:…]['’”\")]*$")
 _CLEAN_GAP = re.compile(r"^[\s\-•*▪●◦¹²³⁴⁵⁶⁷⁸⁹⁰]*(?:\d{1,3}\.\s*)?[\s\-•*▪●◦]*$")
 
 
+def _joins(gap: str) -> bool:
+    """Two sentences with ``gap`` between them read on as one passage: only white space, bullets,
+    list numbers and footnote marks lie between, or a footnote a page break put there."""
+    return bool(_CLEAN_GAP.match(FOOTNOTE_LINE.sub("", gap)))
+
+
 def _follow(
     snap: Snapshot, cand: Candidate, max_sentences: int, max_chars: int, stop_at_lead_in: bool = True
 ) -> list[Candidate]:
@@ -42,9 +48,7 @@ def _follow(
     prev_end, size = cand.end, 0
     for idx in range(cand.idx + 1, min(cand.idx + 1 + max_sentences, len(snap.sent_spans))):
         row, a, b = (int(v) for v in snap.sent_spans[idx])
-        # a footnote a page break put between two items of a list is not part of the passage
-        gap = FOOTNOTE_LINE.sub("", text[prev_end:a])
-        if snap.chunks[row].doc_id != doc or a < prev_end or not _CLEAN_GAP.match(gap):
+        if snap.chunks[row].doc_id != doc or a < prev_end or not _joins(text[prev_end:a]):
             break
         size += b - a
         if out and size > max_chars:
@@ -300,7 +304,7 @@ def unit_citation(snap: Snapshot, unit: list[Candidate], n: int) -> Citation:
     source = snap.texts[chunk.doc_id]
     start, end = unit[0].start, unit[0].end
     for c in unit[1:]:  # extend only across white space, bullets and footnotes, never other furniture
-        if c.start >= end and _CLEAN_GAP.match(FOOTNOTE_LINE.sub("", source[end : c.start])):
+        if c.start >= end and _joins(source[end : c.start]):
             end = c.end
         else:
             break

@@ -128,8 +128,7 @@ def _other_asks(
             continue
         unit = [c for c in select(snap, scored, cfg.ranking, lead=best)[0] if c.idx not in taken] or [best]
         taken.update(c.idx for c in unit)
-        if unit:
-            out.append(unit)
+        out.append(unit)
     return out
 
 
